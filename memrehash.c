@@ -1,0 +1,1379 @@
+/* memrehash: the PHP face. INI settings, module start-up, and the methods of
+ * MemRehash, which check their arguments and call into migrate.c. Nothing
+ * here speaks to a server directly. */
+#ifdef HAVE_CONFIG_H
+# include "config.h"
+#endif
+
+#include "php.h"
+#include "php_ini.h"
+#include "ext/standard/info.h"
+#include "zend_exceptions.h"
+#include "ext/spl/spl_exceptions.h"
+#include "zend_smart_str.h"
+
+#include <libmemcached/memcached.h>
+#include <time.h>
+
+#include "php_memrehash.h"
+#include "migrate.h"
+#include "mr_codec.h"
+#include "mr_fleet.h"
+#include "mr_session.h"
+
+#define MR_RES_PAYLOAD_FAILURE (-1001) /* = Memcached::RES_PAYLOAD_FAILURE */
+
+#include "memrehash_arginfo.h"
+
+ZEND_DECLARE_MODULE_GLOBALS(memrehash)
+
+static zend_class_entry *mr_ce;
+static zend_class_entry *mr_exception_ce;
+static zend_object_handlers mr_handlers;
+
+/* Pools created with the `persistent` option, by id: they and their
+ * connections outlive the request, as `new Memcached($id)` does. */
+static HashTable persistent_pools;
+
+typedef struct {
+	mr_pool_t *pool;           /* NULL until the constructor succeeded */
+	zend_string *signature;    /* the configuration, to match a persistent pool */
+	mr_codec_opts_t codec;
+	smart_str ebuf;            /* encode buffer, reused */
+	int rescode;
+	bool persistent;
+	zend_object std;
+} mr_obj_t;
+
+static inline mr_obj_t *mr_from_obj(zend_object *obj)
+{
+	return (mr_obj_t *) ((char *) obj - XtOffsetOf(mr_obj_t, std));
+}
+
+#define Z_MR_P(zv) mr_from_obj(Z_OBJ_P(zv))
+
+/* ---- INI ---- */
+
+static ZEND_INI_MH(on_update_retry)
+{
+	zend_long v = ZEND_STRTOL(ZSTR_VAL(new_value), NULL, 10);
+	if (v < 0 || v > 3600) {
+		return FAILURE;
+	}
+	return OnUpdateLong(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
+}
+
+PHP_INI_BEGIN()
+	STD_PHP_INI_ENTRY("memrehash.counters_file", "", PHP_INI_SYSTEM, OnUpdateString, counters_file, zend_memrehash_globals, memrehash_globals)
+	STD_PHP_INI_ENTRY("memrehash.max_pools", "64", PHP_INI_SYSTEM, OnUpdateLong, max_pools, zend_memrehash_globals, memrehash_globals)
+	STD_PHP_INI_ENTRY("memrehash.host_id", "", PHP_INI_SYSTEM, OnUpdateString, host_id, zend_memrehash_globals, memrehash_globals)
+	STD_PHP_INI_ENTRY("memrehash.retry_interval", "2", PHP_INI_ALL, on_update_retry, retry_interval, zend_memrehash_globals, memrehash_globals)
+	STD_PHP_INI_ENTRY("memrehash.sess_prefix", "memc.sess.key.", PHP_INI_ALL, OnUpdateString, sess_prefix, zend_memrehash_globals, memrehash_globals)
+	STD_PHP_INI_BOOLEAN("memrehash.sess_locking", "1", PHP_INI_ALL, OnUpdateBool, sess_locking, zend_memrehash_globals, memrehash_globals)
+	STD_PHP_INI_ENTRY("memrehash.sess_lock_wait_min", "150", PHP_INI_ALL, OnUpdateLong, sess_lock_wait_min, zend_memrehash_globals, memrehash_globals)
+	STD_PHP_INI_ENTRY("memrehash.sess_lock_wait_max", "150", PHP_INI_ALL, OnUpdateLong, sess_lock_wait_max, zend_memrehash_globals, memrehash_globals)
+	STD_PHP_INI_ENTRY("memrehash.sess_lock_retries", "5", PHP_INI_ALL, OnUpdateLong, sess_lock_retries, zend_memrehash_globals, memrehash_globals)
+	STD_PHP_INI_ENTRY("memrehash.sess_lock_expire", "0", PHP_INI_ALL, OnUpdateLong, sess_lock_expire, zend_memrehash_globals, memrehash_globals)
+	STD_PHP_INI_BOOLEAN("memrehash.sess_consistent_hash", "1", PHP_INI_ALL, OnUpdateBool, sess_consistent_hash, zend_memrehash_globals, memrehash_globals)
+	STD_PHP_INI_ENTRY("memrehash.sess_hash", "0", PHP_INI_ALL, OnUpdateLong, sess_hash, zend_memrehash_globals, memrehash_globals)
+PHP_INI_END()
+
+/* ---- result codes ---- */
+
+/* Returns the Memcached::RES_* value for an engine outcome. */
+static int res_of(mr_rc_t rc)
+{
+	switch (rc) {
+		case MR_OK: return MEMCACHED_SUCCESS;
+		case MR_MISS: return MEMCACHED_NOTFOUND;
+		case MR_NOTSTORED: return MEMCACHED_NOTSTORED;
+		case MR_EXISTS: return MEMCACHED_DATA_EXISTS;
+		case MR_ERR_TIMEOUT: return MEMCACHED_TIMEOUT;
+		case MR_ERR_CONNECT: return MEMCACHED_CONNECTION_FAILURE;
+		case MR_ERR_DOWN: return MEMCACHED_SERVER_TEMPORARILY_DISABLED;
+		case MR_ERR_PROTOCOL: return MEMCACHED_PROTOCOL_ERROR;
+		case MR_ERR_SERVER: return MEMCACHED_SERVER_ERROR;
+		case MR_ERR_CLIENT: return MEMCACHED_CLIENT_ERROR;
+		case MR_ERR_TOOBIG: return MEMCACHED_E2BIG;
+		case MR_ERR_NOMEM: return MEMCACHED_SERVER_MEMORY_ALLOCATION_FAILURE;
+		case MR_ERR_NOTNUM: return MEMCACHED_CLIENT_ERROR;
+		default: return MEMCACHED_FAILURE;
+	}
+}
+
+static inline void set_res(mr_obj_t *o, int code)
+{
+	o->rescode = code;
+}
+
+/* Returns the object's pool, or NULL after throwing when the constructor did not run. */
+static mr_pool_t *pool_of(mr_obj_t *o)
+{
+	if (UNEXPECTED(!o->pool)) {
+		zend_throw_error(NULL, "MemRehash constructor was not called");
+		return NULL;
+	}
+	return o->pool;
+}
+
+/* ---- keys ---- */
+
+/* Returns true when key (argument arg_num) is acceptable and fills it with
+ * the key as sent; throws ValueError otherwise. Nothing is sent for a bad key. */
+static bool key_prepare(mr_pool_t *p, const char *key, size_t klen, uint32_t arg_num, mr_item_t *it)
+{
+	if (UNEXPECTED(klen == 0)) {
+		zend_argument_value_error(arg_num, "must not be empty");
+		return false;
+	}
+	if (UNEXPECTED(klen + p->prefix_len > MR_KEY_MAX)) {
+		zend_argument_value_error(arg_num, "must be at most %d bytes (with the prefix), %zu given",
+			MR_KEY_MAX, klen + p->prefix_len);
+		return false;
+	}
+	for (size_t i = 0; i < klen; i++) {
+		unsigned char c = (unsigned char) key[i];
+		if (UNEXPECTED(c <= 0x20 || c == 0x7f)) {
+			zend_argument_value_error(arg_num, "must not contain whitespace or control characters (byte 0x%02x at offset %zu)", c, i);
+			return false;
+		}
+	}
+	memcpy(it->key, p->prefix, p->prefix_len);
+	memcpy(it->key + p->prefix_len, key, klen);
+	it->klen = p->prefix_len + klen;
+	it->key[it->klen] = '\0';
+	it->ukey = key;
+	it->uklen = klen;
+	mr_pool_locate(p, it);
+	return true;
+}
+
+/* Returns the pool's scratch items, grown to hold n. */
+static mr_item_t *items_get(mr_pool_t *p, uint32_t n)
+{
+	if (n > p->items_cap) {
+		uint32_t cap = p->items_cap ? p->items_cap : 8;
+		while (cap < n) {
+			cap *= 2;
+		}
+		p->items = perealloc(p->items, cap * sizeof(mr_item_t), p->persistent);
+		p->items_cap = cap;
+	}
+	return p->items;
+}
+
+/* Returns the string form of an array key or a key value (ints become
+ * strings), or NULL after a TypeError. The result must be released. */
+static zend_string *key_from_zval(zval *zv, uint32_t arg_num)
+{
+	ZVAL_DEREF(zv);
+	if (Z_TYPE_P(zv) == IS_STRING) {
+		return zend_string_copy(Z_STR_P(zv));
+	}
+	if (Z_TYPE_P(zv) == IS_LONG) {
+		return zend_long_to_str(Z_LVAL_P(zv));
+	}
+	zend_argument_type_error(arg_num, "must contain only string or int keys, %s given", zend_zval_type_name(zv));
+	return NULL;
+}
+
+/* ---- configuration ---- */
+
+typedef struct {
+	mr_server_spec_t *old_list, *new_list;
+	uint32_t n_old, n_new;
+	zend_long dist, hash, old_dist, old_hash;
+	bool old_dist_set, old_hash_set;
+	zend_string *name;
+	zend_string *prefix;
+	bool migrate;
+	zend_long fallback_ttl;
+	double complete_below;
+	zend_long window;
+	zend_long connect_timeout, timeout, retry_interval;
+	zend_string *persistent_id;
+} mr_config_t;
+
+static void config_free(mr_config_t *c)
+{
+	if (c->old_list) efree(c->old_list);
+	if (c->new_list) efree(c->new_list);
+	if (c->name) zend_string_release(c->name);
+	if (c->prefix) zend_string_release(c->prefix);
+	if (c->persistent_id) zend_string_release(c->persistent_id);
+}
+
+/* Returns true with list filled from a PHP server list, or false after
+ * throwing MemRehashException naming the bad entry. */
+static bool parse_servers(HashTable *ht, const char *which, mr_server_spec_t **out, uint32_t *count)
+{
+	uint32_t n = zend_hash_num_elements(ht);
+	char err[256];
+	if (n == 0) {
+		zend_throw_exception_ex(mr_exception_ce, 0, "the %s server list is empty", which);
+		return false;
+	}
+	if (n > MR_POOL_SERVERS_MAX) {
+		zend_throw_exception_ex(mr_exception_ce, 0, "the %s server list has %u servers, at most %d are supported", which, n, MR_POOL_SERVERS_MAX);
+		return false;
+	}
+	mr_server_spec_t *list = ecalloc(n, sizeof(*list));
+	uint32_t i = 0;
+	zval *entry;
+	ZEND_HASH_FOREACH_VAL(ht, entry) {
+		bool ok;
+		ZVAL_DEREF(entry);
+		if (Z_TYPE_P(entry) == IS_STRING) {
+			ok = mr_place_parse_spec(Z_STRVAL_P(entry), Z_STRLEN_P(entry), &list[i], err, sizeof(err));
+		} else if (Z_TYPE_P(entry) == IS_ARRAY) {
+			/* [host, port, weight], as Memcached::addServers takes them */
+			zval *h = zend_hash_index_find(Z_ARRVAL_P(entry), 0);
+			zval *port = zend_hash_index_find(Z_ARRVAL_P(entry), 1);
+			zval *w = zend_hash_index_find(Z_ARRVAL_P(entry), 2);
+			if (h) ZVAL_DEREF(h);
+			if (port) ZVAL_DEREF(port);
+			if (w) ZVAL_DEREF(w);
+			if (!h || Z_TYPE_P(h) != IS_STRING) {
+				snprintf(err, sizeof(err), "expected [host, port, weight] with a string host");
+				ok = false;
+			} else if ((port && Z_TYPE_P(port) != IS_LONG) || (w && Z_TYPE_P(w) != IS_LONG)) {
+				snprintf(err, sizeof(err), "port and weight must be integers");
+				ok = false;
+			} else {
+				zend_long pv = port ? Z_LVAL_P(port) : (Z_STRVAL_P(h)[0] == '/' ? 0 : 11211);
+				ok = mr_place_make_spec(Z_STRVAL_P(h), Z_STRLEN_P(h), (long) pv, w ? (long) Z_LVAL_P(w) : 0, &list[i], err, sizeof(err));
+				if (ok && Z_STRLEN_P(h) != strlen(Z_STRVAL_P(h))) {
+					snprintf(err, sizeof(err), "host contains a NUL byte");
+					ok = false;
+				}
+			}
+		} else {
+			snprintf(err, sizeof(err), "expected a \"host:port\" string or a [host, port, weight] array, %s given", zend_zval_type_name(entry));
+			ok = false;
+		}
+		if (!ok) {
+			zend_throw_exception_ex(mr_exception_ce, 0, "%s server #%u is invalid: %s", which, i, err);
+			efree(list);
+			return false;
+		}
+		i++;
+	} ZEND_HASH_FOREACH_END();
+	*out = list;
+	*count = n;
+	return true;
+}
+
+/* Throws "option X must be ..." and returns false. */
+static bool option_error(const char *name, const char *what)
+{
+	zend_throw_exception_ex(mr_exception_ce, 0, "option \"%s\" must be %s", name, what);
+	return false;
+}
+
+/* Returns true when v is an int in [lo, hi] (stored in *out). */
+static bool option_long(zval *v, const char *name, zend_long lo, zend_long hi, zend_long *out)
+{
+	if (Z_TYPE_P(v) != IS_LONG || Z_LVAL_P(v) < lo || Z_LVAL_P(v) > hi) {
+		char what[96];
+		snprintf(what, sizeof(what), "an int from " ZEND_LONG_FMT " to " ZEND_LONG_FMT, lo, hi);
+		return option_error(name, what);
+	}
+	*out = Z_LVAL_P(v);
+	return true;
+}
+
+static bool option_bool(zval *v, const char *name, bool *out)
+{
+	if (Z_TYPE_P(v) != IS_TRUE && Z_TYPE_P(v) != IS_FALSE) {
+		return option_error(name, "a bool");
+	}
+	*out = Z_TYPE_P(v) == IS_TRUE;
+	return true;
+}
+
+static bool option_dist(zval *v, const char *name, zend_long *out)
+{
+	if (Z_TYPE_P(v) != IS_LONG || (Z_LVAL_P(v) != MR_DIST_INTVAL && Z_LVAL_P(v) != MR_DIST_MODULA && Z_LVAL_P(v) != MR_DIST_KETAMA)) {
+		return option_error(name, "one of MemRehash::DIST_INTVAL, DIST_MODULA, DIST_KETAMA");
+	}
+	*out = Z_LVAL_P(v);
+	return true;
+}
+
+static bool option_hash(zval *v, const char *name, zend_long *out)
+{
+	if (Z_TYPE_P(v) != IS_LONG || !mr_place_hash_valid(Z_LVAL_P(v))) {
+		return option_error(name, "one of the MemRehash::HASH_* constants");
+	}
+	*out = Z_LVAL_P(v);
+	return true;
+}
+
+/* Returns true when s is usable inside a key: printable, no spaces. */
+static bool key_safe(const zend_string *s)
+{
+	for (size_t i = 0; i < ZSTR_LEN(s); i++) {
+		unsigned char c = (unsigned char) ZSTR_VAL(s)[i];
+		if (c <= 0x20 || c == 0x7f) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Returns true when name is a printable pool name of 1..127 bytes. */
+static bool name_ok(const zend_string *s)
+{
+	if (ZSTR_LEN(s) == 0 || ZSTR_LEN(s) >= MR_POOL_NAME_MAX) {
+		return false;
+	}
+	for (size_t i = 0; i < ZSTR_LEN(s); i++) {
+		unsigned char c = (unsigned char) ZSTR_VAL(s)[i];
+		if (c < 0x20 || c == 0x7f) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Applies one codec option. Returns false after throwing. */
+static bool codec_option(mr_obj_t *o, zend_string *key, zval *v)
+{
+	if (zend_string_equals_literal(key, "serializer")) {
+		static const struct { const char *name; mr_serializer_t s; } names[] = {
+			{"php", MR_SER_PHP}, {"igbinary", MR_SER_IGBINARY}, {"json", MR_SER_JSON},
+			{"json_array", MR_SER_JSON_ARRAY}, {"msgpack", MR_SER_MSGPACK},
+		};
+		if (Z_TYPE_P(v) == IS_STRING) {
+			for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+				if (zend_string_equals_cstr(Z_STR_P(v), names[i].name, strlen(names[i].name))) {
+					if (!mr_codec_serializer_available(names[i].s)) {
+						zend_throw_exception_ex(mr_exception_ce, 0, "serializer \"%s\" is not available: its extension is not loaded", names[i].name);
+						return false;
+					}
+					o->codec.serializer = names[i].s;
+					return true;
+				}
+			}
+		}
+		return option_error("serializer", "one of \"php\", \"igbinary\", \"json\", \"json_array\", \"msgpack\"");
+	}
+	if (zend_string_equals_literal(key, "compression")) {
+		if (Z_TYPE_P(v) == IS_TRUE || Z_TYPE_P(v) == IS_FALSE) {
+			o->codec.compression = Z_TYPE_P(v) == IS_TRUE ? MR_COMP_FASTLZ : MR_COMP_NONE;
+			return true;
+		}
+		if (Z_TYPE_P(v) == IS_STRING && zend_string_equals_literal(Z_STR_P(v), "fastlz")) {
+			o->codec.compression = MR_COMP_FASTLZ;
+			return true;
+		}
+		if (Z_TYPE_P(v) == IS_STRING && zend_string_equals_literal(Z_STR_P(v), "zlib")) {
+			o->codec.compression = MR_COMP_ZLIB;
+			return true;
+		}
+		return option_error("compression", "a bool, \"fastlz\" or \"zlib\"");
+	}
+	zend_long l = 0;
+	if (!option_long(v, "compression_threshold", 0, ZEND_LONG_MAX, &l)) {
+		return false;
+	}
+	o->codec.threshold = (size_t) l;
+	return true;
+}
+
+/* Returns true with cfg filled from the options array, or false after throwing. */
+static bool parse_options(mr_obj_t *o, HashTable *opts, mr_config_t *cfg)
+{
+	zend_string *key;
+	zval *v;
+	ZEND_HASH_FOREACH_STR_KEY_VAL(opts, key, v) {
+		bool ok = true;
+		ZVAL_DEREF(v);
+		if (!key) {
+			zend_throw_exception_ex(mr_exception_ce, 0, "options must be keyed by name");
+			return false;
+		}
+		if (zend_string_equals_literal(key, "name")) {
+			if (Z_TYPE_P(v) != IS_STRING || !name_ok(Z_STR_P(v))) {
+				return option_error("name", "a string of 1 to 127 printable bytes");
+			}
+			cfg->name = zend_string_copy(Z_STR_P(v));
+		} else if (zend_string_equals_literal(key, "distribution")) {
+			ok = option_dist(v, "distribution", &cfg->dist);
+		} else if (zend_string_equals_literal(key, "hash")) {
+			ok = option_hash(v, "hash", &cfg->hash);
+		} else if (zend_string_equals_literal(key, "old_distribution")) {
+			ok = option_dist(v, "old_distribution", &cfg->old_dist);
+			cfg->old_dist_set = true;
+		} else if (zend_string_equals_literal(key, "old_hash")) {
+			ok = option_hash(v, "old_hash", &cfg->old_hash);
+			cfg->old_hash_set = true;
+		} else if (zend_string_equals_literal(key, "prefix")) {
+			if (Z_TYPE_P(v) != IS_STRING || ZSTR_LEN(Z_STR_P(v)) >= MR_PREFIX_MAX || !key_safe(Z_STR_P(v))) {
+				return option_error("prefix", "a string of at most 127 bytes without whitespace or control characters");
+			}
+			cfg->prefix = zend_string_copy(Z_STR_P(v));
+		} else if (zend_string_equals_literal(key, "migrate")) {
+			ok = option_bool(v, "migrate", &cfg->migrate);
+		} else if (zend_string_equals_literal(key, "fallback_ttl")) {
+			ok = option_long(v, "fallback_ttl", 0, INT32_MAX, &cfg->fallback_ttl);
+		} else if (zend_string_equals_literal(key, "complete_below")) {
+			if ((Z_TYPE_P(v) != IS_DOUBLE && Z_TYPE_P(v) != IS_LONG) || zval_get_double(v) < 0.0 || zval_get_double(v) > 1.0) {
+				return option_error("complete_below", "a number from 0 to 1");
+			}
+			cfg->complete_below = zval_get_double(v);
+		} else if (zend_string_equals_literal(key, "window")) {
+			ok = option_long(v, "window", 1, MR_WINDOW_MAX, &cfg->window);
+		} else if (zend_string_equals_literal(key, "connect_timeout")) {
+			ok = option_long(v, "connect_timeout", 1, 60000, &cfg->connect_timeout);
+		} else if (zend_string_equals_literal(key, "timeout")) {
+			ok = option_long(v, "timeout", 1, 60000, &cfg->timeout);
+		} else if (zend_string_equals_literal(key, "retry_interval")) {
+			ok = option_long(v, "retry_interval", 0, 3600, &cfg->retry_interval);
+		} else if (zend_string_equals_literal(key, "persistent")) {
+			if (Z_TYPE_P(v) == IS_NULL || Z_TYPE_P(v) == IS_FALSE) {
+				continue;
+			}
+			if (Z_TYPE_P(v) != IS_STRING || ZSTR_LEN(Z_STR_P(v)) == 0 || ZSTR_LEN(Z_STR_P(v)) > 255) {
+				return option_error("persistent", "a non-empty string id (or null)");
+			}
+			cfg->persistent_id = zend_string_copy(Z_STR_P(v));
+		} else if (zend_string_equals_literal(key, "serializer") || zend_string_equals_literal(key, "compression")
+				|| zend_string_equals_literal(key, "compression_threshold")) {
+			ok = codec_option(o, key, v);
+		} else {
+			zend_throw_exception_ex(mr_exception_ce, 0, "unknown option \"%s\"", ZSTR_VAL(key));
+			return false;
+		}
+		if (!ok) {
+			return false;
+		}
+	} ZEND_HASH_FOREACH_END();
+	return true;
+}
+
+/* Returns the default pool name: both lists, so that every worker with the
+ * same configuration shares counters. Long lists end in a hash. */
+static zend_string *default_name(const mr_config_t *cfg)
+{
+	smart_str s = {0};
+	for (uint32_t i = 0; i < cfg->n_old; i++) {
+		if (i) smart_str_appendc(&s, ',');
+		smart_str_appends(&s, cfg->old_list[i].name);
+	}
+	smart_str_appends(&s, " > ");
+	for (uint32_t i = 0; i < cfg->n_new; i++) {
+		if (i) smart_str_appendc(&s, ',');
+		smart_str_appends(&s, cfg->new_list[i].name);
+	}
+	smart_str_0(&s);
+	if (ZSTR_LEN(s.s) >= MR_POOL_NAME_MAX) {
+		zend_ulong h = zend_hash_func(ZSTR_VAL(s.s), ZSTR_LEN(s.s));
+		char tail[24];
+		int tl = snprintf(tail, sizeof(tail), "~%016llx", (unsigned long long) h);
+		ZSTR_LEN(s.s) = MR_POOL_NAME_MAX - 1 - (size_t) tl;
+		smart_str_appendl(&s, tail, (size_t) tl);
+		smart_str_0(&s);
+	}
+	return s.s;
+}
+
+/* Returns a string that is equal for two identical configurations. */
+static zend_string *config_signature(const mr_config_t *cfg, const mr_obj_t *o)
+{
+	smart_str s = {0};
+	for (uint32_t i = 0; i < cfg->n_old; i++) {
+		smart_str_append_printf(&s, "%s/%u,", cfg->old_list[i].name, cfg->old_list[i].weight);
+	}
+	smart_str_appendc(&s, '|');
+	for (uint32_t i = 0; i < cfg->n_new; i++) {
+		smart_str_append_printf(&s, "%s/%u,", cfg->new_list[i].name, cfg->new_list[i].weight);
+	}
+	smart_str_append_printf(&s, "|" ZEND_LONG_FMT "," ZEND_LONG_FMT "," ZEND_LONG_FMT "," ZEND_LONG_FMT "|%s|%s|%d|"
+		ZEND_LONG_FMT "|%.6f|" ZEND_LONG_FMT "|" ZEND_LONG_FMT "," ZEND_LONG_FMT "," ZEND_LONG_FMT,
+		cfg->dist, cfg->hash, cfg->old_dist, cfg->old_hash, ZSTR_VAL(cfg->name),
+		cfg->prefix ? ZSTR_VAL(cfg->prefix) : "", cfg->migrate, cfg->fallback_ttl, cfg->complete_below,
+		cfg->window, cfg->connect_timeout, cfg->timeout, cfg->retry_interval);
+	smart_str_0(&s);
+	return s.s;
+}
+
+/* Frees a pool and everything it owns. */
+static void pool_free(mr_pool_t *p)
+{
+	if (!p) {
+		return;
+	}
+	bool pers = p->persistent;
+	mr_wire_free(p->wire);
+	mr_place_free(p->place_old);
+	mr_place_free(p->place_new);
+	pefree(p->old_conn, pers);
+	pefree(p->new_conn, pers);
+	pefree(p->role, pers);
+	pefree(p->srv, pers);
+	if (p->items) pefree(p->items, pers);
+	if (p->signature) zend_string_release(p->signature);
+	pefree(p, pers);
+}
+
+static void persistent_pool_dtor(zval *zv)
+{
+	mr_pool_t *p = Z_PTR_P(zv);
+	if (p->refs == 0) {
+		pool_free(p);
+	} else {
+		p->orphan = true; /* replaced while an object still uses it */
+	}
+}
+
+/* Returns the wire connection index for server spec s, adding it to the
+ * distinct-server table when new. */
+static uint32_t conn_index(const mr_server_spec_t **distinct, uint32_t *nd, const mr_server_spec_t *s)
+{
+	for (uint32_t i = 0; i < *nd; i++) {
+		if (strcmp(distinct[i]->name, s->name) == 0) {
+			return i;
+		}
+	}
+	distinct[*nd] = s;
+	return (*nd)++;
+}
+
+/* Returns a new pool for cfg, or NULL after throwing. */
+static mr_pool_t *pool_new(const mr_config_t *cfg, bool pers)
+{
+	char err[256];
+	mr_pool_t *p = pecalloc(1, sizeof(*p), pers);
+	p->persistent = pers;
+	p->n_old = cfg->n_old;
+	p->n_new = cfg->n_new;
+	p->place_old = mr_place_new(cfg->old_list, cfg->n_old, (int) cfg->old_dist, (int) cfg->old_hash, err, sizeof(err));
+	p->place_new = p->place_old ? mr_place_new(cfg->new_list, cfg->n_new, (int) cfg->dist, (int) cfg->hash, err, sizeof(err)) : NULL;
+	if (!p->place_new) {
+		zend_throw_exception_ex(mr_exception_ce, 0, "cannot place keys: %s", err);
+		mr_place_free(p->place_old);
+		pefree(p, pers);
+		return NULL;
+	}
+	const mr_server_spec_t **distinct = emalloc((cfg->n_old + cfg->n_new) * sizeof(*distinct));
+	uint32_t nd = 0;
+	p->old_conn = pemalloc(cfg->n_old * sizeof(uint32_t), pers);
+	p->new_conn = pemalloc(cfg->n_new * sizeof(uint32_t), pers);
+	for (uint32_t i = 0; i < cfg->n_old; i++) {
+		p->old_conn[i] = conn_index(distinct, &nd, &cfg->old_list[i]);
+	}
+	for (uint32_t i = 0; i < cfg->n_new; i++) {
+		p->new_conn[i] = conn_index(distinct, &nd, &cfg->new_list[i]);
+	}
+	const char **hosts = emalloc(nd * sizeof(char *));
+	const char **names = emalloc(nd * sizeof(char *));
+	uint16_t *ports = emalloc(nd * sizeof(uint16_t));
+	p->role = pecalloc(nd, 1, pers);
+	p->srv = pecalloc(nd, sizeof(mr_ctr_server_t *), pers);
+	for (uint32_t i = 0; i < nd; i++) {
+		hosts[i] = distinct[i]->host;
+		names[i] = distinct[i]->name;
+		ports[i] = distinct[i]->port;
+	}
+	for (uint32_t i = 0; i < cfg->n_old; i++) p->role[p->old_conn[i]] |= MR_ROLE_OLD;
+	for (uint32_t i = 0; i < cfg->n_new; i++) p->role[p->new_conn[i]] |= MR_ROLE_NEW;
+	p->wire = mr_wire_new(hosts, ports, names, nd, pers);
+	mr_wire_opts_t wo = {
+		.timeout_ms = (uint32_t) cfg->timeout,
+		.connect_timeout_ms = (uint32_t) cfg->connect_timeout,
+		.retry_interval_ms = (uint32_t) cfg->retry_interval * 1000,
+	};
+	mr_wire_set_opts(p->wire, &wo);
+	efree(hosts);
+	efree(names);
+	efree(ports);
+	efree(distinct);
+
+	if (cfg->prefix) {
+		memcpy(p->prefix, ZSTR_VAL(cfg->prefix), ZSTR_LEN(cfg->prefix));
+		p->prefix_len = ZSTR_LEN(cfg->prefix);
+	}
+	p->migrate = cfg->migrate;
+	p->fallback_ttl = cfg->fallback_ttl;
+	snprintf(p->name, sizeof(p->name), "%s", ZSTR_VAL(cfg->name));
+	mr_fleet_init_pool(p);
+	return p;
+}
+
+/* Binds the pool to its shared counters slot (or its own, when none is free). */
+static void pool_attach_counters(mr_pool_t *p, const mr_config_t *cfg)
+{
+	uint64_t ppm = (uint64_t) (cfg->complete_below * 1e6 + 0.5);
+	p->ctr = mr_counters_pool(p->name, ppm, (uint64_t) cfg->window);
+	if (!p->ctr) {
+		php_error_docref(NULL, E_WARNING, "all %u counter slots are in use: pool \"%s\" counts in this process only (raise memrehash.max_pools)",
+			mr_counters_max_pools(), p->name);
+		memset(&p->local_ctr, 0, sizeof(p->local_ctr));
+		snprintf(p->local_ctr.name, sizeof(p->local_ctr.name), "%s", p->name);
+		p->local_ctr.started = (uint64_t) time(NULL);
+		p->local_ctr.complete_below_ppm = ppm;
+		p->local_ctr.window = (uint64_t) cfg->window;
+	}
+	mr_ctr_pool_t *ctr = mr_pool_ctr(p);
+	for (uint32_t i = 0; i < mr_wire_count(p->wire); i++) {
+		p->srv[i] = mr_counters_server(ctr, mr_wire_name(p->wire, i), p->role[i]);
+	}
+}
+
+/* ---- object ---- */
+
+static zend_object *mr_create(zend_class_entry *ce)
+{
+	mr_obj_t *o = zend_object_alloc(sizeof(mr_obj_t), ce);
+	zend_object_std_init(&o->std, ce);
+	object_properties_init(&o->std, ce);
+	o->std.handlers = &mr_handlers;
+	mr_codec_opts_default(&o->codec);
+	return &o->std;
+}
+
+static void mr_free(zend_object *obj)
+{
+	mr_obj_t *o = mr_from_obj(obj);
+	if (o->pool && !o->persistent) {
+		pool_free(o->pool);
+	} else if (o->pool && --o->pool->refs == 0 && o->pool->orphan) {
+		pool_free(o->pool);
+	}
+	o->pool = NULL;
+	if (o->signature) {
+		zend_string_release(o->signature);
+	}
+	smart_str_free(&o->ebuf);
+	zend_object_std_dtor(obj);
+}
+
+PHP_METHOD(MemRehash, __construct)
+{
+	HashTable *old_ht, *new_ht, *opts = NULL;
+	mr_obj_t *o = Z_MR_P(ZEND_THIS);
+	mr_config_t cfg = {
+		.dist = MR_DIST_MODULA, .hash = MEMCACHED_HASH_DEFAULT,
+		.migrate = true, .fallback_ttl = 0, .complete_below = 0.0, .window = 1000,
+		.connect_timeout = 1000, .timeout = 1000, .retry_interval = MR_G(retry_interval),
+	};
+
+	ZEND_PARSE_PARAMETERS_START(2, 3)
+		Z_PARAM_ARRAY_HT(old_ht)
+		Z_PARAM_ARRAY_HT(new_ht)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_ARRAY_HT(opts)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (o->pool) {
+		zend_throw_exception_ex(mr_exception_ce, 0, "MemRehash is already constructed");
+		RETURN_THROWS();
+	}
+	if (!parse_servers(old_ht, "old", &cfg.old_list, &cfg.n_old)
+		|| !parse_servers(new_ht, "new", &cfg.new_list, &cfg.n_new)
+		|| (opts && !parse_options(o, opts, &cfg))) {
+		config_free(&cfg);
+		RETURN_THROWS();
+	}
+	if (!cfg.old_dist_set) cfg.old_dist = cfg.dist;
+	if (!cfg.old_hash_set) cfg.old_hash = cfg.hash;
+	if (!cfg.name) cfg.name = default_name(&cfg);
+
+	o->signature = config_signature(&cfg, o);
+	if (cfg.persistent_id) {
+		zval *zv = zend_hash_find(&persistent_pools, cfg.persistent_id);
+		mr_pool_t *p = zv ? Z_PTR_P(zv) : NULL;
+		if (p && zend_string_equals(p->signature, o->signature)) {
+			o->pool = p;
+		} else {
+			p = pool_new(&cfg, true);
+			if (p) {
+				zend_string *pk = zend_string_dup(cfg.persistent_id, 1);
+				p->signature = zend_string_dup(o->signature, 1);
+				zend_hash_update_ptr(&persistent_pools, pk, p);
+				zend_string_release(pk);
+				o->pool = p;
+			}
+		}
+		if (o->pool) {
+			o->pool->refs++;
+		}
+		o->persistent = true;
+	} else {
+		o->pool = pool_new(&cfg, false);
+	}
+	if (o->pool) {
+		pool_attach_counters(o->pool, &cfg);
+	}
+	config_free(&cfg);
+	set_res(o, MEMCACHED_SUCCESS);
+}
+
+/* ---- reads ---- */
+
+/* Returns true with rv set to the decoded value of a found item; false (and
+ * RES_PAYLOAD_FAILURE) when its bytes cannot be decoded. */
+static bool decode_item(mr_obj_t *o, const mr_item_t *it, zval *rv)
+{
+	if (mr_codec_decode(it->val, it->vlen, it->vflags, rv) != SUCCESS) {
+		set_res(o, MR_RES_PAYLOAD_FAILURE);
+		return false;
+	}
+	return true;
+}
+
+PHP_METHOD(MemRehash, get)
+{
+	zend_string *key;
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_STR(key)
+	ZEND_PARSE_PARAMETERS_END();
+
+	mr_obj_t *o = Z_MR_P(ZEND_THIS);
+	mr_pool_t *p = pool_of(o);
+	if (!p) RETURN_THROWS();
+	mr_item_t *it = items_get(p, 1);
+	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
+
+	mr_migrate_get(p, it, 1);
+	set_res(o, res_of(it->rc));
+	if (it->rc != MR_OK || !decode_item(o, it, return_value)) {
+		RETVAL_FALSE;
+	}
+	mr_fleet_after_op(p);
+}
+
+PHP_METHOD(MemRehash, getMulti)
+{
+	HashTable *keys;
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_ARRAY_HT(keys)
+	ZEND_PARSE_PARAMETERS_END();
+
+	mr_obj_t *o = Z_MR_P(ZEND_THIS);
+	mr_pool_t *p = pool_of(o);
+	if (!p) RETURN_THROWS();
+
+	/* distinct keys, as strings, checked before anything is sent */
+	HashTable seen;
+	zend_hash_init(&seen, zend_hash_num_elements(keys), NULL, NULL, 0);
+	zval *zk;
+	ZEND_HASH_FOREACH_VAL(keys, zk) {
+		zend_string *k = key_from_zval(zk, 1);
+		if (!k) {
+			zend_hash_destroy(&seen);
+			RETURN_THROWS();
+		}
+		zend_hash_add_empty_element(&seen, k);
+		zend_string_release(k);
+	} ZEND_HASH_FOREACH_END();
+
+	uint32_t n = zend_hash_num_elements(&seen), i = 0;
+	mr_item_t *items = items_get(p, n ? n : 1);
+	zend_string *k;
+	ZEND_HASH_FOREACH_STR_KEY(&seen, k) {
+		if (!key_prepare(p, ZSTR_VAL(k), ZSTR_LEN(k), 1, &items[i++])) {
+			zend_hash_destroy(&seen);
+			RETURN_THROWS();
+		}
+	} ZEND_HASH_FOREACH_END();
+
+	uint32_t errors = n ? mr_migrate_get(p, items, n) : 0;
+	array_init_size(return_value, n);
+	bool payload_failed = false;
+	for (i = 0; i < n; i++) {
+		zval v;
+		if (items[i].rc == MR_OK) {
+			if (decode_item(o, &items[i], &v)) {
+				zend_symtable_str_update(Z_ARRVAL_P(return_value), items[i].ukey, items[i].uklen, &v);
+			} else {
+				payload_failed = true;
+			}
+		}
+	}
+	zend_hash_destroy(&seen);
+	if (n > 0 && errors == n) {
+		set_res(o, res_of(items[0].rc));
+		zval_ptr_dtor(return_value);
+		RETVAL_FALSE;
+	} else {
+		set_res(o, errors ? MEMCACHED_SOME_ERRORS : payload_failed ? MR_RES_PAYLOAD_FAILURE : MEMCACHED_SUCCESS);
+	}
+	mr_fleet_after_op(p);
+}
+
+/* ---- writes ---- */
+
+/* Returns true after encoding value into the object's buffer at offset
+ * *off (flags in *flags); false when it cannot be encoded (an exception
+ * from a serializer stays thrown). */
+static bool encode_value(mr_obj_t *o, zval *value, size_t *off, size_t *len, uint32_t *flags)
+{
+	smart_str tmp = {0};
+	if (mr_codec_encode(&o->codec, value, &tmp, flags) != SUCCESS) {
+		smart_str_free(&tmp);
+		set_res(o, MR_RES_PAYLOAD_FAILURE);
+		return false;
+	}
+	*off = o->ebuf.s ? ZSTR_LEN(o->ebuf.s) : 0;
+	*len = tmp.s ? ZSTR_LEN(tmp.s) : 0;
+	if (*len) {
+		smart_str_appendl(&o->ebuf, ZSTR_VAL(tmp.s), *len);
+	}
+	smart_str_free(&tmp);
+	return true;
+}
+
+/* Returns the encode buffer's bytes (stable once every value is encoded). */
+static const char *ebuf_data(mr_obj_t *o)
+{
+	return o->ebuf.s ? ZSTR_VAL(o->ebuf.s) : "";
+}
+
+static void ebuf_reset(mr_obj_t *o)
+{
+	if (o->ebuf.s) {
+		if (ZSTR_LEN(o->ebuf.s) > (1u << 20)) {
+			smart_str_free(&o->ebuf); /* do not keep a huge buffer around */
+		} else {
+			ZSTR_LEN(o->ebuf.s) = 0;
+		}
+	}
+}
+
+/* set / add / replace of one key. */
+static void store_one(INTERNAL_FUNCTION_PARAMETERS, char mode)
+{
+	zend_string *key;
+	zval *value;
+	zend_long ttl = 0;
+	ZEND_PARSE_PARAMETERS_START(2, 3)
+		Z_PARAM_STR(key)
+		Z_PARAM_ZVAL(value)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_LONG(ttl)
+	ZEND_PARSE_PARAMETERS_END();
+
+	mr_obj_t *o = Z_MR_P(ZEND_THIS);
+	mr_pool_t *p = pool_of(o);
+	if (!p) RETURN_THROWS();
+	mr_item_t *it = items_get(p, 1);
+	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
+
+	size_t off;
+	ebuf_reset(o);
+	if (!encode_value(o, value, &off, &it->dlen, &it->flags)) {
+		if (EG(exception)) RETURN_THROWS();
+		RETURN_FALSE;
+	}
+	it->data = ebuf_data(o) + off;
+	mr_migrate_store(p, it, 1, mode, ttl);
+	set_res(o, res_of(it->rc));
+	RETVAL_BOOL(it->rc == MR_OK);
+	mr_fleet_after_op(p);
+}
+
+PHP_METHOD(MemRehash, set) { store_one(INTERNAL_FUNCTION_PARAM_PASSTHRU, MR_MODE_SET); }
+PHP_METHOD(MemRehash, add) { store_one(INTERNAL_FUNCTION_PARAM_PASSTHRU, MR_MODE_ADD); }
+PHP_METHOD(MemRehash, replace) { store_one(INTERNAL_FUNCTION_PARAM_PASSTHRU, MR_MODE_REPLACE); }
+
+PHP_METHOD(MemRehash, setMulti)
+{
+	HashTable *entries;
+	zend_long ttl = 0;
+	ZEND_PARSE_PARAMETERS_START(1, 2)
+		Z_PARAM_ARRAY_HT(entries)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_LONG(ttl)
+	ZEND_PARSE_PARAMETERS_END();
+
+	mr_obj_t *o = Z_MR_P(ZEND_THIS);
+	mr_pool_t *p = pool_of(o);
+	if (!p) RETURN_THROWS();
+	uint32_t n = zend_hash_num_elements(entries), i = 0;
+	if (n == 0) {
+		set_res(o, MEMCACHED_SUCCESS);
+		RETURN_TRUE;
+	}
+	mr_item_t *items = items_get(p, n);
+	zend_string **keys = safe_emalloc(n, sizeof(zend_string *), 0);
+	size_t *offs = safe_emalloc(n, sizeof(size_t), 0);
+	zend_string *skey;
+	zend_ulong ikey;
+	zval *v;
+	bool ok = true;
+	ebuf_reset(o);
+	ZEND_HASH_FOREACH_KEY_VAL(entries, ikey, skey, v) {
+		keys[i] = skey ? zend_string_copy(skey) : zend_long_to_str((zend_long) ikey);
+		if (!key_prepare(p, ZSTR_VAL(keys[i]), ZSTR_LEN(keys[i]), 1, &items[i])
+			|| !encode_value(o, v, &offs[i], &items[i].dlen, &items[i].flags)) {
+			ok = false;
+			i++;
+			break;
+		}
+		i++;
+	} ZEND_HASH_FOREACH_END();
+	if (ok) {
+		for (uint32_t j = 0; j < n; j++) {
+			items[j].data = ebuf_data(o) + offs[j];
+		}
+		uint32_t errors = mr_migrate_store(p, items, n, MR_MODE_SET, ttl);
+		set_res(o, errors ? (errors == n ? res_of(items[0].rc) : MEMCACHED_SOME_ERRORS) : MEMCACHED_SUCCESS);
+		RETVAL_BOOL(errors == 0);
+	}
+	for (uint32_t j = 0; j < i; j++) {
+		zend_string_release(keys[j]);
+	}
+	efree(keys);
+	efree(offs);
+	if (!ok) {
+		if (EG(exception)) RETURN_THROWS();
+		RETURN_FALSE;
+	}
+	mr_fleet_after_op(p);
+}
+
+PHP_METHOD(MemRehash, delete)
+{
+	zend_string *key;
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_STR(key)
+	ZEND_PARSE_PARAMETERS_END();
+
+	mr_obj_t *o = Z_MR_P(ZEND_THIS);
+	mr_pool_t *p = pool_of(o);
+	if (!p) RETURN_THROWS();
+	mr_item_t *it = items_get(p, 1);
+	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
+	mr_migrate_delete(p, it, 1);
+	set_res(o, res_of(it->rc));
+	RETVAL_BOOL(it->rc == MR_OK);
+	mr_fleet_after_op(p);
+}
+
+PHP_METHOD(MemRehash, deleteMulti)
+{
+	HashTable *keys;
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_ARRAY_HT(keys)
+	ZEND_PARSE_PARAMETERS_END();
+
+	mr_obj_t *o = Z_MR_P(ZEND_THIS);
+	mr_pool_t *p = pool_of(o);
+	if (!p) RETURN_THROWS();
+	HashTable seen;
+	zend_hash_init(&seen, zend_hash_num_elements(keys), NULL, NULL, 0);
+	zval *zk;
+	ZEND_HASH_FOREACH_VAL(keys, zk) {
+		zend_string *k = key_from_zval(zk, 1);
+		if (!k) {
+			zend_hash_destroy(&seen);
+			RETURN_THROWS();
+		}
+		zend_hash_add_empty_element(&seen, k);
+		zend_string_release(k);
+	} ZEND_HASH_FOREACH_END();
+	uint32_t n = zend_hash_num_elements(&seen), i = 0;
+	mr_item_t *items = items_get(p, n ? n : 1);
+	zend_string *k;
+	ZEND_HASH_FOREACH_STR_KEY(&seen, k) {
+		if (!key_prepare(p, ZSTR_VAL(k), ZSTR_LEN(k), 1, &items[i++])) {
+			zend_hash_destroy(&seen);
+			RETURN_THROWS();
+		}
+	} ZEND_HASH_FOREACH_END();
+	uint32_t errors = n ? mr_migrate_delete(p, items, n) : 0;
+	array_init_size(return_value, n);
+	for (i = 0; i < n; i++) {
+		zval r;
+		if (items[i].rc == MR_OK) {
+			ZVAL_TRUE(&r);
+		} else {
+			ZVAL_LONG(&r, res_of(items[i].rc));
+		}
+		zend_symtable_str_update(Z_ARRVAL_P(return_value), items[i].ukey, items[i].uklen, &r);
+	}
+	zend_hash_destroy(&seen);
+	set_res(o, errors ? MEMCACHED_SOME_ERRORS : MEMCACHED_SUCCESS);
+	mr_fleet_after_op(p);
+}
+
+static void arith(INTERNAL_FUNCTION_PARAMETERS, bool incr)
+{
+	zend_string *key;
+	zend_long by = 1;
+	ZEND_PARSE_PARAMETERS_START(1, 2)
+		Z_PARAM_STR(key)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_LONG(by)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (by < 0) {
+		zend_argument_value_error(2, "must be greater than or equal to 0");
+		RETURN_THROWS();
+	}
+	mr_obj_t *o = Z_MR_P(ZEND_THIS);
+	mr_pool_t *p = pool_of(o);
+	if (!p) RETURN_THROWS();
+	mr_item_t *it = items_get(p, 1);
+	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
+	mr_migrate_arith(p, it, incr, (uint64_t) by);
+	set_res(o, res_of(it->rc));
+	if (it->rc == MR_OK) {
+		RETVAL_LONG((zend_long) it->number);
+	} else {
+		RETVAL_FALSE;
+	}
+	mr_fleet_after_op(p);
+}
+
+PHP_METHOD(MemRehash, increment) { arith(INTERNAL_FUNCTION_PARAM_PASSTHRU, true); }
+PHP_METHOD(MemRehash, decrement) { arith(INTERNAL_FUNCTION_PARAM_PASSTHRU, false); }
+
+PHP_METHOD(MemRehash, touch)
+{
+	zend_string *key;
+	zend_long ttl;
+	ZEND_PARSE_PARAMETERS_START(2, 2)
+		Z_PARAM_STR(key)
+		Z_PARAM_LONG(ttl)
+	ZEND_PARSE_PARAMETERS_END();
+
+	mr_obj_t *o = Z_MR_P(ZEND_THIS);
+	mr_pool_t *p = pool_of(o);
+	if (!p) RETURN_THROWS();
+	mr_item_t *it = items_get(p, 1);
+	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
+	mr_migrate_touch(p, it, 1, ttl);
+	set_res(o, res_of(it->rc));
+	RETVAL_BOOL(it->rc == MR_OK);
+	mr_fleet_after_op(p);
+}
+
+PHP_METHOD(MemRehash, getResultCode)
+{
+	ZEND_PARSE_PARAMETERS_NONE();
+	RETURN_LONG(Z_MR_P(ZEND_THIS)->rescode);
+}
+
+PHP_METHOD(MemRehash, getResultMessage)
+{
+	ZEND_PARSE_PARAMETERS_NONE();
+	int code = Z_MR_P(ZEND_THIS)->rescode;
+	if (code == MR_RES_PAYLOAD_FAILURE) {
+		RETURN_STRING("PAYLOAD FAILURE");
+	}
+	RETURN_STRING(memcached_strerror(NULL, (memcached_return_t) code));
+}
+
+/* ---- placement and servers ---- */
+
+PHP_METHOD(MemRehash, locate)
+{
+	zend_string *key;
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_STR(key)
+	ZEND_PARSE_PARAMETERS_END();
+
+	mr_obj_t *o = Z_MR_P(ZEND_THIS);
+	mr_pool_t *p = pool_of(o);
+	if (!p) RETURN_THROWS();
+	mr_item_t *it = items_get(p, 1);
+	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
+	array_init_size(return_value, 3);
+	add_assoc_string(return_value, "old", (char *) mr_wire_name(p->wire, it->o));
+	add_assoc_string(return_value, "new", (char *) mr_wire_name(p->wire, it->n));
+	add_assoc_bool(return_value, "moves", it->o != it->n);
+}
+
+/* Returns a server list as Memcached::getServerList does. */
+static void server_list(mr_pool_t *p, const uint32_t *conns, uint32_t n, const mr_place_t *place, zval *rv)
+{
+	array_init_size(rv, n);
+	for (uint32_t i = 0; i < n; i++) {
+		zval s;
+		const mr_server_spec_t *spec = mr_place_spec(place, i);
+		array_init_size(&s, 3);
+		add_assoc_string(&s, "host", (char *) spec->host);
+		add_assoc_long(&s, "port", spec->port);
+		add_assoc_long(&s, "weight", spec->weight);
+		add_next_index_zval(rv, &s);
+	}
+	(void) conns;
+}
+
+PHP_METHOD(MemRehash, getOldServers)
+{
+	ZEND_PARSE_PARAMETERS_NONE();
+	mr_pool_t *p = pool_of(Z_MR_P(ZEND_THIS));
+	if (!p) RETURN_THROWS();
+	server_list(p, p->old_conn, p->n_old, p->place_old, return_value);
+}
+
+PHP_METHOD(MemRehash, getNewServers)
+{
+	ZEND_PARSE_PARAMETERS_NONE();
+	mr_pool_t *p = pool_of(Z_MR_P(ZEND_THIS));
+	if (!p) RETURN_THROWS();
+	server_list(p, p->new_conn, p->n_new, p->place_new, return_value);
+}
+
+/* ---- counters ---- */
+
+static const char *role_name(uint64_t role)
+{
+	return role == MR_ROLE_BOTH ? "both" : role == MR_ROLE_NEW ? "new" : "old";
+}
+
+/* Fills rv with a pool slot's counters, in the shape DESIGN.md gives. */
+static void stats_array(const mr_ctr_pool_t *c, zval *rv)
+{
+	uint64_t seen;
+	array_init(rv);
+	add_assoc_string(rv, "name", (char *) c->name);
+	add_assoc_string(rv, "state", mr_counters_is_complete(c) ? "complete" : "migrating");
+	add_assoc_long(rv, "started", (zend_long) mr_read(&c->started));
+	add_assoc_long(rv, "completed", (zend_long) mr_read(&c->completed));
+	for (int i = 0; i < MR_C_COUNT; i++) {
+		add_assoc_long(rv, mr_counter_names[i], (zend_long) mr_read(&c->c[i]));
+	}
+	add_assoc_double(rv, "old_hit_rate", mr_counters_window_rate(c, &seen));
+	add_assoc_long(rv, "window", (zend_long) mr_read(&c->window));
+	add_assoc_long(rv, "window_seen", (zend_long) seen);
+	add_assoc_double(rv, "complete_below", (double) mr_read(&c->complete_below_ppm) / 1e6);
+	zval servers;
+	array_init(&servers);
+	uint64_t ns = __atomic_load_n(&c->nservers, __ATOMIC_ACQUIRE);
+	for (uint64_t i = 0; i < ns && i < MR_POOL_SERVERS_MAX; i++) {
+		const mr_ctr_server_t *s = &c->servers[i];
+		zval row;
+		array_init_size(&row, 4);
+		add_assoc_string(&row, "role", (char *) role_name(mr_read(&s->role)));
+		add_assoc_long(&row, "moved_out", (zend_long) mr_read(&s->moved_out));
+		add_assoc_long(&row, "moved_in", (zend_long) mr_read(&s->moved_in));
+		add_assoc_long(&row, "errors", (zend_long) mr_read(&s->errors));
+		add_assoc_zval(&servers, s->name, &row);
+	}
+	add_assoc_zval(rv, "servers", &servers);
+	zval trend;
+	array_init(&trend);
+	uint64_t tp = __atomic_load_n(&c->trend_pos, __ATOMIC_ACQUIRE);
+	uint64_t from = tp > MR_TREND_SAMPLES ? tp - MR_TREND_SAMPLES : 0;
+	for (uint64_t i = from; i < tp; i++) {
+		const mr_trend_t *t = &c->trend[i % MR_TREND_SAMPLES];
+		zval row;
+		array_init_size(&row, 4);
+		add_assoc_long(&row, "at", (zend_long) mr_read(&t->at));
+		add_assoc_long(&row, "gets", (zend_long) mr_read(&t->gets));
+		add_assoc_long(&row, "old_hits", (zend_long) mr_read(&t->old_hits));
+		add_assoc_long(&row, "misses", (zend_long) mr_read(&t->misses));
+		add_next_index_zval(&trend, &row);
+	}
+	add_assoc_zval(rv, "trend", &trend);
+}
+
+PHP_METHOD(MemRehash, stats)
+{
+	ZEND_PARSE_PARAMETERS_NONE();
+	mr_pool_t *p = pool_of(Z_MR_P(ZEND_THIS));
+	if (!p) RETURN_THROWS();
+	stats_array(mr_pool_ctr(p), return_value);
+}
+
+PHP_METHOD(MemRehash, allStats)
+{
+	ZEND_PARSE_PARAMETERS_NONE();
+	array_init(return_value);
+	for (uint32_t i = 0; i < mr_counters_max_pools(); i++) {
+		mr_ctr_pool_t *c = mr_counters_slot(i);
+		if (c) {
+			zval s;
+			stats_array(c, &s);
+			add_assoc_zval(return_value, c->name, &s);
+		}
+	}
+}
+
+PHP_METHOD(MemRehash, isComplete)
+{
+	ZEND_PARSE_PARAMETERS_NONE();
+	mr_pool_t *p = pool_of(Z_MR_P(ZEND_THIS));
+	if (!p) RETURN_THROWS();
+	mr_fleet_after_op(p);
+	RETURN_BOOL(mr_pool_is_complete(p));
+}
+
+PHP_METHOD(MemRehash, complete)
+{
+	ZEND_PARSE_PARAMETERS_NONE();
+	mr_obj_t *o = Z_MR_P(ZEND_THIS);
+	mr_pool_t *p = pool_of(o);
+	if (!p) RETURN_THROWS();
+	set_res(o, mr_pool_complete(p) ? MEMCACHED_SUCCESS : MEMCACHED_SOME_ERRORS);
+}
+
+/* Adds one host's published counters to the fleet array and the total. */
+typedef struct {
+	zval *hosts;
+	uint64_t total[MR_C_COUNT];
+	int complete_hosts;
+} fleet_ctx_t;
+
+static void fleet_add(void *ctx, const char *host, const uint64_t *c, uint64_t state, uint64_t at)
+{
+	fleet_ctx_t *f = ctx;
+	zval row;
+	array_init(&row);
+	add_assoc_string(&row, "state", state == MR_STATE_COMPLETE ? "complete" : "migrating");
+	add_assoc_long(&row, "published", (zend_long) at);
+	for (int i = 0; i < MR_C_COUNT; i++) {
+		add_assoc_long(&row, mr_counter_names[i], (zend_long) c[i]);
+	}
+	if (zend_hash_str_exists(Z_ARRVAL_P(f->hosts), host, strlen(host))) {
+		zval_ptr_dtor(&row);
+		return;
+	}
+	for (int i = 0; i < MR_C_COUNT; i++) {
+		f->total[i] += c[i];
+	}
+	f->complete_hosts += state == MR_STATE_COMPLETE;
+	add_assoc_zval(f->hosts, host, &row);
+}
+
+PHP_METHOD(MemRehash, fleetStats)
+{
+	ZEND_PARSE_PARAMETERS_NONE();
+	mr_obj_t *o = Z_MR_P(ZEND_THIS);
+	mr_pool_t *p = pool_of(o);
+	if (!p) RETURN_THROWS();
+	/* this host's latest numbers first, so the view includes them */
+	mr_fleet_publish(p);
+	array_init(return_value);
+	fleet_ctx_t f = { .hosts = return_value };
+	int n = mr_fleet_read(p, fleet_add, &f);
+	set_res(o, n < 0 ? MEMCACHED_FAILURE : MEMCACHED_SUCCESS);
+	zval total;
+	array_init(&total);
+	add_assoc_long(&total, "hosts", zend_hash_num_elements(Z_ARRVAL_P(return_value)));
+	add_assoc_long(&total, "complete_hosts", f.complete_hosts);
+	for (int i = 0; i < MR_C_COUNT; i++) {
+		add_assoc_long(&total, mr_counter_names[i], (zend_long) f.total[i]);
+	}
+	add_assoc_zval(return_value, "total", &total);
+}
+
+/* drain(): options, then migrate.c walks the server. */
+static void mr_drain_method(mr_obj_t *o, mr_pool_t *p, zend_string *server, HashTable *opts, zval *rv)
+{
+	zend_throw_exception_ex(mr_exception_ce, 0, "drain() is not available yet");
+}
+
+PHP_METHOD(MemRehash, drain)
+{
+	zend_string *server = NULL;
+	HashTable *opts = NULL;
+	ZEND_PARSE_PARAMETERS_START(0, 2)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_STR_OR_NULL(server)
+		Z_PARAM_ARRAY_HT(opts)
+	ZEND_PARSE_PARAMETERS_END();
+	mr_obj_t *o = Z_MR_P(ZEND_THIS);
+	mr_pool_t *p = pool_of(o);
+	if (!p) RETURN_THROWS();
+	mr_drain_method(o, p, server, opts, return_value);
+}
+
+/* ---- module ---- */
+
+static PHP_GINIT_FUNCTION(memrehash)
+{
+#if defined(COMPILE_DL_MEMREHASH) && defined(ZTS)
+	ZEND_TSRMLS_CACHE_UPDATE();
+#endif
+	memset(memrehash_globals, 0, sizeof(*memrehash_globals));
+}
+
+PHP_MINIT_FUNCTION(memrehash)
+{
+	REGISTER_INI_ENTRIES();
+	mr_ce = register_class_MemRehash();
+	mr_ce->create_object = mr_create;
+	memcpy(&mr_handlers, zend_get_std_object_handlers(), sizeof(mr_handlers));
+	mr_handlers.offset = XtOffsetOf(mr_obj_t, std);
+	mr_handlers.free_obj = mr_free;
+	mr_handlers.clone_obj = NULL;
+	mr_exception_ce = register_class_MemRehashException(spl_ce_RuntimeException);
+
+	zend_hash_init(&persistent_pools, 8, NULL, persistent_pool_dtor, 1);
+
+	/* mapped here, before PHP-FPM forks its workers, so they all share it */
+	char err[256];
+	if (!mr_counters_init(MR_G(counters_file), (uint32_t) MR_G(max_pools), err, sizeof(err))) {
+		php_error_docref(NULL, E_WARNING, "%s; counters are private to each process", err);
+		if (!mr_counters_init(NULL, (uint32_t) MR_G(max_pools), err, sizeof(err))) {
+			php_error_docref(NULL, E_WARNING, "%s", err);
+		}
+	}
+	mr_fleet_set_host_id(MR_G(host_id));
+	mr_session_register();
+	return SUCCESS;
+}
+
+PHP_MSHUTDOWN_FUNCTION(memrehash)
+{
+	zend_hash_destroy(&persistent_pools);
+	mr_counters_shutdown();
+	UNREGISTER_INI_ENTRIES();
+	return SUCCESS;
+}
+
+PHP_MINFO_FUNCTION(memrehash)
+{
+	php_info_print_table_start();
+	php_info_print_table_header(2, "memrehash support", "enabled");
+	php_info_print_table_row(2, "Version", PHP_MEMREHASH_VERSION);
+	php_info_print_table_row(2, "libmemcached headers version", LIBMEMCACHED_VERSION_STRING);
+	php_info_print_table_row(2, "libmemcached library version", memcached_lib_version());
+	php_info_print_table_row(2, "Wire protocol", "meta (memcached >= 1.6)");
+	php_info_print_table_row(2, "Counters", mr_counters_ready() ? (*MR_G(counters_file) ? "shared, file-backed" : "shared (this master)") : "unavailable");
+	php_info_print_table_row(2, "Host id", mr_fleet_host_id());
+	php_info_print_table_row(2, "igbinary", mr_codec_serializer_available(MR_SER_IGBINARY) ? "yes" : "no");
+	php_info_print_table_row(2, "msgpack", mr_codec_serializer_available(MR_SER_MSGPACK) ? "yes" : "no");
+	php_info_print_table_row(2, "Session handler", "memrehash");
+	php_info_print_table_end();
+	DISPLAY_INI_ENTRIES();
+}
+
+static const zend_module_dep memrehash_deps[] = {
+	ZEND_MOD_REQUIRED("session")
+	ZEND_MOD_OPTIONAL("igbinary")
+	ZEND_MOD_OPTIONAL("msgpack")
+	ZEND_MOD_OPTIONAL("json")
+	ZEND_MOD_END
+};
+
+zend_module_entry memrehash_module_entry = {
+	STANDARD_MODULE_HEADER_EX, NULL,
+	memrehash_deps,
+	"memrehash",
+	NULL,
+	PHP_MINIT(memrehash),
+	PHP_MSHUTDOWN(memrehash),
+	NULL,
+	NULL,
+	PHP_MINFO(memrehash),
+	PHP_MEMREHASH_VERSION,
+	PHP_MODULE_GLOBALS(memrehash),
+	PHP_GINIT(memrehash),
+	NULL,
+	NULL,
+	STANDARD_MODULE_PROPERTIES_EX
+};
+
+#ifdef COMPILE_DL_MEMREHASH
+# ifdef ZTS
+ZEND_TSRMLS_CACHE_DEFINE()
+# endif
+ZEND_GET_MODULE(memrehash)
+#endif

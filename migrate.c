@@ -1,0 +1,474 @@
+/* Move on read: get, writes during the move, and (below) drain.
+ *
+ * Per key K with new location N and old location O (DESIGN.md, "Semantics
+ * during the transition"): a get asks N; on a miss, while the pool migrates
+ * and O differs, it asks O for value, flags, remaining TTL and CAS, then adds
+ * the item at N (never sets) and deletes it at O only if O's CAS is still
+ * the one read. The add is queued before the delete, so it is on its way to
+ * N before O lets go. Any sign that a writer raced the move (add refused,
+ * delete found O changed or gone) leaves the writer's data in place. */
+#include "php.h"
+#include "migrate.h"
+#include "mr_fleet.h"
+
+#include <time.h>
+
+#define NO_REQ UINT32_MAX
+/* Ask N and O together once this share of recent old lookups found the key. */
+#define MR_TOGETHER_RATE 0.5
+/* Remaining seconds below which an item is about to expire and is not copied. */
+#define MR_EXPIRE_SOON 2
+/* memcached reads a TTL above 30 days as an absolute unix time. */
+#define MR_RELATIVE_TTL_MAX 2592000
+
+enum { ST_DONE = 0, ST_NEED_OLD, ST_MOVING, ST_REREAD, ST_RESTORE };
+
+int64_t mr_migrate_ttl(int64_t remaining, int64_t fallback_ttl, int64_t now)
+{
+	if (remaining == MR_TTL_NONE) {
+		return 0; /* no expiry is T0: T-1 would expire the copy at once */
+	}
+	if (remaining == MR_TTL_UNKNOWN) {
+		return fallback_ttl;
+	}
+	if (remaining < MR_EXPIRE_SOON) {
+		return -1;
+	}
+	return remaining > MR_RELATIVE_TTL_MAX ? now + remaining : remaining;
+}
+
+static inline void count(mr_pool_t *p, mr_counter_t f, uint64_t n)
+{
+	mr_count(mr_pool_ctr(p), f, n);
+}
+
+/* Counts an error against the pool and the server on conn. */
+static void count_error(mr_pool_t *p, uint32_t conn)
+{
+	count(p, MR_C_ERRORS, 1);
+	if (p->srv[conn]) {
+		mr_count_server(&p->srv[conn]->errors, 1);
+	}
+}
+
+static void count_move(mr_pool_t *p, const mr_item_t *it, size_t bytes)
+{
+	count(p, MR_C_BYTES_MOVED, bytes);
+	if (p->srv[it->o]) mr_count_server(&p->srv[it->o]->moved_out, 1);
+	if (p->srv[it->n]) mr_count_server(&p->srv[it->n]->moved_in, 1);
+}
+
+/* Returns true when K's old location must be consulted. */
+static inline bool moving(const mr_item_t *it, bool complete)
+{
+	return !complete && it->o != it->n;
+}
+
+/* Returns true when the recent old-hit rate says O probably holds a missing key. */
+static bool old_likely(mr_pool_t *p)
+{
+	uint64_t seen;
+	double rate = mr_counters_window_rate(mr_pool_ctr(p), &seen);
+	/* a migration that just started: nearly every key is still at O */
+	return seen < 16 || rate >= MR_TOGETHER_RATE;
+}
+
+void mr_pool_locate(mr_pool_t *p, mr_item_t *it)
+{
+	it->n = p->new_conn[mr_place_index(p->place_new, it->ukey, it->uklen)];
+	it->o = p->old_conn[mr_place_index(p->place_old, it->ukey, it->uklen)];
+}
+
+/* Takes the answer of a get request at N. Returns true when the key now
+ * needs its old location. */
+static bool take_new_answer(mr_pool_t *p, mr_item_t *it, mr_req_t *r, bool complete)
+{
+	if (r->rc == MR_OK) {
+		it->rc = MR_OK;
+		it->vflags = r->flags;
+		count(p, MR_C_NEW_HITS, 1);
+		return false;
+	}
+	if (mr_rc_is_error(r->rc)) {
+		it->rc = r->rc;
+		count(p, MR_C_MISSES, 1);
+		count_error(p, it->n);
+		return false;
+	}
+	if (!moving(it, complete)) {
+		it->rc = MR_MISS;
+		count(p, MR_C_MISSES, 1);
+		return false;
+	}
+	return true;
+}
+
+/* Takes the answer of O for a key N did not have; queues the move. */
+static void take_old_answer(mr_pool_t *p, mr_item_t *it, int64_t now)
+{
+	mr_wire_t *w = p->wire;
+	mr_req_t *r = mr_wire_req(w, it->ro);
+	mr_ctr_pool_t *ctr = mr_pool_ctr(p);
+
+	it->stage = ST_DONE;
+	count(p, MR_C_OLD_LOOKUPS, 1);
+	if (r->rc != MR_OK) {
+		if (mr_rc_is_error(r->rc)) {
+			count_error(p, it->o); /* O down or hung: a miss */
+		}
+		mr_counters_window_record(ctr, false);
+		count(p, MR_C_MISSES, 1);
+		it->rc = MR_MISS;
+		return;
+	}
+	mr_counters_window_record(ctr, true);
+	count(p, MR_C_OLD_HITS, 1);
+	if (!p->migrate) {
+		/* report only: the app regenerates the value at N */
+		count(p, MR_C_MOVE_FAILED, 1);
+		it->rc = MR_MISS;
+		return;
+	}
+	it->rc = MR_OK;
+	it->rn = it->ro;
+	it->vflags = r->flags;
+	it->cas = r->cas;
+	it->ttl = mr_migrate_ttl(r->ttl, p->fallback_ttl, now);
+	if (it->ttl < 0) {
+		count(p, MR_C_MOVE_FAILED, 1); /* about to expire: served, not copied */
+		return;
+	}
+	it->ra = mr_wire_ms(w, it->n, it->key, it->klen, MR_MODE_ADD, mr_wire_value(w, it->ro), r->vlen,
+		r->flags, it->ttl, 0, true);
+	it->rd = mr_wire_md(w, it->o, it->key, it->klen, it->cas);
+	it->stage = ST_MOVING;
+}
+
+/* Takes the answers to a move's add at N and CAS-checked delete at O;
+ * queues what a race or a failure needs. */
+static void take_move_answer(mr_pool_t *p, mr_item_t *it)
+{
+	mr_wire_t *w = p->wire;
+	mr_req_t *a = mr_wire_req(w, it->ra);
+	mr_req_t *d = mr_wire_req(w, it->rd);
+	size_t vlen = mr_wire_req(w, it->ro)->vlen;
+
+	it->stage = ST_DONE;
+	if (a->rc == MR_OK && d->rc == MR_OK) {
+		count(p, MR_C_MIGRATED, 1);
+		count_move(p, it, vlen);
+		return;
+	}
+	if (a->rc == MR_NOTSTORED) {
+		/* N got fresher data meanwhile: that is what the get returns */
+		count(p, MR_C_RACED, 1);
+		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS);
+		it->stage = ST_REREAD;
+		return;
+	}
+	if (a->rc == MR_OK && (d->rc == MR_MISS || d->rc == MR_EXISTS)) {
+		/* a writer changed or deleted O while we moved: take our copy back */
+		count(p, MR_C_RACED, 1);
+		mr_wire_md(w, it->n, it->key, it->klen, a->cas);
+		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS);
+		it->stage = ST_REREAD;
+		return;
+	}
+	if (a->rc == MR_OK) {
+		/* copied, but O did not answer the delete: both hold the same bytes */
+		count(p, MR_C_MIGRATED, 1);
+		count_move(p, it, vlen);
+		count_error(p, it->o);
+		return;
+	}
+	/* N refused or failed: the value is served from O, and O keeps it */
+	count(p, MR_C_MOVE_FAILED, 1);
+	count_error(p, it->n);
+	if (d->rc == MR_OK) {
+		it->ra = mr_wire_ms(w, it->o, it->key, it->klen, MR_MODE_ADD, mr_wire_value(w, it->ro), vlen,
+			it->vflags, it->ttl, 0, false);
+		it->stage = ST_RESTORE;
+	}
+}
+
+/* Takes the re-read of N after a race. */
+static void take_reread(mr_pool_t *p, mr_item_t *it)
+{
+	mr_req_t *r = mr_wire_req(p->wire, it->rn);
+	it->stage = ST_DONE;
+	it->rc = r->rc;
+	it->vflags = r->flags;
+	if (mr_rc_is_error(r->rc)) {
+		count_error(p, it->n);
+	}
+}
+
+/* Points each found item at its value (buffers are final now). */
+static void resolve_values(mr_pool_t *p, mr_item_t *items, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		mr_item_t *it = &items[i];
+		if (it->rc == MR_OK) {
+			it->val = mr_wire_value(p->wire, it->rn);
+			it->vlen = mr_wire_req(p->wire, it->rn)->vlen;
+		} else {
+			it->val = NULL;
+			it->vlen = 0;
+		}
+	}
+}
+
+/* Returns how many items are in stage st. */
+static uint32_t in_stage(const mr_item_t *items, uint32_t n, uint8_t st)
+{
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		k += items[i].stage == st;
+	}
+	return k;
+}
+
+uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
+{
+	mr_wire_t *w = p->wire;
+	bool complete = mr_pool_is_complete(p);
+	bool together = !complete && old_likely(p);
+	int64_t now = (int64_t) time(NULL);
+
+	mr_wire_reset(w);
+	for (uint32_t i = 0; i < n; i++) {
+		mr_item_t *it = &items[i];
+		it->stage = ST_DONE;
+		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS);
+		it->ro = NO_REQ;
+		if (together && moving(it, complete)) {
+			it->ro = mr_wire_mg(w, it->o, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | MR_WANT_TTL | MR_WANT_CAS);
+		}
+	}
+	mr_wire_run(w);
+	count(p, MR_C_GETS, n);
+
+	bool ask_old = false;
+	for (uint32_t i = 0; i < n; i++) {
+		mr_item_t *it = &items[i];
+		if (take_new_answer(p, it, mr_wire_req(w, it->rn), complete)) {
+			it->stage = ST_NEED_OLD;
+			if (it->ro == NO_REQ) {
+				it->ro = mr_wire_mg(w, it->o, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | MR_WANT_TTL | MR_WANT_CAS);
+				ask_old = true;
+			}
+		}
+	}
+	if (ask_old) {
+		mr_wire_run(w);
+	}
+	bool any_old = false;
+	for (uint32_t i = 0; i < n; i++) {
+		if (items[i].stage == ST_NEED_OLD) {
+			take_old_answer(p, &items[i], now);
+			any_old = true;
+		}
+	}
+	if (in_stage(items, n, ST_MOVING)) {
+		mr_wire_run(w);
+		for (uint32_t i = 0; i < n; i++) {
+			if (items[i].stage == ST_MOVING) {
+				take_move_answer(p, &items[i]);
+			}
+		}
+		if (in_stage(items, n, ST_REREAD) + in_stage(items, n, ST_RESTORE) > 0) {
+			mr_wire_run(w);
+			for (uint32_t i = 0; i < n; i++) {
+				if (items[i].stage == ST_REREAD) {
+					take_reread(p, &items[i]);
+				}
+				items[i].stage = ST_DONE;
+			}
+		}
+	}
+	resolve_values(p, items, n);
+	if (any_old) {
+		mr_fleet_check_cutover(p);
+	}
+	uint32_t errors = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		errors += mr_rc_is_error(items[i].rc);
+	}
+	return errors;
+}
+
+/* Queues a delete at O for every item whose write at N went through. */
+static bool queue_old_deletes(mr_pool_t *p, mr_item_t *items, uint32_t n, bool complete)
+{
+	bool any = false;
+	for (uint32_t i = 0; i < n; i++) {
+		mr_item_t *it = &items[i];
+		it->rd = NO_REQ;
+		if (moving(it, complete) && !mr_rc_is_error(it->rc)) {
+			it->rd = mr_wire_md(p->wire, it->o, it->key, it->klen, 0);
+			any = true;
+		}
+	}
+	return any;
+}
+
+/* Runs the deletes at O queued by queue_old_deletes, counting failures. */
+static void finish_old_deletes(mr_pool_t *p, mr_item_t *items, uint32_t n)
+{
+	mr_wire_run(p->wire);
+	for (uint32_t i = 0; i < n; i++) {
+		if (items[i].rd != NO_REQ && mr_rc_is_error(mr_wire_req(p->wire, items[i].rd)->rc)) {
+			count_error(p, items[i].o);
+		}
+	}
+}
+
+/* Returns the error count of items, counting each against its N server. */
+static uint32_t count_write_errors(mr_pool_t *p, mr_item_t *items, uint32_t n)
+{
+	uint32_t errors = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (mr_rc_is_error(items[i].rc)) {
+			count_error(p, items[i].n);
+			errors++;
+		}
+	}
+	return errors;
+}
+
+uint32_t mr_migrate_store(mr_pool_t *p, mr_item_t *items, uint32_t n, char mode, int64_t ttl)
+{
+	mr_wire_t *w = p->wire;
+	bool complete = mr_pool_is_complete(p);
+
+	mr_wire_reset(w);
+	for (uint32_t i = 0; i < n; i++) {
+		mr_item_t *it = &items[i];
+		it->ra = mr_wire_ms(w, it->n, it->key, it->klen, mode, it->data, it->dlen, it->flags, ttl, 0, false);
+	}
+	mr_wire_run(w);
+	count(p, MR_C_SETS, n);
+	for (uint32_t i = 0; i < n; i++) {
+		items[i].rc = mr_wire_req(w, items[i].ra)->rc;
+	}
+	uint32_t errors = count_write_errors(p, items, n);
+	/* N first, then O: a write that fails at N leaves O untouched */
+	if (queue_old_deletes(p, items, n, complete)) {
+		finish_old_deletes(p, items, n);
+	}
+	return errors;
+}
+
+uint32_t mr_migrate_delete(mr_pool_t *p, mr_item_t *items, uint32_t n)
+{
+	mr_wire_t *w = p->wire;
+	bool complete = mr_pool_is_complete(p);
+	bool any_old = false;
+
+	mr_wire_reset(w);
+	/* O first, then N: a move in flight cannot put back what N lost */
+	for (uint32_t i = 0; i < n; i++) {
+		mr_item_t *it = &items[i];
+		it->rd = NO_REQ;
+		if (moving(it, complete)) {
+			it->rd = mr_wire_md(w, it->o, it->key, it->klen, 0);
+			any_old = true;
+		}
+	}
+	if (any_old) {
+		mr_wire_run(w);
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		items[i].ra = mr_wire_md(w, items[i].n, items[i].key, items[i].klen, 0);
+	}
+	mr_wire_run(w);
+	count(p, MR_C_DELETES, n);
+	for (uint32_t i = 0; i < n; i++) {
+		mr_item_t *it = &items[i];
+		mr_rc_t at_n = mr_wire_req(w, it->ra)->rc;
+		mr_rc_t at_o = it->rd != NO_REQ ? mr_wire_req(w, it->rd)->rc : MR_MISS;
+		if (mr_rc_is_error(at_o)) {
+			count_error(p, it->o);
+		}
+		it->rc = (at_n == MR_MISS && at_o == MR_OK) ? MR_OK : at_n;
+	}
+	return count_write_errors(p, items, n);
+}
+
+/* Moves one key from O to N the way a get does. Returns true when N now holds it. */
+static bool move_first(mr_pool_t *p, mr_item_t *it)
+{
+	mr_migrate_get(p, it, 1);
+	return it->rc == MR_OK;
+}
+
+uint32_t mr_migrate_arith(mr_pool_t *p, mr_item_t *it, bool incr, uint64_t delta)
+{
+	mr_wire_t *w = p->wire;
+	bool complete = mr_pool_is_complete(p);
+	bool moved = false;
+
+	for (int attempt = 0; attempt < 2; attempt++) {
+		mr_wire_reset(w);
+		it->ra = mr_wire_ma(w, it->n, it->key, it->klen, incr, delta);
+		mr_wire_run(w);
+		mr_req_t *r = mr_wire_req(w, it->ra);
+		it->rc = r->rc;
+		it->number = r->number;
+		if (r->rc != MR_MISS || !moving(it, complete) || attempt > 0) {
+			break;
+		}
+		moved = move_first(p, it);
+		if (!moved) {
+			it->rc = mr_rc_is_error(it->rc) ? it->rc : MR_MISS;
+			break;
+		}
+	}
+	count(p, MR_C_SETS, 1);
+	uint32_t errors = count_write_errors(p, it, 1);
+	if (!moved && queue_old_deletes(p, it, 1, complete)) {
+		finish_old_deletes(p, it, 1);
+	}
+	return errors;
+}
+
+uint32_t mr_migrate_touch(mr_pool_t *p, mr_item_t *items, uint32_t n, int64_t ttl)
+{
+	mr_wire_t *w = p->wire;
+	bool complete = mr_pool_is_complete(p);
+
+	mr_wire_reset(w);
+	for (uint32_t i = 0; i < n; i++) {
+		items[i].ra = mr_wire_touch(w, items[i].n, items[i].key, items[i].klen, ttl);
+	}
+	mr_wire_run(w);
+	count(p, MR_C_SETS, n);
+	for (uint32_t i = 0; i < n; i++) {
+		mr_item_t *it = &items[i];
+		it->rc = mr_wire_req(w, it->ra)->rc;
+		it->from_old = false;
+		if (it->rc == MR_MISS && moving(it, complete) && move_first(p, it)) {
+			/* moved from O: touch it again at N */
+			it->from_old = true;
+			mr_wire_reset(w);
+			it->ra = mr_wire_touch(w, it->n, it->key, it->klen, ttl);
+			mr_wire_run(w);
+			it->rc = mr_wire_req(w, it->ra)->rc;
+		}
+	}
+	uint32_t errors = count_write_errors(p, items, n);
+	mr_wire_reset(w);
+	bool any = false;
+	for (uint32_t i = 0; i < n; i++) {
+		mr_item_t *it = &items[i];
+		it->rd = NO_REQ;
+		if (!it->from_old && moving(it, complete) && !mr_rc_is_error(it->rc)) {
+			it->rd = mr_wire_md(w, it->o, it->key, it->klen, 0);
+			any = true;
+		}
+	}
+	if (any) {
+		finish_old_deletes(p, items, n);
+	}
+	return errors;
+}

@@ -1,0 +1,997 @@
+/* The wire engine: meta protocol over one non-blocking connection per server.
+ *
+ * A batch is every request queued since mr_wire_reset(). Requests to one
+ * server are written with one send and answered in order; servers are
+ * polled together, so a batch costs one round trip however many servers it
+ * touches. Every request carries its index as opaque (O<n>) and the parser
+ * checks the echo, so a reply can never be matched to the wrong request. */
+#include "php.h"
+#include "mr_wire.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <time.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#define NO_REQ UINT32_MAX
+#define MAX_LINE 8192                 /* longest reply line we accept */
+#define MAX_VALUE ((size_t)1 << 30)   /* memcached's own item size ceiling (-I 1g) */
+#define BUF_MIN 16384
+#define BUF_KEEP (1u << 20)           /* buffers above this shrink back between batches */
+
+typedef struct {
+	char *host;
+	uint16_t port;           /* 0: unix socket */
+	char *name;
+	uint64_t name_hash;      /* key into the down-server table */
+	int fd;
+	bool connecting;
+	bool close_after;        /* the server may be out of step: reconnect next time */
+	uint64_t connect_deadline;
+	uint64_t last_used_ms;   /* idle connections are checked for a server-side close */
+	char *wbuf; size_t wlen, wcap, woff;
+	char *rbuf; size_t rlen, rcap, rpos;
+	uint32_t head, tail;     /* this batch's requests, in send order */
+	uint32_t cur;            /* oldest request still waiting for its reply */
+	uint32_t pending;
+} mr_conn_t;
+
+struct mr_wire {
+	mr_conn_t *conns;
+	uint32_t n;
+	bool persistent;
+	mr_wire_opts_t opts;
+	mr_req_t *reqs;
+	char *kinds;             /* reply kind of each request: 'g' 's' 'd' 'a' */
+	uint32_t nreq, reqcap;
+	struct pollfd *pfds;
+	uint32_t *pmap;
+};
+
+/* Servers that failed recently, process-wide: a non-persistent MemRehash is
+ * rebuilt every request, and a dead server must cost one timeout per retry
+ * interval, not one per request. Open addressing on the name's hash. */
+#define DOWN_SLOTS 512
+static struct { uint64_t hash; uint64_t until_ms; } down_table[DOWN_SLOTS];
+
+/* Returns monotonic milliseconds. */
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
+}
+
+/* Returns the FNV-1a hash of s, never 0 (0 marks a free slot). */
+static uint64_t name_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++) {
+		h = (h ^ (unsigned char) *s) * 1099511628211ULL;
+	}
+	return h ? h : 1;
+}
+
+/* Returns the down-table slot for hash (existing or free), or NULL when full. */
+static uint64_t *down_slot(uint64_t hash, bool create)
+{
+	uint64_t now = now_ms();
+	for (uint32_t i = 0; i < DOWN_SLOTS; i++) {
+		uint32_t s = (uint32_t) ((hash + i) % DOWN_SLOTS);
+		if (down_table[s].hash == hash) {
+			return &down_table[s].until_ms;
+		}
+		if (down_table[s].hash == 0 || (create && down_table[s].until_ms < now)) {
+			if (!create) {
+				return NULL;
+			}
+			down_table[s].hash = hash;
+			return &down_table[s].until_ms;
+		}
+	}
+	return NULL;
+}
+
+static void mark_down(mr_wire_t *w, mr_conn_t *c)
+{
+	uint64_t *until = down_slot(c->name_hash, true);
+	if (until && w->opts.retry_interval_ms) {
+		*until = now_ms() + w->opts.retry_interval_ms;
+	}
+}
+
+bool mr_wire_is_down(mr_wire_t *w, uint32_t conn)
+{
+	uint64_t *until = down_slot(w->conns[conn].name_hash, false);
+	return until && *until > now_ms();
+}
+
+static void clear_down(mr_conn_t *c)
+{
+	uint64_t *until = down_slot(c->name_hash, false);
+	if (until) {
+		*until = 0;
+	}
+}
+
+mr_wire_t *mr_wire_new(const char *const *hosts, const uint16_t *ports, const char *const *names, uint32_t n, bool persistent)
+{
+	mr_wire_t *w = pecalloc(1, sizeof(*w), persistent);
+	w->persistent = persistent;
+	w->n = n;
+	w->conns = pecalloc(n, sizeof(mr_conn_t), persistent);
+	w->pfds = pecalloc(n, sizeof(struct pollfd), persistent);
+	w->pmap = pecalloc(n, sizeof(uint32_t), persistent);
+	w->opts.timeout_ms = 1000;
+	w->opts.connect_timeout_ms = 1000;
+	w->opts.retry_interval_ms = 2000;
+	for (uint32_t i = 0; i < n; i++) {
+		mr_conn_t *c = &w->conns[i];
+		c->host = pestrdup(hosts[i], persistent);
+		c->port = ports[i];
+		c->name = pestrdup(names[i], persistent);
+		c->name_hash = name_hash(names[i]);
+		c->fd = -1;
+		c->head = c->tail = c->cur = NO_REQ;
+	}
+	return w;
+}
+
+static void conn_close(mr_conn_t *c)
+{
+	if (c->fd >= 0) {
+		close(c->fd);
+		c->fd = -1;
+	}
+	c->connecting = false;
+	c->close_after = false;
+}
+
+void mr_wire_free(mr_wire_t *w)
+{
+	if (!w) {
+		return;
+	}
+	for (uint32_t i = 0; i < w->n; i++) {
+		mr_conn_t *c = &w->conns[i];
+		conn_close(c);
+		pefree(c->host, w->persistent);
+		pefree(c->name, w->persistent);
+		if (c->wbuf) pefree(c->wbuf, w->persistent);
+		if (c->rbuf) pefree(c->rbuf, w->persistent);
+	}
+	pefree(w->conns, w->persistent);
+	pefree(w->pfds, w->persistent);
+	pefree(w->pmap, w->persistent);
+	if (w->reqs) pefree(w->reqs, w->persistent);
+	if (w->kinds) pefree(w->kinds, w->persistent);
+	pefree(w, w->persistent);
+}
+
+void mr_wire_set_opts(mr_wire_t *w, const mr_wire_opts_t *opts)
+{
+	w->opts = *opts;
+}
+
+uint32_t mr_wire_count(const mr_wire_t *w)
+{
+	return w->n;
+}
+
+const char *mr_wire_name(const mr_wire_t *w, uint32_t conn)
+{
+	return w->conns[conn].name;
+}
+
+mr_req_t *mr_wire_req(mr_wire_t *w, uint32_t i)
+{
+	return &w->reqs[i];
+}
+
+const char *mr_wire_value(mr_wire_t *w, uint32_t i)
+{
+	return w->conns[w->reqs[i].conn].rbuf + w->reqs[i].voff;
+}
+
+/* Resizes a buffer to cap bytes, keeping its first keep bytes. */
+static char *buf_resize(mr_wire_t *w, char *buf, size_t cap)
+{
+	return perealloc(buf, cap, w->persistent);
+}
+
+void mr_wire_reset(mr_wire_t *w)
+{
+	w->nreq = 0;
+	for (uint32_t i = 0; i < w->n; i++) {
+		mr_conn_t *c = &w->conns[i];
+		c->head = c->tail = c->cur = NO_REQ;
+		c->pending = 0;
+		c->wlen = c->woff = 0;
+		c->rlen = c->rpos = 0;
+		if (c->rcap > BUF_KEEP) {
+			pefree(c->rbuf, w->persistent);
+			c->rbuf = NULL;
+			c->rcap = 0;
+		}
+		if (c->wcap > BUF_KEEP) {
+			pefree(c->wbuf, w->persistent);
+			c->wbuf = NULL;
+			c->wcap = 0;
+		}
+	}
+}
+
+/* Makes room for more bytes at the end of c's write buffer. */
+static void wbuf_reserve(mr_wire_t *w, mr_conn_t *c, size_t more)
+{
+	if (c->wlen + more > c->wcap) {
+		size_t cap = c->wcap ? c->wcap : BUF_MIN;
+		while (cap < c->wlen + more) {
+			cap *= 2;
+		}
+		c->wbuf = buf_resize(w, c->wbuf, cap);
+		c->wcap = cap;
+	}
+}
+
+static inline void put(mr_conn_t *c, const char *s, size_t n)
+{
+	memcpy(c->wbuf + c->wlen, s, n);
+	c->wlen += n;
+}
+
+/* Appends " <letter><number>"; room is reserved by the caller. */
+static void put_num(mr_conn_t *c, char letter, int64_t v)
+{
+	char tmp[24];
+	char *p = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? (uint64_t) (-(v + 1)) + 1 : (uint64_t) v;
+	do {
+		*--p = (char) ('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0) {
+		*--p = '-';
+	}
+	c->wbuf[c->wlen++] = ' ';
+	c->wbuf[c->wlen++] = letter;
+	put(c, p, (size_t) (tmp + sizeof(tmp) - p));
+}
+
+/* Appends " <letter><number>", or " <number>" when letter is 0. */
+static void put_unum(mr_conn_t *c, char letter, uint64_t u)
+{
+	char tmp[24];
+	char *p = tmp + sizeof(tmp);
+	do {
+		*--p = (char) ('0' + u % 10);
+		u /= 10;
+	} while (u);
+	c->wbuf[c->wlen++] = ' ';
+	if (letter) {
+		c->wbuf[c->wlen++] = letter;
+	}
+	put(c, p, (size_t) (tmp + sizeof(tmp) - p));
+}
+
+/* Returns the index of a new request on conn, queued after its others. */
+static uint32_t new_req(mr_wire_t *w, uint32_t conn, char kind)
+{
+	if (w->nreq == w->reqcap) {
+		uint32_t cap = w->reqcap ? w->reqcap * 2 : 16;
+		w->reqs = perealloc(w->reqs, cap * sizeof(mr_req_t), w->persistent);
+		w->kinds = perealloc(w->kinds, cap, w->persistent);
+		w->reqcap = cap;
+	}
+	uint32_t i = w->nreq++;
+	mr_req_t *r = &w->reqs[i];
+	memset(r, 0, sizeof(*r));
+	r->conn = conn;
+	r->next = NO_REQ;
+	r->rc = MR_PENDING;
+	r->ttl = MR_TTL_UNKNOWN;
+	w->kinds[i] = kind;
+	mr_conn_t *c = &w->conns[conn];
+	if (c->tail == NO_REQ) {
+		c->head = i;
+	} else {
+		w->reqs[c->tail].next = i;
+	}
+	if (c->cur == NO_REQ) {
+		c->cur = i; /* everything before was answered: this is next */
+	}
+	c->tail = i;
+	c->pending++;
+	return i;
+}
+
+/* Starts a command line: "<cmd> <key>". Reserves room for flags too. */
+static mr_conn_t *begin(mr_wire_t *w, uint32_t conn, const char *cmd, const char *key, size_t klen, size_t extra)
+{
+	mr_conn_t *c = &w->conns[conn];
+	wbuf_reserve(w, c, klen + extra + 128);
+	put(c, cmd, 2);
+	c->wbuf[c->wlen++] = ' ';
+	put(c, key, klen);
+	return c;
+}
+
+static void end_line(mr_conn_t *c, uint32_t req)
+{
+	put_unum(c, 'O', req);
+	put(c, "\r\n", 2);
+}
+
+uint32_t mr_wire_mg(mr_wire_t *w, uint32_t conn, const char *key, size_t klen, unsigned want)
+{
+	uint32_t r = new_req(w, conn, 'g');
+	mr_conn_t *c = begin(w, conn, "mg", key, klen, 0);
+	if (want & MR_WANT_VALUE) put(c, " v", 2);
+	if (want & MR_WANT_FLAGS) put(c, " f", 2);
+	if (want & MR_WANT_TTL) put(c, " t", 2);
+	if (want & MR_WANT_CAS) put(c, " c", 2);
+	end_line(c, r);
+	return r;
+}
+
+uint32_t mr_wire_touch(mr_wire_t *w, uint32_t conn, const char *key, size_t klen, int64_t ttl)
+{
+	uint32_t r = new_req(w, conn, 'g');
+	mr_conn_t *c = begin(w, conn, "mg", key, klen, 0);
+	put_num(c, 'T', ttl);
+	end_line(c, r);
+	return r;
+}
+
+uint32_t mr_wire_ms(mr_wire_t *w, uint32_t conn, const char *key, size_t klen, char mode,
+	const char *data, size_t dlen, uint32_t flags, int64_t ttl, uint64_t cas_check, bool want_cas)
+{
+	uint32_t r = new_req(w, conn, 's');
+	mr_conn_t *c = begin(w, conn, "ms", key, klen, dlen);
+	put_unum(c, 0, dlen);   /* the data length is positional */
+	put_num(c, 'T', ttl);
+	put_unum(c, 'F', flags);
+	c->wbuf[c->wlen++] = ' ';
+	c->wbuf[c->wlen++] = 'M';
+	c->wbuf[c->wlen++] = mode;
+	if (cas_check) put_unum(c, 'C', cas_check);
+	if (want_cas) put(c, " c", 2);
+	end_line(c, r);
+	put(c, data, dlen);
+	put(c, "\r\n", 2);
+	return r;
+}
+
+uint32_t mr_wire_md(mr_wire_t *w, uint32_t conn, const char *key, size_t klen, uint64_t cas_check)
+{
+	uint32_t r = new_req(w, conn, 'd');
+	mr_conn_t *c = begin(w, conn, "md", key, klen, 0);
+	if (cas_check) put_unum(c, 'C', cas_check);
+	end_line(c, r);
+	return r;
+}
+
+uint32_t mr_wire_ma(mr_wire_t *w, uint32_t conn, const char *key, size_t klen, bool incr, uint64_t delta)
+{
+	uint32_t r = new_req(w, conn, 'a');
+	mr_conn_t *c = begin(w, conn, "ma", key, klen, 0);
+	put(c, incr ? " MI" : " MD", 3);
+	put_unum(c, 'D', delta);
+	put(c, " v", 2);
+	end_line(c, r);
+	return r;
+}
+
+/* ---- reply parser ---- */
+
+/* Returns true and the value of the decimal digits s[0..len) in *out; false
+ * when empty, not all digits, or over max. */
+static bool parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	if (len == 0 || len > 20) {
+		return false;
+	}
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9') {
+			return false;
+		}
+		uint64_t d = (uint64_t) (s[i] - '0');
+		if (v > (max - d) / 10) {
+			return false;
+		}
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
+/* Returns true when the return flags in line[0..len) (after the code) are
+ * well formed, storing the ones we asked for. */
+static bool parse_flags(const char *p, const char *end, mr_reply_t *out)
+{
+	while (p < end) {
+		if (*p != ' ' || p + 1 >= end) {
+			return false;
+		}
+		p++;
+		const char *tok = p;
+		while (p < end && *p != ' ') {
+			p++;
+		}
+		char f = tok[0];
+		const char *v = tok + 1;
+		size_t vlen = (size_t) (p - v);
+		uint64_t u;
+		if (!((f >= 'a' && f <= 'z') || (f >= 'A' && f <= 'Z'))) {
+			return false;
+		}
+		switch (f) {
+			case 'f':
+				if (!parse_u64(v, vlen, UINT32_MAX, &u)) return false;
+				out->flags = (uint32_t) u;
+				break;
+			case 't':
+				if (vlen == 2 && v[0] == '-' && v[1] == '1') {
+					out->ttl = MR_TTL_NONE;
+				} else {
+					if (!parse_u64(v, vlen, INT64_MAX, &u)) return false;
+					out->ttl = (int64_t) u;
+				}
+				break;
+			case 'c':
+				if (!parse_u64(v, vlen, UINT64_MAX, &u)) return false;
+				out->cas = u;
+				break;
+			case 'O':
+				if (!parse_u64(v, vlen, UINT32_MAX, &u)) return false;
+				out->opaque = (uint32_t) u;
+				out->has_opaque = true;
+				break;
+			default:
+				/* k (key echo), s, b, W, X, Z and future flags: printable, ignored */
+				for (size_t i = 0; i < vlen; i++) {
+					if ((unsigned char) v[i] <= 0x20 || (unsigned char) v[i] >= 0x7f) {
+						return false;
+					}
+				}
+				break;
+		}
+	}
+	return true;
+}
+
+static bool line_starts(const char *line, size_t len, const char *word)
+{
+	size_t wl = strlen(word);
+	return len >= wl && memcmp(line, word, wl) == 0 && (len == wl || line[wl] == ' ');
+}
+
+/* Returns the error class of an ERROR / CLIENT_ERROR / SERVER_ERROR line, or MR_PENDING. */
+static mr_rc_t error_line(const char *line, size_t len)
+{
+	if (len == 5 && memcmp(line, "ERROR", 5) == 0) {
+		return MR_ERR_CLIENT;
+	}
+	if (line_starts(line, len, "CLIENT_ERROR")) {
+		if (zend_memnstr(line, "non-numeric", sizeof("non-numeric") - 1, line + len)) {
+			return MR_ERR_NOTNUM;
+		}
+		return MR_ERR_CLIENT;
+	}
+	if (line_starts(line, len, "SERVER_ERROR")) {
+		if (zend_memnstr(line, "too large", sizeof("too large") - 1, line + len)) {
+			return MR_ERR_TOOBIG;
+		}
+		if (zend_memnstr(line, "out of memory", sizeof("out of memory") - 1, line + len)) {
+			return MR_ERR_NOMEM;
+		}
+		return MR_ERR_SERVER;
+	}
+	return MR_PENDING;
+}
+
+long mr_wire_parse_reply(const char *buf, size_t len, char kind, mr_reply_t *out)
+{
+	size_t scan = len < MAX_LINE ? len : MAX_LINE;
+	const char *nl = memchr(buf, '\n', scan);
+	if (!nl) {
+		return len >= MAX_LINE ? -1 : 0;
+	}
+	if (nl == buf || nl[-1] != '\r') {
+		return -1;
+	}
+	size_t llen = (size_t) (nl - 1 - buf);
+	size_t total = llen + 2;
+	memset(out, 0, sizeof(*out));
+	out->ttl = MR_TTL_UNKNOWN;
+
+	mr_rc_t err = error_line(buf, llen);
+	if (err != MR_PENDING) {
+		out->rc = err;
+		return (long) total;
+	}
+	if (llen < 2 || (llen > 2 && buf[2] != ' ')) {
+		return -1;
+	}
+	const char *end = buf + llen;
+	const char *p = buf + 2;
+	char a = buf[0], b = buf[1];
+	if (a == 'V' && b == 'A') {
+		if (kind != 'g' && kind != 'a') {
+			return -1;
+		}
+		const char *sz = p + 1;
+		if (p >= end) {
+			return -1;
+		}
+		const char *q = sz;
+		while (q < end && *q != ' ') {
+			q++;
+		}
+		uint64_t vlen;
+		if (!parse_u64(sz, (size_t) (q - sz), MAX_VALUE, &vlen)) {
+			return -1;
+		}
+		if (!parse_flags(q, end, out)) {
+			return -1;
+		}
+		if (len - total < vlen + 2) {
+			return 0;
+		}
+		if (buf[total + vlen] != '\r' || buf[total + vlen + 1] != '\n') {
+			return -1;
+		}
+		out->rc = MR_OK;
+		out->has_value = true;
+		out->voff = total;
+		out->vlen = (size_t) vlen;
+		if (kind == 'a' && !parse_u64(buf + total, (size_t) vlen, UINT64_MAX, &out->number)) {
+			return -1;
+		}
+		return (long) (total + vlen + 2);
+	}
+	if (!parse_flags(p, end, out)) {
+		return -1;
+	}
+	if (a == 'H' && b == 'D') {
+		out->rc = MR_OK;
+	} else if ((a == 'E' && b == 'N' && kind == 'g') || (a == 'N' && b == 'F' && kind != 'g')) {
+		out->rc = MR_MISS;
+	} else if (a == 'N' && b == 'S' && kind == 's') {
+		out->rc = MR_NOTSTORED;
+	} else if (a == 'E' && b == 'X' && kind != 'g') {
+		out->rc = MR_EXISTS;
+	} else {
+		return -1;
+	}
+	return (long) total;
+}
+
+/* ---- connections ---- */
+
+/* Fails every request of c still waiting with rc; closes on errors. */
+static void fail_pending(mr_wire_t *w, mr_conn_t *c, mr_rc_t rc, bool down)
+{
+	for (uint32_t i = c->cur; i != NO_REQ; i = w->reqs[i].next) {
+		w->reqs[i].rc = rc;
+	}
+	c->cur = NO_REQ;
+	c->pending = 0;
+	if (rc != MR_ERR_DOWN) {
+		conn_close(c);
+	}
+	if (down) {
+		mark_down(w, c);
+	}
+}
+
+static void set_nodelay_nonblock(int fd, bool tcp)
+{
+	int one = 1;
+	if (tcp) {
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+#ifdef SO_NOSIGPIPE
+	setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof(one));
+#endif
+}
+
+/* Starts a non-blocking connect. Returns false when it failed at once. */
+static bool conn_start(mr_wire_t *w, mr_conn_t *c)
+{
+	int fd = -1;
+	int rc;
+	if (c->port == 0) {
+		struct sockaddr_un sun;
+		memset(&sun, 0, sizeof(sun));
+		sun.sun_family = AF_UNIX;
+		if (strlen(c->host) >= sizeof(sun.sun_path)) {
+			return false;
+		}
+		strcpy(sun.sun_path, c->host);
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0) {
+			return false;
+		}
+		set_nodelay_nonblock(fd, false);
+		rc = connect(fd, (struct sockaddr *) &sun, sizeof(sun));
+	} else {
+		struct addrinfo hints, *res = NULL;
+		char port[8];
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_family = AF_UNSPEC;
+		hints.ai_socktype = SOCK_STREAM;
+		snprintf(port, sizeof(port), "%u", c->port);
+		if (getaddrinfo(c->host, port, &hints, &res) != 0 || !res) {
+			return false;
+		}
+		fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0) {
+			freeaddrinfo(res);
+			return false;
+		}
+		set_nodelay_nonblock(fd, true);
+		rc = connect(fd, res->ai_addr, res->ai_addrlen);
+		freeaddrinfo(res);
+	}
+	if (rc != 0 && errno != EINPROGRESS && errno != EAGAIN) {
+		close(fd);
+		return false;
+	}
+	c->fd = fd;
+	c->connecting = rc != 0;
+	c->connect_deadline = now_ms() + w->opts.connect_timeout_ms;
+	return true;
+}
+
+/* Writes what c has queued. Returns false on a broken connection. */
+static bool conn_write(mr_conn_t *c)
+{
+	while (c->woff < c->wlen) {
+		ssize_t n = send(c->fd, c->wbuf + c->woff, c->wlen - c->woff, MSG_NOSIGNAL);
+		if (n > 0) {
+			c->woff += (size_t) n;
+		} else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			return true;
+		} else if (n < 0 && errno == EINTR) {
+			continue;
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Parses every complete reply in c's buffer into its request. Returns false
+ * on a reply that is malformed or answers the wrong request. */
+static bool conn_parse(mr_wire_t *w, mr_conn_t *c)
+{
+	while (c->pending) {
+		mr_reply_t rep;
+		uint32_t i = c->cur;
+		long used = mr_wire_parse_reply(c->rbuf + c->rpos, c->rlen - c->rpos, w->kinds[i], &rep);
+		if (used == 0) {
+			return true;
+		}
+		if (used < 0) {
+			return false;
+		}
+		mr_req_t *r = &w->reqs[i];
+		bool is_err = mr_rc_is_error(rep.rc);
+		if (!is_err && (!rep.has_opaque || rep.opaque != i)) {
+			return false;
+		}
+		r->rc = rep.rc;
+		r->flags = rep.flags;
+		r->ttl = rep.ttl;
+		r->cas = rep.cas;
+		r->number = rep.number;
+		r->voff = c->rpos + rep.voff;
+		r->vlen = rep.vlen;
+		c->rpos += (size_t) used;
+		c->cur = r->next;
+		c->pending--;
+		if (is_err && rep.rc != MR_ERR_TOOBIG && rep.rc != MR_ERR_NOMEM && rep.rc != MR_ERR_NOTNUM) {
+			/* after ERROR or CLIENT_ERROR the server may read our data as commands */
+			c->close_after = true;
+		}
+	}
+	if (c->rpos != c->rlen) {
+		return false; /* bytes nobody asked for */
+	}
+	return true;
+}
+
+/* Reads what c's server sent and parses it. Returns MR_OK (maybe more to
+ * come), MR_ERR_CONNECT (closed or broken) or MR_ERR_PROTOCOL (bad reply). */
+static mr_rc_t conn_read(mr_wire_t *w, mr_conn_t *c)
+{
+	for (;;) {
+		if (c->rcap - c->rlen < BUF_MIN / 2) {
+			size_t cap = c->rcap ? c->rcap * 2 : BUF_MIN;
+			if (cap > MAX_VALUE + 2 * BUF_KEEP) {
+				return MR_ERR_PROTOCOL;
+			}
+			c->rbuf = buf_resize(w, c->rbuf, cap);
+			c->rcap = cap;
+		}
+		size_t space = c->rcap - c->rlen;
+		ssize_t n = recv(c->fd, c->rbuf + c->rlen, space, 0);
+		if (n > 0) {
+			c->rlen += (size_t) n;
+			if (!conn_parse(w, c)) {
+				return MR_ERR_PROTOCOL;
+			}
+			if (!c->pending || (size_t) n < space) {
+				return MR_OK; /* done, or the socket is drained for now */
+			}
+		} else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			return MR_OK;
+		} else if (n < 0 && errno == EINTR) {
+			continue;
+		} else {
+			return MR_ERR_CONNECT; /* closed by the server, or an error */
+		}
+	}
+}
+
+/* Returns true when an idle connection was closed by its server meanwhile
+ * (restart, idle timeout): checked only after a second of idleness, so the
+ * hot path pays no syscall for it. */
+static bool conn_went_stale(mr_conn_t *c, uint64_t now)
+{
+	if (now - c->last_used_ms < 1000) {
+		return false;
+	}
+	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+	return poll(&pfd, 1, 0) != 0;
+}
+
+/* Returns the socket error of a finished non-blocking connect (0: connected). */
+static int connect_result(int fd)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) {
+		return errno;
+	}
+	return err;
+}
+
+/* Gets every connection with requests going: skips servers marked down,
+ * connects the others and sends what can be sent at once. */
+static void batch_start(mr_wire_t *w)
+{
+	uint64_t now = now_ms();
+	for (uint32_t i = 0; i < w->n; i++) {
+		mr_conn_t *c = &w->conns[i];
+		if (!c->pending) {
+			continue;
+		}
+		if (c->fd >= 0 && (c->close_after || conn_went_stale(c, now))) {
+			conn_close(c);
+		}
+		if (c->fd < 0) {
+			if (mr_wire_is_down(w, i)) {
+				fail_pending(w, c, MR_ERR_DOWN, false);
+				continue;
+			}
+			if (!conn_start(w, c)) {
+				fail_pending(w, c, MR_ERR_CONNECT, true);
+				continue;
+			}
+		}
+		c->last_used_ms = now;
+		if (!c->connecting && !conn_write(c)) {
+			fail_pending(w, c, MR_ERR_CONNECT, true);
+		}
+	}
+}
+
+uint32_t mr_wire_run(mr_wire_t *w)
+{
+	uint64_t deadline = now_ms() + w->opts.timeout_ms;
+	batch_start(w);
+	for (;;) {
+		uint32_t np = 0;
+		uint64_t now = now_ms();
+		uint64_t wake = deadline;
+		for (uint32_t i = 0; i < w->n; i++) {
+			mr_conn_t *c = &w->conns[i];
+			if (!c->pending) {
+				continue;
+			}
+			if (c->connecting) {
+				if (now >= c->connect_deadline) {
+					fail_pending(w, c, MR_ERR_CONNECT, true);
+					continue;
+				}
+				if (c->connect_deadline < wake) {
+					wake = c->connect_deadline;
+				}
+			} else if (now >= deadline) {
+				fail_pending(w, c, MR_ERR_TIMEOUT, true);
+				continue;
+			}
+			w->pfds[np].fd = c->fd;
+			w->pfds[np].events = (short) ((c->connecting || c->woff < c->wlen) ? POLLOUT : 0) | (c->connecting ? 0 : POLLIN);
+			w->pfds[np].revents = 0;
+			w->pmap[np++] = i;
+		}
+		if (np == 0) {
+			break;
+		}
+		int ms = wake > now ? (int) (wake - now) : 0;
+		int rc = poll(w->pfds, np, ms);
+		if (rc < 0 && errno != EINTR) {
+			for (uint32_t k = 0; k < np; k++) {
+				fail_pending(w, &w->conns[w->pmap[k]], MR_ERR_CONNECT, false);
+			}
+			break;
+		}
+		if (rc <= 0) {
+			continue; /* timeouts are handled at the top */
+		}
+		for (uint32_t k = 0; k < np; k++) {
+			mr_conn_t *c = &w->conns[w->pmap[k]];
+			short ev = w->pfds[k].revents;
+			if (!ev) {
+				continue;
+			}
+			if (c->connecting) {
+				if (connect_result(c->fd) != 0) {
+					fail_pending(w, c, MR_ERR_CONNECT, true);
+					continue;
+				}
+				c->connecting = false;
+				clear_down(c);
+			}
+			if ((ev & POLLOUT) && !conn_write(c)) {
+				fail_pending(w, c, MR_ERR_CONNECT, true);
+				continue;
+			}
+			if (ev & (POLLIN | POLLHUP | POLLERR)) {
+				mr_rc_t rr = conn_read(w, c);
+				if (rr != MR_OK) {
+					fail_pending(w, c, rr, rr == MR_ERR_CONNECT);
+				} else if (!c->pending && c->close_after) {
+					conn_close(c);
+				}
+			}
+		}
+	}
+	uint32_t errors = 0;
+	for (uint32_t i = 0; i < w->nreq; i++) {
+		if (mr_rc_is_error(w->reqs[i].rc)) {
+			errors++;
+		}
+	}
+	return errors;
+}
+
+/* ---- text commands (stats, lru_crawler metadump) ---- */
+
+/* Waits until fd is ready for events or the timeout passes. Returns true when ready. */
+static bool wait_fd(int fd, short events, uint32_t timeout_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = events };
+	int rc;
+	do {
+		rc = poll(&pfd, 1, (int) timeout_ms);
+	} while (rc < 0 && errno == EINTR);
+	return rc > 0;
+}
+
+/* Returns MR_OK once c is connected with nothing in flight, or the error. */
+static mr_rc_t conn_ready(mr_wire_t *w, uint32_t conn)
+{
+	mr_conn_t *c = &w->conns[conn];
+	if (c->fd >= 0 && (c->close_after || conn_went_stale(c, now_ms()))) {
+		conn_close(c);
+	}
+	if (c->fd < 0) {
+		if (mr_wire_is_down(w, conn)) {
+			return MR_ERR_DOWN;
+		}
+		if (!conn_start(w, c)) {
+			mark_down(w, c);
+			return MR_ERR_CONNECT;
+		}
+	}
+	if (c->connecting) {
+		if (!wait_fd(c->fd, POLLOUT, w->opts.connect_timeout_ms) || connect_result(c->fd) != 0) {
+			conn_close(c);
+			mark_down(w, c);
+			return MR_ERR_CONNECT;
+		}
+		c->connecting = false;
+		clear_down(c);
+	}
+	return MR_OK;
+}
+
+mr_rc_t mr_wire_text(mr_wire_t *w, uint32_t conn, const char *line, mr_line_cb cb, void *ctx, uint32_t timeout_ms)
+{
+	mr_conn_t *c = &w->conns[conn];
+	mr_rc_t rc = conn_ready(w, conn);
+	if (rc != MR_OK) {
+		return rc;
+	}
+	/* this uses the batch buffers: no batch may be half read */
+	c->wlen = c->woff = 0;
+	c->rlen = c->rpos = 0;
+	wbuf_reserve(w, c, strlen(line) + 2);
+	put(c, line, strlen(line));
+	put(c, "\r\n", 2);
+	while (c->woff < c->wlen) {
+		if (!conn_write(c) || (c->woff < c->wlen && !wait_fd(c->fd, POLLOUT, timeout_ms))) {
+			conn_close(c);
+			return MR_ERR_CONNECT;
+		}
+	}
+	c->wlen = c->woff = 0;
+	c->last_used_ms = now_ms();
+	for (;;) {
+		/* hand out every complete line, then read more */
+		char *nl;
+		while ((nl = memchr(c->rbuf + c->rpos, '\n', c->rlen - c->rpos)) != NULL) {
+			char *start = c->rbuf + c->rpos;
+			size_t len = (size_t) (nl - start);
+			if (len == 0 || start[len - 1] != '\r') {
+				conn_close(c);
+				return MR_ERR_PROTOCOL;
+			}
+			len--;
+			c->rpos += len + 2;
+			if (len == 3 && memcmp(start, "END", 3) == 0) {
+				c->rlen = c->rpos = 0;
+				return MR_OK;
+			}
+			mr_rc_t err = error_line(start, len);
+			if (err != MR_PENDING || (len >= 4 && memcmp(start, "BUSY", 4) == 0)) {
+				c->rlen = c->rpos = 0;
+				return err != MR_PENDING ? err : MR_ERR_SERVER;
+			}
+			if (!cb(ctx, start, len)) {
+				conn_close(c); /* the rest of the stream is unread */
+				return MR_OK;
+			}
+		}
+		/* keep the partial line; drop what was handed out */
+		if (c->rpos > 0) {
+			memmove(c->rbuf, c->rbuf + c->rpos, c->rlen - c->rpos);
+			c->rlen -= c->rpos;
+			c->rpos = 0;
+		}
+		if (c->rlen >= MAX_LINE) {
+			conn_close(c);
+			return MR_ERR_PROTOCOL;
+		}
+		if (c->rcap - c->rlen < BUF_MIN / 2) {
+			c->rbuf = buf_resize(w, c->rbuf, c->rcap ? c->rcap * 2 : BUF_MIN);
+			c->rcap = c->rcap ? c->rcap * 2 : BUF_MIN;
+		}
+		if (!wait_fd(c->fd, POLLIN, timeout_ms)) {
+			conn_close(c);
+			mark_down(w, c);
+			return MR_ERR_TIMEOUT;
+		}
+		ssize_t n = recv(c->fd, c->rbuf + c->rlen, c->rcap - c->rlen, 0);
+		if (n <= 0) {
+			if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+				continue;
+			}
+			conn_close(c);
+			return MR_ERR_CONNECT;
+		}
+		c->rlen += (size_t) n;
+	}
+}
