@@ -1284,6 +1284,23 @@ PHP_METHOD(MemRehash, drain)
 	mr_drain_method(o, p, server, opts, return_value);
 }
 
+/* ---- for the session handler (mr_session.c) ---- */
+
+zend_class_entry *memrehash_ce(void)
+{
+	return mr_ce;
+}
+
+mr_pool_t *memrehash_pool_of(zend_object *obj)
+{
+	return obj->ce == mr_ce ? mr_from_obj(obj)->pool : NULL;
+}
+
+const mr_codec_opts_t *memrehash_codec_of(zend_object *obj)
+{
+	return obj->ce == mr_ce ? &mr_from_obj(obj)->codec : NULL;
+}
+
 /* ---- module ---- */
 
 static PHP_GINIT_FUNCTION(memrehash)
