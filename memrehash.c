@@ -1263,10 +1263,148 @@ PHP_METHOD(MemRehash, fleetStats)
 	add_assoc_zval(return_value, "total", &total);
 }
 
-/* drain(): options, then migrate.c walks the server. */
+/* drain(): a progress callable, called after every batch. */
+typedef struct {
+	zend_fcall_info fci;
+	zend_fcall_info_cache fcc;
+	double started;
+} drain_progress_t;
+
+static const char *const drain_names[MR_DRAIN_COUNT] = {
+	"scanned", "moved", "raced", "skipped", "expired", "errors", "bytes",
+};
+
+static double mono_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
+static void drain_totals_array(const uint64_t *totals, double seconds, zval *rv)
+{
+	array_init(rv);
+	for (int i = 0; i < MR_DRAIN_COUNT; i++) {
+		add_assoc_long(rv, drain_names[i], (zend_long) totals[i]);
+	}
+	add_assoc_double(rv, "seconds", seconds);
+}
+
+/* Returns false when the callable returned false or threw: the drain stops. */
+static bool drain_progress(void *ctx, const uint64_t *totals)
+{
+	drain_progress_t *pr = ctx;
+	zval arg, ret;
+	drain_totals_array(totals, mono_s() - pr->started, &arg);
+	pr->fci.retval = &ret;
+	pr->fci.params = &arg;
+	pr->fci.param_count = 1;
+	bool go_on = zend_call_function(&pr->fci, &pr->fcc) == SUCCESS && !EG(exception) && Z_TYPE(ret) != IS_FALSE;
+	zval_ptr_dtor(&ret);
+	zval_ptr_dtor(&arg);
+	return go_on;
+}
+
+/* Returns true with o filled from drain()'s options, or false after throwing. */
+static bool drain_options(HashTable *opts, mr_drain_opts_t *o, drain_progress_t *pr)
+{
+	zend_string *key;
+	zval *v;
+	if (!opts) {
+		return true;
+	}
+	ZEND_HASH_FOREACH_STR_KEY_VAL(opts, key, v) {
+		ZVAL_DEREF(v);
+		if (!key) {
+			zend_argument_value_error(2, "must be keyed by option name");
+			return false;
+		}
+		bool number = Z_TYPE_P(v) == IS_LONG || Z_TYPE_P(v) == IS_DOUBLE;
+		double d = number ? zval_get_double(v) : -1;
+		if (zend_string_equals_literal(key, "rate") || zend_string_equals_literal(key, "bytes_rate")) {
+			if (!number || d < 0) {
+				zend_argument_value_error(2, "option \"%s\" must be a number >= 0 (0: unlimited)", ZSTR_VAL(key));
+				return false;
+			}
+			*(ZSTR_VAL(key)[0] == 'r' ? &o->rate : &o->bytes_rate) = d;
+		} else if (zend_string_equals_literal(key, "batch")) {
+			if (Z_TYPE_P(v) != IS_LONG || Z_LVAL_P(v) < 1 || Z_LVAL_P(v) > 10000) {
+				zend_argument_value_error(2, "option \"batch\" must be an int from 1 to 10000");
+				return false;
+			}
+			o->batch = (uint32_t) Z_LVAL_P(v);
+		} else if (zend_string_equals_literal(key, "fill_limit")) {
+			if (!number || d < 0 || d > 1) {
+				zend_argument_value_error(2, "option \"fill_limit\" must be a number from 0 to 1 (0: off)");
+				return false;
+			}
+			o->fill_limit = d;
+		} else if (zend_string_equals_literal(key, "copy")) {
+			if (Z_TYPE_P(v) != IS_TRUE && Z_TYPE_P(v) != IS_FALSE) {
+				zend_argument_value_error(2, "option \"copy\" must be a bool");
+				return false;
+			}
+			o->copy = Z_TYPE_P(v) == IS_TRUE;
+		} else if (zend_string_equals_literal(key, "progress")) {
+			if (Z_TYPE_P(v) == IS_NULL) {
+				continue;
+			}
+			char *error = NULL;
+			if (zend_fcall_info_init(v, 0, &pr->fci, &pr->fcc, NULL, &error) != SUCCESS) {
+				zend_argument_type_error(2, "option \"progress\" must be a valid callback%s%s", error ? ", " : "", error ? error : "");
+				if (error) efree(error);
+				return false;
+			}
+			if (error) efree(error);
+			o->progress = drain_progress;
+			o->progress_ctx = pr;
+		} else {
+			zend_argument_value_error(2, "has an unknown option \"%s\"", ZSTR_VAL(key));
+			return false;
+		}
+	} ZEND_HASH_FOREACH_END();
+	return true;
+}
+
 static void mr_drain_method(mr_obj_t *o, mr_pool_t *p, zend_string *server, HashTable *opts, zval *rv)
 {
-	zend_throw_exception_ex(mr_exception_ce, 0, "drain() is not available yet");
+	mr_drain_opts_t dopts = { .batch = 100 };
+	drain_progress_t pr = { .started = mono_s() };
+	if (!drain_options(opts, &dopts, &pr)) {
+		return;
+	}
+	uint32_t nc = mr_wire_count(p->wire);
+	int32_t only = -1;
+	if (server) {
+		for (uint32_t c = 0; c < nc; c++) {
+			if ((p->role[c] & MR_ROLE_OLD) && strcmp(mr_wire_name(p->wire, c), ZSTR_VAL(server)) == 0) {
+				only = (int32_t) c;
+			}
+		}
+		if (only < 0) {
+			zend_argument_value_error(1, "must be one of the old servers (\"host:port\"), \"%s\" is not", ZSTR_VAL(server));
+			return;
+		}
+	}
+	uint64_t totals[MR_DRAIN_COUNT] = {0};
+	mr_drain_stop_t stop = MR_STOP_DONE;
+	char err[256] = "";
+	for (uint32_t c = 0; c < nc && stop == MR_STOP_DONE; c++) {
+		if ((only >= 0 && (uint32_t) only != c) || !(p->role[c] & MR_ROLE_OLD)) {
+			continue;
+		}
+		stop = mr_migrate_drain(p, c, &dopts, totals, err, sizeof(err));
+	}
+	if (EG(exception)) {
+		return;
+	}
+	static const char *const stops[] = {"done", "fill_limit", "callback", "error"};
+	drain_totals_array(totals, mono_s() - pr.started, rv);
+	add_assoc_string(rv, "stopped", (char *) stops[stop]);
+	if (stop == MR_STOP_ERROR) {
+		add_assoc_string(rv, "error", err);
+	}
+	set_res(o, stop == MR_STOP_ERROR ? MEMCACHED_FAILURE : MEMCACHED_SUCCESS);
 }
 
 PHP_METHOD(MemRehash, drain)

@@ -112,6 +112,18 @@ typedef enum {
  * added into totals[MR_DRAIN_COUNT]. err gets a message on MR_STOP_ERROR. */
 mr_drain_stop_t mr_migrate_drain(mr_pool_t *p, uint32_t src, const mr_drain_opts_t *o, uint64_t *totals, char *err, size_t errlen);
 
+/* One line of `lru_crawler metadump`. */
+typedef struct {
+	char key[MR_KEY_MAX + 1];  /* URL-decoded */
+	size_t klen;
+	int64_t exp;               /* absolute unix time, -1: never */
+	int64_t size;              /* item size, -1 when not given */
+} mr_metadump_t;
+
+/* Returns true when line is a well-formed metadump line with a usable key
+ * (fills out); false for anything else. Never reads past line+len. */
+bool mr_migrate_parse_metadump_line(const char *line, size_t len, mr_metadump_t *out);
+
 /* Returns the TTL to send for an item with remaining TTL t (from mg or
  * metadump), or -1 when the item is about to expire and must not be copied. */
 int64_t mr_migrate_ttl(int64_t remaining, int64_t fallback_ttl, int64_t now);

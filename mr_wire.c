@@ -945,12 +945,10 @@ mr_rc_t mr_wire_text(mr_wire_t *w, uint32_t conn, const char *line, mr_line_cb c
 		while ((nl = memchr(c->rbuf + c->rpos, '\n', c->rlen - c->rpos)) != NULL) {
 			char *start = c->rbuf + c->rpos;
 			size_t len = (size_t) (nl - start);
-			if (len == 0 || start[len - 1] != '\r') {
-				conn_close(c);
-				return MR_ERR_PROTOCOL;
+			c->rpos += len + 1;
+			if (len > 0 && start[len - 1] == '\r') {
+				len--; /* metadump lines end in a bare LF, everything else in CRLF */
 			}
-			len--;
-			c->rpos += len + 2;
 			if (len == 3 && memcmp(start, "END", 3) == 0) {
 				c->rlen = c->rpos = 0;
 				return MR_OK;

@@ -1,0 +1,252 @@
+/* mr_fastlz: the FastLZ block format, written from its description.
+ *
+ * A block is a sequence of instructions. The top 3 bits of the first byte
+ * carry the level (0: level 1, 1: level 2), and the first instruction is
+ * always a literal run, so its low 5 bits are read as one. Then:
+ *
+ *   000LLLLL                  literal run of L+1 bytes (1..32) that follow
+ *   NNNDDDDD dddddddd         match, N in 1..6: copy N+2 bytes from
+ *                             D*256+d+1 bytes back
+ *   111DDDDD e dddddddd       long match: copy e+9 bytes (level 1, 9..264)
+ *
+ * Level 2 changes two things: a long match's length byte e may be a chain
+ * of 255s ended by a smaller byte, all summed; and the near distance
+ * D=31,d=255 is an escape followed by a 16-bit big-endian distance F,
+ * meaning F+8192 bytes back. The block ends where the input ends, exactly
+ * after an instruction.
+ *
+ * The compressor always emits level 1 (any decoder dispatches on the level
+ * bits): a greedy single-probe hash of 3-byte sequences. */
+#include "mr_fastlz.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#define LZ_MAX_LITERAL  32              /* longest literal run */
+#define LZ_MIN_MATCH    3
+#define LZ_MAX_MATCH    264             /* level 1: 8 + 1 + 255 */
+#define LZ_MAX_BACK     8192            /* level 1 window */
+#define LZ_L2_NEAR      8191            /* level 2: largest near distance */
+#define LZ_HASH_BITS    14
+#define LZ_MIN_INPUT    16              /* below this, not worth compressing */
+
+/* Returns the 4 bytes at p as a native integer (unaligned-safe). */
+static inline uint32_t load32(const uint8_t *p)
+{
+	uint32_t v;
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* Returns the hash-table slot of the 3 bytes at p. */
+static inline uint32_t hash3(const uint8_t *p)
+{
+	uint32_t v = (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16);
+	return (v * 2654435761u) >> (32 - LZ_HASH_BITS);
+}
+
+/* Returns out advanced past the literal runs that hold lit[0..n). */
+static uint8_t *emit_literals(uint8_t *out, const uint8_t *lit, size_t n)
+{
+	while (n > 0) {
+		size_t run = n > LZ_MAX_LITERAL ? LZ_MAX_LITERAL : n;
+		*out++ = (uint8_t)(run - 1);
+		memcpy(out, lit, run);
+		out += run;
+		lit += run;
+		n -= run;
+	}
+	return out;
+}
+
+/* Returns out advanced past one level-1 match (len 3..264, back 1..8192). */
+static uint8_t *emit_match(uint8_t *out, size_t len, size_t back)
+{
+	size_t d = back - 1;
+
+	if (len <= 8) {
+		*out++ = (uint8_t)(((len - 2) << 5) | (d >> 8));
+	} else {
+		*out++ = (uint8_t)((7 << 5) | (d >> 8));
+		*out++ = (uint8_t)(len - 9);
+	}
+	*out++ = (uint8_t)(d & 0xff);
+	return out;
+}
+
+/* Returns how many bytes from a and b agree, at most max (b precedes a). */
+static inline size_t match_length(const uint8_t *a, const uint8_t *b, size_t max)
+{
+	size_t n = 0;
+
+	while (n + 8 <= max) {
+		uint64_t x, y;
+		memcpy(&x, a + n, 8);
+		memcpy(&y, b + n, 8);
+		if (x != y) {
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			return n + ((size_t)__builtin_ctzll(x ^ y) >> 3);
+#else
+			break;
+#endif
+		}
+		n += 8;
+	}
+	while (n < max && a[n] == b[n]) {
+		n++;
+	}
+	return n;
+}
+
+size_t mr_fastlz_compress(const void *in, size_t len, void *out)
+{
+	const uint8_t *src = in;
+	const uint8_t *ip, *anchor;
+	/* Positions are stored +1 so that a zeroed table means "empty". */
+	uint32_t table[1 << LZ_HASH_BITS];
+	const uint8_t *end = src + len;
+	const uint8_t *hash_end;   /* last position whose 4 bytes may be loaded */
+	uint8_t *op = out;
+	size_t misses = 0;         /* probes since the last match: sets the step */
+
+	if (len < LZ_MIN_INPUT || len > UINT32_MAX) {
+		return 0;
+	}
+	memset(table, 0, sizeof(table));
+	hash_end = end - 4;
+	anchor = src;
+	/* The first byte always goes out as a literal: the block must open with
+	 * a literal run, whose top bits double as the level. */
+	ip = src + 1;
+	table[hash3(src)] = 1;
+
+	while (ip <= hash_end) {
+		uint32_t h = hash3(ip);
+		uint32_t cand = table[h];
+		size_t pos = (size_t)(ip - src);
+
+		table[h] = (uint32_t)(pos + 1);
+		if (cand != 0) {
+			const uint8_t *ref = src + cand - 1;
+			size_t back = pos - (cand - 1);
+
+			if (back <= LZ_MAX_BACK && (load32(ref) & 0xffffff) == (load32(ip) & 0xffffff)) {
+				size_t room = (size_t)(end - ip);
+				size_t mlen;
+
+				if (room > LZ_MAX_MATCH) {
+					room = LZ_MAX_MATCH;
+				}
+				mlen = LZ_MIN_MATCH + match_length(ip + LZ_MIN_MATCH, ref + LZ_MIN_MATCH, room - LZ_MIN_MATCH);
+				op = emit_literals(op, anchor, (size_t)(ip - anchor));
+				op = emit_match(op, mlen, back);
+				ip += mlen;
+				anchor = ip;
+				misses = 0;
+				/* Seed the table inside the match's tail so that the next
+				 * repeat can be found from there. */
+				if (ip <= hash_end) {
+					table[hash3(ip - 1)] = (uint32_t)(ip - 1 - src + 1);
+					table[hash3(ip - 2)] = (uint32_t)(ip - 2 - src + 1);
+				}
+				continue;
+			}
+		}
+		/* Step faster through data that keeps missing (already compressed
+		 * or random), as LZ4 does: long literal stretches rarely end in a
+		 * match, and probing every byte there is the compressor's worst case. */
+		ip += 1 + (misses++ >> 5);
+	}
+	op = emit_literals(op, anchor, (size_t)(end - anchor));
+	return (size_t)(op - (uint8_t *)out);
+}
+
+/* Copies n bytes from back bytes behind op to op; the ranges may overlap,
+ * which repeats the pattern (back == 1 is a run of one byte). */
+static inline void copy_match(uint8_t *op, size_t back, size_t n)
+{
+	const uint8_t *ref = op - back;
+
+	if (back >= n) {
+		memcpy(op, ref, n);
+	} else if (back == 1) {
+		memset(op, *ref, n);
+	} else {
+		size_t i;
+		for (i = 0; i < n; i++) {
+			op[i] = ref[i];
+		}
+	}
+}
+
+size_t mr_fastlz_decompress(const void *in, size_t len, void *out, size_t out_cap)
+{
+	const uint8_t *ip = in;
+	const uint8_t *ip_end = ip + len;
+	uint8_t *base = out;
+	size_t op = 0;
+	unsigned level;
+	unsigned ctrl;
+
+	if (len == 0) {
+		return 0;
+	}
+	level = (unsigned)(ip[0] >> 5) + 1;
+	if (level > 2) {
+		return 0;
+	}
+	ctrl = *ip++ & 31;   /* the first instruction is a literal run */
+
+	for (;;) {
+		if (ctrl < 32) {
+			size_t run = (size_t)ctrl + 1;
+			if (run > (size_t)(ip_end - ip) || run > out_cap - op) {
+				return 0;
+			}
+			memcpy(base + op, ip, run);
+			ip += run;
+			op += run;
+		} else {
+			size_t mlen = (size_t)(ctrl >> 5) - 1;   /* 0..6, +3 below */
+			size_t dist_hi = ctrl & 31;
+			size_t dist_lo, back;
+
+			if (mlen == 6) {
+				unsigned code;
+				do {
+					if (ip >= ip_end) {
+						return 0;
+					}
+					code = *ip++;
+					mlen += code;
+					if (mlen > out_cap) {   /* also bounds the 255-chain */
+						return 0;
+					}
+				} while (level == 2 && code == 255);
+			}
+			if (ip >= ip_end) {
+				return 0;
+			}
+			dist_lo = *ip++;
+			back = (dist_hi << 8) + dist_lo + 1;
+			if (level == 2 && dist_hi == 31 && dist_lo == 255) {
+				if (ip_end - ip < 2) {
+					return 0;
+				}
+				back = (((size_t)ip[0] << 8) | ip[1]) + LZ_L2_NEAR + 1;
+				ip += 2;
+			}
+			mlen += 3;
+			if (back > op || mlen > out_cap - op) {
+				return 0;
+			}
+			copy_match(base + op, back, mlen);
+			op += mlen;
+		}
+		if (ip >= ip_end) {
+			break;
+		}
+		ctrl = *ip++;
+	}
+	return op;
+}
