@@ -144,7 +144,7 @@ static bool key_prepare(mr_pool_t *p, const char *key, size_t klen, uint32_t arg
 	it->key[it->klen] = '\0';
 	it->ukey = key;
 	it->uklen = klen;
-	mr_pool_locate(p, it);
+	mr_pool_locate_new(p, it);
 	return true;
 }
 
@@ -1081,6 +1081,7 @@ PHP_METHOD(MemRehash, locate)
 	if (!p) RETURN_THROWS();
 	mr_item_t *it = items_get(p, 1);
 	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
+	mr_pool_locate(p, it);
 	array_init_size(return_value, 3);
 	add_assoc_string(return_value, "old", (char *) mr_wire_name(p->wire, it->o));
 	add_assoc_string(return_value, "new", (char *) mr_wire_name(p->wire, it->n));

@@ -3,10 +3,14 @@
  * Per key K with new location N and old location O (DESIGN.md, "Semantics
  * during the transition"): a get asks N; on a miss, while the pool migrates
  * and O differs, it asks O for value, flags, remaining TTL and CAS, then adds
- * the item at N (never sets) and deletes it at O only if O's CAS is still
- * the one read. The add is queued before the delete, so it is on its way to
- * N before O lets go. Any sign that a writer raced the move (add refused,
- * delete found O changed or gone) leaves the writer's data in place. */
+ * the item at N (never sets) and, once N has it, deletes it at O only if O's
+ * CAS is still the one read. Any sign that a writer raced the move (add
+ * refused, delete found O changed or gone) leaves the writer's data in place.
+ *
+ * The add must be done before the delete is sent. Sent together, O can let
+ * go before the add lands at N; a delete issued meanwhile (O first, then N)
+ * finds nothing at either, and the late add resurrects the item for good.
+ * tests/phpunit/ConcurrencyTest.php catches that within seconds. */
 #include "php.h"
 #include "migrate.h"
 #include "mr_fleet.h"
@@ -21,7 +25,7 @@
 /* memcached reads a TTL above 30 days as an absolute unix time. */
 #define MR_RELATIVE_TTL_MAX 2592000
 
-enum { ST_DONE = 0, ST_NEED_OLD, ST_MOVING, ST_REREAD, ST_RESTORE };
+enum { ST_DONE = 0, ST_NEED_OLD, ST_MOVING, ST_DELETING, ST_REREAD };
 
 int64_t mr_migrate_ttl(int64_t remaining, int64_t fallback_ttl, int64_t now)
 {
@@ -58,11 +62,19 @@ static void count_move(mr_pool_t *p, const mr_item_t *it, size_t bytes)
 	if (p->srv[it->n]) mr_count_server(&p->srv[it->n]->moved_in, 1);
 }
 
-/* Returns true when K's old location must be consulted. */
-static inline bool moving(const mr_item_t *it, bool complete)
+/* Returns true when K's old location must be consulted (working out O
+ * the first time it is needed). */
+static inline bool moving_in(const mr_pool_t *p, mr_item_t *it, bool complete)
 {
-	return !complete && it->o != it->n;
+	if (complete) {
+		return false;
+	}
+	if (it->o == MR_CONN_UNKNOWN) {
+		it->o = p->old_conn[mr_place_index(p->place_old, it->ukey, it->uklen)];
+	}
+	return it->o != it->n;
 }
+#define moving(it, complete) moving_in(p, (it), (complete))
 
 /* Returns true when the recent old-hit rate says O probably holds a missing key. */
 static bool old_likely(mr_pool_t *p)
@@ -73,9 +85,15 @@ static bool old_likely(mr_pool_t *p)
 	return seen < 16 || rate >= MR_TOGETHER_RATE;
 }
 
-void mr_pool_locate(mr_pool_t *p, mr_item_t *it)
+void mr_pool_locate_new(mr_pool_t *p, mr_item_t *it)
 {
 	it->n = p->new_conn[mr_place_index(p->place_new, it->ukey, it->uklen)];
+	it->o = MR_CONN_UNKNOWN;
+}
+
+void mr_pool_locate(mr_pool_t *p, mr_item_t *it)
+{
+	mr_pool_locate_new(p, it);
 	it->o = p->old_conn[mr_place_index(p->place_old, it->ukey, it->uklen)];
 }
 
@@ -140,23 +158,21 @@ static void take_old_answer(mr_pool_t *p, mr_item_t *it, int64_t now)
 	}
 	it->ra = mr_wire_ms(w, it->n, it->key, it->klen, MR_MODE_ADD, mr_wire_value(w, it->ro), r->vlen,
 		r->flags, it->ttl, 0, true);
-	it->rd = mr_wire_md(w, it->o, it->key, it->klen, it->cas);
 	it->stage = ST_MOVING;
 }
 
-/* Takes the answers to a move's add at N and CAS-checked delete at O;
- * queues what a race or a failure needs. */
-static void take_move_answer(mr_pool_t *p, mr_item_t *it)
+/* Takes the answer to a move's add at N: queues the CAS-checked delete at
+ * O once N holds the copy, or the re-read when N had fresher data. */
+static void take_add_answer(mr_pool_t *p, mr_item_t *it)
 {
 	mr_wire_t *w = p->wire;
 	mr_req_t *a = mr_wire_req(w, it->ra);
-	mr_req_t *d = mr_wire_req(w, it->rd);
-	size_t vlen = mr_wire_req(w, it->ro)->vlen;
 
 	it->stage = ST_DONE;
-	if (a->rc == MR_OK && d->rc == MR_OK) {
-		count(p, MR_C_MIGRATED, 1);
-		count_move(p, it, vlen);
+	if (a->rc == MR_OK) {
+		it->add_cas = a->cas;
+		it->rd = mr_wire_md(w, it->o, it->key, it->klen, it->cas);
+		it->stage = ST_DELETING;
 		return;
 	}
 	if (a->rc == MR_NOTSTORED) {
@@ -166,28 +182,30 @@ static void take_move_answer(mr_pool_t *p, mr_item_t *it)
 		it->stage = ST_REREAD;
 		return;
 	}
-	if (a->rc == MR_OK && (d->rc == MR_MISS || d->rc == MR_EXISTS)) {
+	/* N refused or failed: the value is served from O, and O keeps it */
+	count(p, MR_C_MOVE_FAILED, 1);
+	count_error(p, it->n);
+}
+
+/* Takes the answer to the CAS-checked delete at O after a done add. */
+static void take_delete_answer(mr_pool_t *p, mr_item_t *it)
+{
+	mr_wire_t *w = p->wire;
+	mr_req_t *d = mr_wire_req(w, it->rd);
+
+	it->stage = ST_DONE;
+	if (d->rc == MR_MISS || d->rc == MR_EXISTS) {
 		/* a writer changed or deleted O while we moved: take our copy back */
 		count(p, MR_C_RACED, 1);
-		mr_wire_md(w, it->n, it->key, it->klen, a->cas);
+		mr_wire_md(w, it->n, it->key, it->klen, it->add_cas);
 		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS);
 		it->stage = ST_REREAD;
 		return;
 	}
-	if (a->rc == MR_OK) {
-		/* copied, but O did not answer the delete: both hold the same bytes */
-		count(p, MR_C_MIGRATED, 1);
-		count_move(p, it, vlen);
-		count_error(p, it->o);
-		return;
-	}
-	/* N refused or failed: the value is served from O, and O keeps it */
-	count(p, MR_C_MOVE_FAILED, 1);
-	count_error(p, it->n);
-	if (d->rc == MR_OK) {
-		it->ra = mr_wire_ms(w, it->o, it->key, it->klen, MR_MODE_ADD, mr_wire_value(w, it->ro), vlen,
-			it->vflags, it->ttl, 0, false);
-		it->stage = ST_RESTORE;
+	count(p, MR_C_MIGRATED, 1);
+	count_move(p, it, mr_wire_req(w, it->ro)->vlen);
+	if (d->rc != MR_OK) {
+		count_error(p, it->o); /* copied; O keeps the same bytes until a write removes them */
 	}
 }
 
@@ -269,20 +287,19 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 			any_old = true;
 		}
 	}
-	if (in_stage(items, n, ST_MOVING)) {
+	/* add at N; then, where it went in, the CAS-checked delete at O; then
+	 * the re-reads that races call for */
+	static const struct { uint8_t stage; void (*take)(mr_pool_t *, mr_item_t *); } steps[] = {
+		{ST_MOVING, take_add_answer}, {ST_DELETING, take_delete_answer}, {ST_REREAD, take_reread},
+	};
+	for (size_t s = 0; s < sizeof(steps) / sizeof(steps[0]); s++) {
+		if (!in_stage(items, n, steps[s].stage)) {
+			continue;
+		}
 		mr_wire_run(w);
 		for (uint32_t i = 0; i < n; i++) {
-			if (items[i].stage == ST_MOVING) {
-				take_move_answer(p, &items[i]);
-			}
-		}
-		if (in_stage(items, n, ST_REREAD) + in_stage(items, n, ST_RESTORE) > 0) {
-			mr_wire_run(w);
-			for (uint32_t i = 0; i < n; i++) {
-				if (items[i].stage == ST_REREAD) {
-					take_reread(p, &items[i]);
-				}
-				items[i].stage = ST_DONE;
+			if (items[i].stage == steps[s].stage) {
+				steps[s].take(p, &items[i]);
 			}
 		}
 	}
@@ -723,40 +740,52 @@ static void drain_batch(drain_t *d)
 		}
 		mr_req_t *r = mr_wire_req(w, it->ro);
 		it->ra = mr_wire_ms(w, it->n, it->key, it->klen, MR_MODE_ADD, mr_wire_value(w, it->ro), r->vlen, r->flags, it->ttl, 0, true);
-		it->rd = d->o->copy ? NO_REQ : mr_wire_md(w, d->src, it->key, it->klen, r->cas);
 	}
 	mr_wire_run(w);
-	bool cleanup = false;
+	/* the source lets go only of what its target now holds (see the top) */
 	for (uint32_t i = 0; i < d->n; i++) {
 		mr_item_t *it = &d->items[i];
 		if (it->stage != ST_MOVING) {
 			continue;
 		}
 		mr_req_t *a = mr_wire_req(w, it->ra);
-		mr_rc_t del = it->rd == NO_REQ ? MR_OK : mr_wire_req(w, it->rd)->rc;
-		it->from_old = false;
-		if (a->rc == MR_OK && del == MR_OK) {
-			t[MR_DRAIN_MOVED]++;
-			t[MR_DRAIN_BYTES] += it->dlen;
-			count(p, MR_C_DRAINED, 1);
-			count_move(p, &(mr_item_t) { .o = d->src, .n = it->n }, it->dlen);
+		it->stage = ST_DONE;
+		if (a->rc == MR_OK) {
+			it->add_cas = a->cas;
+			it->rd = d->o->copy ? NO_REQ : mr_wire_md(w, d->src, it->key, it->klen, mr_wire_req(w, it->ro)->cas);
+			it->stage = ST_DELETING;
 		} else if (a->rc == MR_NOTSTORED) {
 			t[d->o->copy ? MR_DRAIN_SKIPPED : MR_DRAIN_RACED]++; /* N holds its own, newer */
-		} else if (a->rc == MR_OK) {
+		} else {
+			t[MR_DRAIN_ERRORS]++; /* the source keeps it */
+			count_error(p, it->n);
+		}
+	}
+	if (!d->o->copy) {
+		mr_wire_run(w);
+	}
+	bool cleanup = false;
+	for (uint32_t i = 0; i < d->n; i++) {
+		mr_item_t *it = &d->items[i];
+		if (it->stage != ST_DELETING) {
+			continue;
+		}
+		mr_rc_t del = it->rd == NO_REQ ? MR_OK : mr_wire_req(w, it->rd)->rc;
+		if (del == MR_MISS || del == MR_EXISTS) {
 			/* the source changed or went away while we copied: undo */
 			t[MR_DRAIN_RACED]++;
-			mr_wire_md(w, it->n, it->key, it->klen, a->cas);
+			mr_wire_md(w, it->n, it->key, it->klen, it->add_cas);
 			cleanup = true;
-		} else {
-			t[MR_DRAIN_ERRORS]++;
-			count_error(p, it->n);
-			if (del == MR_OK && it->rd != NO_REQ) {
-				/* N failed after the source let go: put it back */
-				mr_wire_ms(w, d->src, it->key, it->klen, MR_MODE_ADD, mr_wire_value(w, it->ro),
-					it->dlen, mr_wire_req(w, it->ro)->flags, it->ttl, 0, false);
-				cleanup = true;
-			}
+			continue;
 		}
+		if (del != MR_OK) {
+			t[MR_DRAIN_ERRORS]++; /* copied; the source keeps the same bytes */
+			count_error(p, d->src);
+		}
+		t[MR_DRAIN_MOVED]++;
+		t[MR_DRAIN_BYTES] += it->dlen;
+		count(p, MR_C_DRAINED, 1);
+		count_move(p, &(mr_item_t) { .o = d->src, .n = it->n }, it->dlen);
 	}
 	if (cleanup) {
 		mr_wire_run(w);

@@ -76,8 +76,14 @@ bool mr_pool_is_complete(mr_pool_t *p);
 /* Cuts the pool over now: shared state and the marker key in the new pool. */
 bool mr_pool_complete(mr_pool_t *p);
 
+#define MR_CONN_UNKNOWN UINT32_MAX
+
 /* Fills it->n and it->o for a key whose sent form is already in it->key. */
 void mr_pool_locate(mr_pool_t *p, mr_item_t *it);
+
+/* Fills it->n only; it->o is worked out when an operation needs it (a get
+ * that hits N never hashes the key for the old list). */
+void mr_pool_locate_new(mr_pool_t *p, mr_item_t *it);
 
 /* Each returns the number of items that ended in an error; per-item outcomes
  * are in items[i].rc. */

@@ -58,7 +58,7 @@ final class ConcurrencyTest extends TestCase
         $checked = 0;
         for ($round = 0; $round < self::ROUNDS; $round++) {
             mr_flush_all();
-            $name = "conc-$round-" . getmypid();
+            $name = "conc-" . getmypid(); // one pool: rounds share its counters
             $keys = [];
             for ($i = 0; $i < self::KEYS; $i++) {
                 $keys[] = "c{$round}k{$i}";
