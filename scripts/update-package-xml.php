@@ -29,6 +29,11 @@ function mr_role(string $path): ?string
         || preg_match('/(\.tgz|~|\.orig|\.rej|\.swp)$/', $path)) {  /* builds, editor and autoconf backups */
         return null;
     }
+    /* run-tests.php leaves NAME.php, NAME.sh, NAME.diff... beside a failed
+     * NAME.phpt: its own output, never a file of ours. */
+    if (preg_match('/^(.*)\.(php|sh|diff|exp|log|out|mem)$/', $path, $m) && is_file("$m[1].phpt")) {
+        return null;
+    }
     if ($top === $path) { /* top level */
         if (in_array($base, ['README.md', 'LICENSE', 'CREDITS', 'memrehash.ini'], true)
             || preg_match('/\.(md|txt)$/', $base)) {
