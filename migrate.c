@@ -24,6 +24,8 @@
 #define MR_EXPIRE_SOON 2
 /* memcached reads a TTL above 30 days as an absolute unix time. */
 #define MR_RELATIVE_TTL_MAX 2592000
+/* Walks of a drained server at most (see mr_migrate_drain). */
+#define MR_DRAIN_PASSES 4
 
 enum { ST_DONE = 0, ST_NEED_OLD, ST_MOVING, ST_DELETING, ST_REREAD };
 
@@ -589,7 +591,6 @@ typedef struct {
 	uint64_t *totals;
 	mr_item_t *items;
 	uint32_t n, cap;
-	size_t bytes_pending;
 	double started, next_at;  /* pacing: the earliest time the next batch may go */
 	mr_drain_stop_t stop;
 	uint64_t *evictions;      /* per connection: at the start (fill_limit) */
@@ -606,7 +607,7 @@ static double now_s(void)
 
 /* One target's fill, from its `stats`. */
 typedef struct {
-	uint64_t bytes, limit, evictions, malloced;
+	uint64_t bytes, limit, evictions;
 } fill_t;
 
 static bool fill_line(void *ctx, const char *line, size_t len)
@@ -622,7 +623,6 @@ static bool fill_line(void *ctx, const char *line, size_t len)
 	if (sscanf(buf, "STAT bytes %llu", &v) == 1) f->bytes = v;
 	else if (sscanf(buf, "STAT limit_maxbytes %llu", &v) == 1) f->limit = v;
 	else if (sscanf(buf, "STAT evictions %llu", &v) == 1) f->evictions = v;
-	else if (sscanf(buf, "STAT total_malloced %llu", &v) == 1) f->malloced = v;
 	return true;
 }
 
@@ -630,9 +630,7 @@ static bool fill_line(void *ctx, const char *line, size_t len)
 static bool read_fill(mr_pool_t *p, uint32_t conn, fill_t *f)
 {
 	memset(f, 0, sizeof(*f));
-	return mr_wire_text(p->wire, conn, "stats", fill_line, f, p->wire ? 2000 : 2000) == MR_OK
-		&& mr_wire_text(p->wire, conn, "stats slabs", fill_line, f, 2000) == MR_OK
-		&& f->limit > 0;
+	return mr_wire_text(p->wire, conn, "stats", fill_line, f, 2000) == MR_OK && f->limit > 0;
 }
 
 /* Returns false when writing add_bytes more to some target of the batch
@@ -660,8 +658,9 @@ static bool fill_ok(drain_t *d)
 		if (d->evictions[c] == UINT64_MAX) {
 			d->evictions[c] = f.evictions;
 		}
-		/* memory is taken in 1 MB slab pages: count one more page per batch */
-		uint64_t used = (f.malloced > f.bytes ? f.malloced : f.bytes) + add + (1u << 20);
+		/* total_malloced never shrinks (flush_all, deletes), so it would stop
+		 * an empty server: take live bytes, plus a 1 MB slab page of slack */
+		uint64_t used = f.bytes + add + (1u << 20);
 		if (f.evictions > d->evictions[c] || (double) used > d->o->fill_limit * (double) f.limit) {
 			return false;
 		}
@@ -677,7 +676,9 @@ static void pace(drain_t *d, uint32_t keys, size_t bytes)
 	if (d->next_at > t) {
 		usleep((useconds_t) ((d->next_at - t) * 1e6));
 	}
-	double start = d->next_at > t ? d->next_at : t;
+	/* keep to the schedule; only a drain that fell far behind (a slow
+	 * server) starts over from now, so it never bursts to catch up */
+	double start = d->next_at > t - 1.0 ? d->next_at : t;
 	double need = 0;
 	if (d->o->rate > 0) {
 		need = keys / d->o->rate;
@@ -700,7 +701,6 @@ static void drain_batch(drain_t *d)
 	if (d->n == 0) {
 		return;
 	}
-	pace(d, d->n, d->bytes_pending);
 	mr_wire_reset(w);
 	for (uint32_t i = 0; i < d->n; i++) {
 		mr_item_t *it = &d->items[i];
@@ -728,6 +728,12 @@ static void drain_batch(drain_t *d)
 		it->dlen = r->vlen;
 		it->stage = ST_MOVING;
 	}
+	/* paced on what really moves: keys looked up, value bytes found */
+	size_t value_bytes = 0;
+	for (uint32_t i = 0; i < d->n; i++) {
+		value_bytes += d->items[i].stage == ST_MOVING ? d->items[i].dlen : 0;
+	}
+	pace(d, d->n, value_bytes);
 	/* checked before anything is written: a refused batch leaves no trace */
 	if (!fill_ok(d)) {
 		d->stop = MR_STOP_FILL_LIMIT;
@@ -791,7 +797,6 @@ static void drain_batch(drain_t *d)
 		mr_wire_run(w);
 	}
 	d->n = 0;
-	d->bytes_pending = 0;
 	if (d->o->progress && !d->o->progress(d->o->progress_ctx, d->totals)) {
 		d->stop = MR_STOP_CALLBACK;
 	}
@@ -806,6 +811,11 @@ static bool drain_line(void *ctx, const char *line, size_t len)
 	uint64_t *t = d->totals;
 
 	t[MR_DRAIN_SCANNED]++;
+	if (d->n == 0 && t[MR_DRAIN_SCANNED] % 4096 == 0 && d->o->progress
+		&& !d->o->progress(d->o->progress_ctx, d->totals)) {
+		d->stop = MR_STOP_CALLBACK; /* a stop request, seen while nothing moves */
+		return false;
+	}
 	if (!mr_migrate_parse_metadump_line(line, len, &md)) {
 		t[MR_DRAIN_SKIPPED]++;
 		return true;
@@ -837,11 +847,28 @@ static bool drain_line(void *ctx, const char *line, size_t len)
 		return true;
 	}
 	d->n++;
-	d->bytes_pending += md.size > 0 ? (size_t) md.size : 0;
 	if (d->n >= d->o->batch) {
 		drain_batch(d);
 	}
 	return d->stop == MR_STOP_DONE;
+}
+
+/* One walk of the source's keys. Returns how the metadump ended. */
+static mr_rc_t drain_pass(drain_t *d, mr_wire_t *dump)
+{
+	mr_rc_t rc = MR_ERR_SERVER;
+	for (int attempt = 0; attempt < 500; attempt++) {
+		uint64_t scanned = d->totals[MR_DRAIN_SCANNED];
+		rc = mr_wire_text(dump, 0, "lru_crawler metadump all", drain_line, d, 5000);
+		if (rc != MR_ERR_SERVER || d->totals[MR_DRAIN_SCANNED] > scanned) {
+			break;
+		}
+		usleep(10000); /* BUSY: a crawl (maybe our last walk) is finishing */
+	}
+	if (d->stop == MR_STOP_DONE) {
+		drain_batch(d);
+	}
+	return rc;
 }
 
 mr_drain_stop_t mr_migrate_drain(mr_pool_t *p, uint32_t src, const mr_drain_opts_t *o, uint64_t *totals, char *err, size_t errlen)
@@ -866,16 +893,25 @@ mr_drain_stop_t mr_migrate_drain(mr_pool_t *p, uint32_t src, const mr_drain_opts
 	mr_wire_t *dump = mr_wire_new(&host, &port, &name, 1, false);
 	mr_wire_opts_t wo = { .timeout_ms = 5000, .connect_timeout_ms = 2000, .retry_interval_ms = 0 };
 	mr_wire_set_opts(dump, &wo);
-	mr_rc_t rc = MR_ERR_SERVER;
-	for (int attempt = 0; attempt < 50; attempt++) {
-		rc = mr_wire_text(dump, 0, "lru_crawler metadump all", drain_line, &d, 5000);
-		if (rc != MR_ERR_SERVER || totals[MR_DRAIN_SCANNED] > 0) {
+	mr_rc_t rc = drain_pass(&d, dump);
+	/* memcached's crawler passes over items that are busy at that moment,
+	 * and our own lookups make items busy: walk again while a walk still
+	 * finds keys to move. Later walks count only the keys they move. */
+	for (int pass = 1; pass < MR_DRAIN_PASSES && rc == MR_OK && !o->copy && d.stop == MR_STOP_DONE; pass++) {
+		uint64_t before[MR_DRAIN_COUNT];
+		memcpy(before, totals, sizeof(before));
+		uint64_t moved = totals[MR_DRAIN_MOVED];
+		rc = drain_pass(&d, dump);
+		totals[MR_DRAIN_SCANNED] = before[MR_DRAIN_SCANNED];
+		totals[MR_DRAIN_SKIPPED] = before[MR_DRAIN_SKIPPED];
+		for (int k = MR_DRAIN_MOVED; k <= MR_DRAIN_ERRORS; k++) {
+			if (k != MR_DRAIN_SKIPPED) {
+				totals[MR_DRAIN_SCANNED] += totals[k] - before[k];
+			}
+		}
+		if (totals[MR_DRAIN_MOVED] == moved) {
 			break;
 		}
-		usleep(100000); /* BUSY: another crawl is running */
-	}
-	if (d.stop == MR_STOP_DONE) {
-		drain_batch(&d);
 	}
 	mr_wire_free(dump);
 	if (d.items) {
@@ -884,7 +920,9 @@ mr_drain_stop_t mr_migrate_drain(mr_pool_t *p, uint32_t src, const mr_drain_opts
 	efree(d.evictions);
 	if (rc != MR_OK && d.stop == MR_STOP_DONE) {
 		snprintf(err, errlen, "lru_crawler metadump on %s failed (%s)", name,
-			rc == MR_ERR_SERVER ? "the crawler is busy or disabled" : rc == MR_ERR_CLIENT ? "not supported by this server" : "connection");
+			rc == MR_ERR_SERVER ? "the LRU crawler stayed busy"
+			: rc == MR_ERR_CLIENT ? "the LRU crawler is disabled or not supported: memcached >= 1.4.31 with lru_crawler enabled is needed"
+			: "could not read the dump from the server");
 		return MR_STOP_ERROR;
 	}
 	return d.stop;
