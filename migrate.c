@@ -153,6 +153,9 @@ static void take_old_answer(mr_pool_t *p, mr_item_t *it, int64_t now)
 	it->rn = it->ro;
 	it->vflags = r->flags;
 	it->cas = r->cas;
+	if (r->ttl > MR_RELATIVE_TTL_MAX) {
+		now = mr_wire_server_time(w, it->n); /* an absolute expiry, on N's clock */
+	}
 	it->ttl = mr_migrate_ttl(r->ttl, p->fallback_ttl, now);
 	if (it->ttl < 0) {
 		count(p, MR_C_MOVE_FAILED, 1); /* about to expire: served, not copied */
@@ -720,7 +723,8 @@ static void drain_batch(drain_t *d)
 			count_error(p, d->src);
 			continue;
 		}
-		it->ttl = mr_migrate_ttl(r->ttl, p->fallback_ttl, now);
+		it->ttl = mr_migrate_ttl(r->ttl, p->fallback_ttl,
+			r->ttl > MR_RELATIVE_TTL_MAX ? mr_wire_server_time(w, it->n) : now);
 		if (it->ttl < 0) {
 			t[MR_DRAIN_EXPIRED]++;
 			continue;

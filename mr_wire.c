@@ -710,8 +710,20 @@ static bool conn_parse(mr_wire_t *w, mr_conn_t *c)
 	return true;
 }
 
+/* Returns whether a read buffer may grow to cap bytes inside memory_limit:
+ * a reply may announce up to 1 GiB, and erealloc() past the limit is a fatal
+ * error in the middle of a batch. Persistent buffers are malloc()ed. */
+static bool memory_allows(const mr_wire_t *w, size_t cap)
+{
+	if (w->persistent || PG(memory_limit) <= 0) {
+		return true;
+	}
+	return zend_memory_usage(true) + cap <= (size_t) PG(memory_limit);
+}
+
 /* Reads what c's server sent and parses it. Returns MR_OK (maybe more to
- * come), MR_ERR_CONNECT (closed or broken) or MR_ERR_PROTOCOL (bad reply). */
+ * come), MR_ERR_CONNECT (closed or broken), MR_ERR_PROTOCOL (bad reply) or
+ * MR_ERR_TOOBIG (the reply outgrows the request's memory_limit). */
 static mr_rc_t conn_read(mr_wire_t *w, mr_conn_t *c)
 {
 	for (;;) {
@@ -719,6 +731,9 @@ static mr_rc_t conn_read(mr_wire_t *w, mr_conn_t *c)
 			size_t cap = c->rcap ? c->rcap * 2 : BUF_MIN;
 			if (cap > MAX_VALUE + 2 * BUF_KEEP) {
 				return MR_ERR_PROTOCOL;
+			}
+			if (!memory_allows(w, cap)) {
+				return MR_ERR_TOOBIG;
 			}
 			c->rbuf = buf_resize(w, c->rbuf, cap);
 			c->rcap = cap;
@@ -942,7 +957,7 @@ mr_rc_t mr_wire_text(mr_wire_t *w, uint32_t conn, const char *line, mr_line_cb c
 	for (;;) {
 		/* hand out every complete line, then read more */
 		char *nl;
-		while ((nl = memchr(c->rbuf + c->rpos, '\n', c->rlen - c->rpos)) != NULL) {
+		while (c->rpos < c->rlen && (nl = memchr(c->rbuf + c->rpos, '\n', c->rlen - c->rpos)) != NULL) {
 			char *start = c->rbuf + c->rpos;
 			size_t len = (size_t) (nl - start);
 			c->rpos += len + 1;
@@ -992,4 +1007,49 @@ mr_rc_t mr_wire_text(mr_wire_t *w, uint32_t conn, const char *line, mr_line_cb c
 		}
 		c->rlen += (size_t) n;
 	}
+}
+
+/* ---- a server's clock ---- */
+
+/* Servers' clock offsets against ours, process-wide: an absolute expiry
+ * (a TTL over 30 days) must be computed on the clock of the server that
+ * stores it, and memcached's clock runs apart from the host's by seconds. */
+#define CLOCK_SLOTS 64
+#define CLOCK_MAX_AGE_S 60
+static struct { uint64_t hash; int64_t offset; int64_t at; } clock_table[CLOCK_SLOTS];
+
+static bool time_line(void *ctx, const char *line, size_t len)
+{
+	int64_t *t = ctx;
+	if (len > 10 && len < 40 && memcmp(line, "STAT time ", 10) == 0) {
+		int64_t v = 0;
+		for (size_t i = 10; i < len && line[i] >= '0' && line[i] <= '9'; i++) {
+			v = v * 10 + (line[i] - '0');
+		}
+		*t = v;
+	}
+	return true;
+}
+
+int64_t mr_wire_server_time(mr_wire_t *w, uint32_t conn)
+{
+	mr_conn_t *c = &w->conns[conn];
+	int64_t now = (int64_t) time(NULL);
+	uint32_t slot = (uint32_t) (c->name_hash % CLOCK_SLOTS);
+	if (clock_table[slot].hash == c->name_hash && now - clock_table[slot].at < CLOCK_MAX_AGE_S) {
+		return now + clock_table[slot].offset;
+	}
+	/* a connection of its own: the pool's may be in the middle of a batch */
+	const char *host = c->host, *name = c->name;
+	uint16_t port = c->port;
+	mr_wire_t *tmp = mr_wire_new(&host, &port, &name, 1, false);
+	tmp->opts = w->opts;
+	int64_t server = 0;
+	if (mr_wire_text(tmp, 0, "stats", time_line, &server, w->opts.timeout_ms) == MR_OK && server > 0) {
+		clock_table[slot].hash = c->name_hash;
+		clock_table[slot].offset = server - now;
+		clock_table[slot].at = now;
+	}
+	mr_wire_free(tmp);
+	return server > 0 ? server : now;
 }

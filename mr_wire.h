@@ -103,6 +103,11 @@ bool mr_wire_is_down(mr_wire_t *w, uint32_t conn);
 typedef bool (*mr_line_cb)(void *ctx, const char *line, size_t len);
 mr_rc_t mr_wire_text(mr_wire_t *w, uint32_t conn, const char *line, mr_line_cb cb, void *ctx, uint32_t timeout_ms);
 
+/* Returns the unix time on the clock of the server on conn (its `stats`
+ * "time", cached for a minute), or ours when it cannot be asked. Safe in the
+ * middle of a batch: it asks on a connection of its own. */
+int64_t mr_wire_server_time(mr_wire_t *w, uint32_t conn);
+
 /* --- the reply parser, exposed for the fuzzer --- */
 typedef struct {
 	mr_rc_t rc;
