@@ -189,6 +189,7 @@ typedef struct {
 	bool migrate;
 	zend_long fallback_ttl;
 	double complete_below;
+	bool cutover_set;          /* complete_below or window given: they apply host-wide */
 	zend_long window;
 	zend_long connect_timeout, timeout, retry_interval;
 	zend_string *persistent_id;
@@ -422,8 +423,10 @@ static bool parse_options(mr_obj_t *o, HashTable *opts, mr_config_t *cfg)
 				return option_error("complete_below", "a number from 0 to 1");
 			}
 			cfg->complete_below = zval_get_double(v);
+			cfg->cutover_set = true;
 		} else if (zend_string_equals_literal(key, "window")) {
 			ok = option_long(v, "window", 1, MR_WINDOW_MAX, &cfg->window);
+			cfg->cutover_set = true;
 		} else if (zend_string_equals_literal(key, "connect_timeout")) {
 			ok = option_long(v, "connect_timeout", 1, 60000, &cfg->connect_timeout);
 		} else if (zend_string_equals_literal(key, "timeout")) {
@@ -605,7 +608,7 @@ static mr_pool_t *pool_new(const mr_config_t *cfg, bool pers)
 static void pool_attach_counters(mr_pool_t *p, const mr_config_t *cfg)
 {
 	uint64_t ppm = (uint64_t) (cfg->complete_below * 1e6 + 0.5);
-	p->ctr = mr_counters_pool(p->name, ppm, (uint64_t) cfg->window);
+	p->ctr = mr_counters_pool(p->name, ppm, (uint64_t) cfg->window, cfg->cutover_set);
 	if (!p->ctr) {
 		php_error_docref(NULL, E_WARNING, "all %u counter slots are in use: pool \"%s\" counts in this process only (raise memrehash.max_pools)",
 			mr_counters_max_pools(), p->name);

@@ -134,9 +134,12 @@ static void take_old_answer(mr_pool_t *p, mr_item_t *it, int64_t now)
 	count(p, MR_C_OLD_LOOKUPS, 1);
 	if (r->rc != MR_OK) {
 		if (mr_rc_is_error(r->rc)) {
-			count_error(p, it->o); /* O down or hung: a miss */
+			/* O down or hung: a miss, but no evidence that O no longer
+			 * matters, so it stays out of the cut-over window */
+			count_error(p, it->o);
+		} else {
+			mr_counters_window_record(ctr, false);
 		}
-		mr_counters_window_record(ctr, false);
 		count(p, MR_C_MISSES, 1);
 		it->rc = MR_MISS;
 		return;

@@ -166,7 +166,7 @@ static mr_ctr_pool_t *find(const char *name, uint64_t h)
 	return NULL;
 }
 
-mr_ctr_pool_t *mr_counters_pool(const char *name, uint64_t complete_below_ppm, uint64_t window)
+mr_ctr_pool_t *mr_counters_pool(const char *name, uint64_t complete_below_ppm, uint64_t window, bool given)
 {
 	if (!shm) {
 		return NULL;
@@ -195,6 +195,9 @@ mr_ctr_pool_t *mr_counters_pool(const char *name, uint64_t complete_below_ppm, u
 		if (!p) {
 			return NULL;
 		}
+	}
+	if (!given) {
+		return p;
 	}
 	if (p->complete_below_ppm != complete_below_ppm) {
 		__atomic_store_n(&p->complete_below_ppm, complete_below_ppm, __ATOMIC_RELAXED);

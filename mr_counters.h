@@ -104,9 +104,10 @@ bool mr_counters_ready(void);
 uint64_t mr_counters_identity(void);
 
 /* Returns the slot for name, claiming a free one when needed, or NULL when
- * every slot is taken. complete_below_ppm / window are stored on claim and
- * updated when they change. */
-mr_ctr_pool_t *mr_counters_pool(const char *name, uint64_t complete_below_ppm, uint64_t window);
+ * every slot is taken. complete_below_ppm / window are stored on claim, and
+ * replace a claimed slot's only when given (a worker built without them
+ * must not switch off another's automatic cut-over). */
+mr_ctr_pool_t *mr_counters_pool(const char *name, uint64_t complete_below_ppm, uint64_t window, bool given);
 
 /* Returns slot i (0..max_pools-1) when in use, else NULL. */
 mr_ctr_pool_t *mr_counters_slot(uint32_t i);

@@ -1,0 +1,299 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2016,SC2317 # PHP code in single quotes; cleanup runs from the EXIT trap
+# Suite: the admin page (admin/memrehash.php), served by PHP's built-in server
+# on loopback and read by Debian's real headless Chromium.
+#
+#   - 403 (with instructions) when no credentials are configured, whatever is sent
+#   - 401 with WWW-Authenticate for missing or wrong credentials (curl, Chromium)
+#   - with the right ones, Chromium's DOM shows every pool, the exact counters a
+#     CLI with the same memrehash.counters_file reads from stats(), the progress
+#     figures, per-server rows, the trend SVG, the fleet and the INI settings;
+#     the pool named <script>alert(1)</script> appears escaped, no script runs
+#   - ?format=json parses and carries the same numbers
+#   - "complete this pool": refused without a valid CSRF token (403), done with
+#     one (303), after which stats() says 'complete'
+#   - credentials from memrehash-admin.php beside the page (a copy in a temp dir)
+#   - a screenshot, tests/output/admin.png
+# Test servers: tests/config.inc (MR_TEST_PORTS). Every process it starts is
+# stopped by pid on exit (MR_KEEP_TMP=1 keeps its temp dir: DOM dumps, logs).
+# Prints "N passed, N failed" last.
+set -uo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 2
+root=$PWD
+php=${MR_PHP:-$(command -v php)}
+out=$root/tests/output
+mkdir -p "$out"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/mr-admin.XXXXXX")
+pass=0
+fail=0
+pids=()
+
+ok() {
+	echo "ok - $*"
+	pass=$((pass + 1))
+}
+not_ok() {
+	echo "not ok - $*"
+	fail=$((fail + 1))
+}
+# check COND_STATUS TEXT: ok when the previous test command succeeded.
+check() {
+	if [[ $1 -eq 0 ]]; then ok "$2"; else not_ok "$2"; fi
+}
+# count_lines FILE: adds check.php's "ok -"/"not ok -" lines to the totals.
+count_lines() {
+	local p f
+	cat "$1"
+	p=$(grep -c '^ok - ' "$1")
+	f=$(grep -c '^not ok - ' "$1")
+	pass=$((pass + p))
+	fail=$((fail + f))
+}
+finish() {
+	echo "$pass passed, $fail failed"
+	[[ $fail -eq 0 ]]
+	exit
+}
+
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do
+		# negative: the process group setsid gave it (chromium's helpers too)
+		kill -TERM -- "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null
+	done
+	for p in "${pids[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	[[ -n ${MR_KEEP_TMP:-} ]] || rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+# stop PID: stops one process group this suite started.
+stop() {
+	kill -TERM -- "-$1" 2>/dev/null || kill -TERM "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	local keep=() p
+	for p in "${pids[@]}"; do
+		[[ $p == "$1" ]] || keep+=("$p")
+	done
+	pids=("${keep[@]}")
+}
+
+# free_port: prints a TCP port nobody listens on at this moment.
+free_port() {
+	"$php" -r '$s = stream_socket_server("tcp://127.0.0.1:0"); echo explode(":", stream_socket_get_name($s, false))[1];'
+}
+
+# The build under test, copied once: every process of the suite loads the
+# same bytes even if modules/ is rebuilt meanwhile.
+src_ext=${MR_EXT:-$root/modules/memrehash.so}
+if [[ ! -f $src_ext ]]; then
+	not_ok "no $src_ext: build first (bash scripts/build.sh)"
+	finish
+fi
+ext=$tmp/memrehash.so
+cp "$src_ext" "$ext"
+ctr=$tmp/counters.bin
+phpx=("$php" -d "extension=$ext" -d "memrehash.counters_file=$ctr")
+
+chromium_bin=${MR_CHROMIUM:-/usr/bin/chromium}
+if [[ ! -x $chromium_bin ]]; then
+	not_ok "no Chromium at $chromium_bin (bash scripts/deps.sh installs it)"
+	finish
+fi
+
+# serve PORT DOCROOT [VAR=VALUE...]: starts php -S with the suite's counters
+# file and only the given MEMREHASH_ADMIN_* variables; sets $pid.
+serve() {
+	local port=$1 docroot=$2
+	shift 2
+	setsid env -u MEMREHASH_ADMIN_USER -u MEMREHASH_ADMIN_PASSWORD -u PHP_CLI_SERVER_WORKERS "$@" \
+		timeout -k 5 600 "${phpx[@]}" -S "127.0.0.1:$port" -t "$docroot" \
+		>>"$tmp/server-$port.log" 2>&1 </dev/null &
+	pid=$!
+	pids+=("$pid")
+}
+# wait_http PORT: true once the server answers.
+wait_http() {
+	local _
+	for _ in $(seq 1 100); do
+		curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$1/" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+# status URL [CURL_ARGS...]: prints the HTTP status; the body goes to $tmp/body.
+status() {
+	local url=$1
+	shift
+	curl -s --max-time 20 -o "$tmp/body" -D "$tmp/headers" -w '%{http_code}' "$@" "$url"
+}
+# chrome OUT_FILE URL [ARGS...]: runs headless Chromium with a fresh profile;
+# its stdout (the DOM with --dump-dom) goes to OUT_FILE, its stderr to OUT_FILE.err.
+chrome() {
+	local outf=$1 url=$2 profile pid rc
+	shift 2
+	profile=$(mktemp -d "$tmp/chrome.XXXXXX")
+	setsid timeout -k 5 90 "$chromium_bin" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
+		--no-first-run --disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir="$profile" "$@" "$url" >"$outf" 2>"$outf.err" </dev/null &
+	pid=$!
+	pids+=("$pid")
+	wait "$pid"
+	rc=$?
+	stop "$pid"
+	return $rc
+}
+
+# ---- the pools, built by a CLI with the same counters file ---------------
+dead_port=$(free_port)
+export MR_DEAD_PORT=$dead_port
+if ! "${phpx[@]}" tests/admin/workload.php setup "$dead_port" >"$tmp/workload.log" 2>&1; then
+	cat "$tmp/workload.log"
+	not_ok "the CLI workload built its pools (tests/admin/workload.php)"
+	finish
+fi
+ok "a CLI built 3 pools in $ctr, one named <script>alert(1)</script>"
+
+# ---- no credentials configured: 403 ---------------------------------------
+port=$(free_port)
+serve "$port" admin
+if ! wait_http "$port"; then
+	cat "$tmp/server-$port.log"
+	not_ok "php -S started on 127.0.0.1:$port"
+	finish
+fi
+base="http://127.0.0.1:$port/memrehash.php"
+code=$(status "$base")
+[[ $code == 403 ]] && grep -q MEMREHASH_ADMIN_PASSWORD "$tmp/body"
+check $? "no credentials configured: 403 saying how to set MEMREHASH_ADMIN_USER/PASSWORD (got $code)"
+code=$(status "$base?format=json" -u admin:admin)
+[[ $code == 403 ]]
+check $? "no credentials configured: no default password, admin:admin gets 403 (got $code)"
+stop "$pid"
+
+# ---- credentials in the environment --------------------------------------
+user=ops
+password="pw-$RANDOM-$RANDOM-x"
+port=$(free_port)
+serve "$port" admin MEMREHASH_ADMIN_USER=$user "MEMREHASH_ADMIN_PASSWORD=$password"
+wait_http "$port" || { not_ok "php -S started"; finish; }
+base="http://127.0.0.1:$port/memrehash.php"
+
+code=$(status "$base")
+[[ $code == 401 ]] && grep -qi '^WWW-Authenticate: Basic realm=' "$tmp/headers"
+check $? "no credentials sent: 401 with WWW-Authenticate: Basic (got $code)"
+code=$(status "$base" -u "$user:wrong-$password")
+[[ $code == 401 ]]
+check $? "wrong password: 401 (got $code)"
+code=$(status "$base?format=json" -u "other:$password")
+[[ $code == 401 ]] && ! grep -q '"pools"' "$tmp/body"
+check $? "wrong user, JSON view: 401 and no data (got $code)"
+
+chrome "$tmp/dom-wrong.html" "http://$user:bad@127.0.0.1:$port/memrehash.php" --dump-dom
+# Chromium either shows the 401 page or gives up with ERR_INVALID_AUTH_CREDENTIALS
+{ grep -q 'authentication required' "$tmp/dom-wrong.html" || grep -q ERR_INVALID_AUTH_CREDENTIALS "$tmp/dom-wrong.html.err"; } &&
+	! grep -q 'data-pool=' "$tmp/dom-wrong.html"
+check $? "Chromium with wrong credentials in the URL: refused, no pool in the DOM"
+
+# what the CLI reads, then what the page shows
+"${phpx[@]}" tests/admin/workload.php stats >"$tmp/cli.json" 2>"$tmp/cli.err"
+code=$(status "$base" -u "$user:$password")
+cp "$tmp/body" "$tmp/raw.html"
+[[ $code == 200 ]]
+check $? "right credentials: 200 (got $code)"
+code=$(status "$base?format=json" -u "$user:$password")
+cp "$tmp/body" "$tmp/page.json"
+[[ $code == 200 ]] && grep -qi '^Content-Type: application/json' "$tmp/headers"
+check $? "?format=json: 200, application/json (got $code)"
+
+chrome "$tmp/dom.html" "http://$user:$password@127.0.0.1:$port/memrehash.php" --dump-dom
+check $? "Chromium --dump-dom with the right credentials"
+"${phpx[@]}" tests/admin/workload.php stats >"$tmp/cli-after.json" 2>>"$tmp/cli.err"
+cmp -s "$tmp/cli.json" "$tmp/cli-after.json"
+check $? "reading the page changed no counter (stats() before and after are equal)"
+"$php" tests/admin/check.php page "$tmp/dom.html" "$tmp/raw.html" "$tmp/page.json" "$tmp/cli.json" "$ctr" >"$tmp/check.txt" 2>&1
+count_lines "$tmp/check.txt"
+
+rm -f "$out/admin.png"
+chrome "$tmp/shot.log" "http://$user:$password@127.0.0.1:$port/memrehash.php" \
+	--screenshot="$out/admin.png" --window-size=1280,2000 --hide-scrollbars
+[[ -s $out/admin.png && $(head -c 8 "$out/admin.png" | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]]
+check $? "screenshot tests/output/admin.png written ($(stat -c %s "$out/admin.png" 2>/dev/null || echo 0) bytes, PNG)"
+
+# ---- complete this pool: POST with a CSRF token ---------------------------
+pool='catalog & "prices"'
+jar=$tmp/cookies
+code=$(status "$base" -u "$user:$password" -c "$jar")
+token=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$tmp/body" | head -n 1 | sed 's/.*value="\([0-9a-f]*\)"/\1/')
+[[ $code == 200 && ${#token} -eq 64 ]] && grep -q memrehash_csrf "$jar"
+check $? "the page sets a CSRF cookie and puts a token in the form"
+
+post() {
+	status "$base" -u "$user:$password" --data-urlencode action=complete --data-urlencode "pool=$pool" "$@"
+}
+state() {
+	"${phpx[@]}" -r '$a = MemRehash::allStats(); echo $a[$argv[1]]["state"] ?? "none";' -- "$pool"
+}
+code=$(post -b "$jar" --data-urlencode confirm=yes)
+[[ $code == 403 && $(state) == migrating ]]
+check $? "POST complete without a token: 403, pool still migrating (got $code)"
+wrong=${token:0:63}$([[ ${token:63} == 0 ]] && echo 1 || echo 0) # differs in the last digit
+code=$(post -b "$jar" --data-urlencode confirm=yes --data-urlencode "csrf=$wrong")
+[[ $code == 403 && $(state) == migrating ]]
+check $? "POST complete with a wrong token: 403 (got $code)"
+code=$(post --data-urlencode confirm=yes --data-urlencode "csrf=$token")
+[[ $code == 403 && $(state) == migrating ]]
+check $? "POST complete with the token but without its cookie: 403 (got $code)"
+code=$(status "$base" --data-urlencode action=complete --data-urlencode "pool=$pool" -b "$jar" \
+	--data-urlencode confirm=yes --data-urlencode "csrf=$token")
+[[ $code == 401 && $(state) == migrating ]]
+check $? "POST complete without credentials: 401 (got $code)"
+code=$(post -b "$jar" --data-urlencode confirm=yes --data-urlencode "csrf=$token" -H "Origin: http://evil.example")
+[[ $code == 403 && $(state) == migrating ]]
+check $? "POST complete from another Origin: 403 (got $code)"
+code=$(post -b "$jar" --data-urlencode "csrf=$token")
+[[ $code == 400 && $(state) == migrating ]]
+check $? "POST complete without the confirmation box: 400 (got $code)"
+code=$(post -b "$jar" --data-urlencode confirm=yes --data-urlencode "csrf=$token")
+location=$(grep -i '^Location:' "$tmp/headers" | tr -d '\r')
+[[ $code == 303 && $location == *"memrehash.php?completed=catalog%20%26%20%22prices%22"* ]]
+check $? "POST complete with the token: 303 back to the page ($location)"
+[[ $(state) == complete ]]
+check $? "after the POST, stats() from a CLI says the pool is complete"
+code=$(status "$base?format=json" -u "$user:$password")
+"$php" tests/admin/check.php json-state "$tmp/body" "$pool" complete >"$tmp/check2.txt" 2>&1
+count_lines "$tmp/check2.txt"
+"${phpx[@]}" -r '$a = MemRehash::allStats(); echo $a["<script>alert(1)</script>"]["state"];' | grep -qx migrating
+check $? "the other pools stay migrating"
+stop "$pid"
+
+# ---- credentials from memrehash-admin.php beside the page -----------------
+mkdir -p "$tmp/docroot"
+cp admin/memrehash.php "$tmp/docroot/"
+# credentials, and the first pool given by hand (as an app using ketama would have to)
+"$php" -r 'require "tests/config.inc";
+	$c = ["user" => "cfg-user", "password" => "cfg-pass", "pools" => ["<script>alert(1)</script>" =>
+		["old" => mr_servers(2), "new" => mr_servers(2, 1), "options" => []]]];
+	echo "<?php\nreturn ", var_export($c, true), ";\n";' >"$tmp/docroot/memrehash-admin.php"
+port=$(free_port)
+serve "$port" "$tmp/docroot"
+wait_http "$port" || { not_ok "php -S started"; finish; }
+code=$(status "http://127.0.0.1:$port/memrehash.php" -u cfg-user:cfg-pass)
+[[ $code == 200 ]] && grep -q 'data-pool=' "$tmp/body"
+check $? "credentials from memrehash-admin.php: 200 with the pools (got $code)"
+code=$(status "http://127.0.0.1:$port/memrehash.php?format=json" -u cfg-user:cfg-pass)
+"$php" -r '$j = json_decode(file_get_contents($argv[1]), true)["pools"]["<script>alert(1)</script>"] ?? null;
+	exit($j && $j["pool_source"] === "memrehash-admin.php" && $j["fleet"]["total"]["gets"] === $j["stats"]["gets"] ? 0 : 1);' "$tmp/body"
+check $? "a pool given in memrehash-admin.php: its fleet view is read through that configuration"
+code=$(status "http://127.0.0.1:$port/memrehash.php" -u cfg-user:nope)
+[[ $code == 401 ]]
+check $? "credentials from memrehash-admin.php: a wrong password gets 401 (got $code)"
+code=$(status "http://127.0.0.1:$port/memrehash-admin.php")
+[[ ! -s $tmp/body ]]
+check $? "memrehash-admin.php requested directly shows nothing (got $code, $(stat -c %s "$tmp/body") bytes)"
+stop "$pid"
+
+finish
