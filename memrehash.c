@@ -39,7 +39,8 @@ typedef struct {
 	mr_pool_t *pool;           /* NULL until the constructor succeeded */
 	zend_string *signature;    /* the configuration, to match a persistent pool */
 	mr_codec_opts_t codec;
-	smart_str ebuf;            /* encode buffer, reused */
+	smart_str ebuf;            /* encoded values of one call, back to back */
+	smart_str vbuf;            /* one value being encoded, reused */
 	int rescode;
 	bool persistent;
 	zend_object std;
@@ -649,6 +650,7 @@ static void mr_free(zend_object *obj)
 		zend_string_release(o->signature);
 	}
 	smart_str_free(&o->ebuf);
+	smart_str_free(&o->vbuf);
 	zend_object_std_dtor(obj);
 }
 
@@ -719,7 +721,7 @@ PHP_METHOD(MemRehash, __construct)
  * RES_PAYLOAD_FAILURE) when its bytes cannot be decoded. */
 static bool decode_item(mr_obj_t *o, const mr_item_t *it, zval *rv)
 {
-	if (mr_codec_decode(it->val, it->vlen, it->vflags, rv) != SUCCESS) {
+	if (mr_codec_decode_opts(&o->codec, it->val, it->vlen, it->vflags, rv) != SUCCESS) {
 		set_res(o, MR_RES_PAYLOAD_FAILURE);
 		return false;
 	}
@@ -813,18 +815,16 @@ PHP_METHOD(MemRehash, getMulti)
  * from a serializer stays thrown). */
 static bool encode_value(mr_obj_t *o, zval *value, size_t *off, size_t *len, uint32_t *flags)
 {
-	smart_str tmp = {0};
-	if (mr_codec_encode(&o->codec, value, &tmp, flags) != SUCCESS) {
-		smart_str_free(&tmp);
+	smart_str *tmp = &o->vbuf; /* reused: mr_codec_encode resets it */
+	if (mr_codec_encode(&o->codec, value, tmp, flags) != SUCCESS) {
 		set_res(o, MR_RES_PAYLOAD_FAILURE);
 		return false;
 	}
 	*off = o->ebuf.s ? ZSTR_LEN(o->ebuf.s) : 0;
-	*len = tmp.s ? ZSTR_LEN(tmp.s) : 0;
+	*len = tmp->s ? ZSTR_LEN(tmp->s) : 0;
 	if (*len) {
-		smart_str_appendl(&o->ebuf, ZSTR_VAL(tmp.s), *len);
+		smart_str_appendl(&o->ebuf, ZSTR_VAL(tmp->s), *len);
 	}
-	smart_str_free(&tmp);
 	return true;
 }
 
@@ -836,6 +836,9 @@ static const char *ebuf_data(mr_obj_t *o)
 
 static void ebuf_reset(mr_obj_t *o)
 {
+	if (o->vbuf.s && ZSTR_LEN(o->vbuf.s) > (1u << 20)) {
+		smart_str_free(&o->vbuf);
+	}
 	if (o->ebuf.s) {
 		if (ZSTR_LEN(o->ebuf.s) > (1u << 20)) {
 			smart_str_free(&o->ebuf); /* do not keep a huge buffer around */

@@ -52,10 +52,13 @@ void mr_codec_opts_default(mr_codec_opts_t *opts)
 	opts->user_flags = 0;
 }
 
-/* Returns the internal function `name` if its extension is loaded, else NULL. */
+/* Returns the internal function `name` if its extension is loaded, else NULL
+ * (a userland function of that name is not the serializer). */
 static zend_function *php_function(const char *name, size_t len)
 {
-	return zend_hash_str_find_ptr(CG(function_table), name, len);
+	zend_function *fn = zend_hash_str_find_ptr(CG(function_table), name, len);
+
+	return fn && fn->type == ZEND_INTERNAL_FUNCTION ? fn : NULL;
 }
 
 /* Returns SUCCESS with rv set to name(arg), or FAILURE (function missing or

@@ -39,7 +39,7 @@ typedef enum {
 typedef struct {
 	mr_serializer_t serializer;
 	mr_compression_t compression;
-	size_t threshold;   /* compress payloads longer than this */
+	size_t threshold;   /* compress payloads of at least this many bytes (as PECL) */
 	double factor;      /* keep compressed only if orig > compressed * factor */
 	uint32_t user_flags; /* stored in the high 16 bits */
 } mr_codec_opts_t;
@@ -55,6 +55,10 @@ zend_result mr_codec_encode(const mr_codec_opts_t *opts, zval *value, smart_str 
  * unknown type, serializer not loaded); rv is then UNDEF. Never reads past
  * data+len. */
 zend_result mr_codec_decode(const char *data, size_t len, uint32_t flags, zval *rv);
+
+/* The same, with the reader's options: json_array decodes JSON objects as
+ * arrays, which nothing in the flags records. */
+zend_result mr_codec_decode_opts(const mr_codec_opts_t *opts, const char *data, size_t len, uint32_t flags, zval *rv);
 
 /* Returns whether the serializer can be used in this process (extension loaded). */
 bool mr_codec_serializer_available(mr_serializer_t s);
