@@ -1060,13 +1060,17 @@ PHP_METHOD(MemRehash, touch)
 PHP_METHOD(MemRehash, getResultCode)
 {
 	ZEND_PARSE_PARAMETERS_NONE();
-	RETURN_LONG(Z_MR_P(ZEND_THIS)->rescode);
+	mr_obj_t *o = Z_MR_P(ZEND_THIS);
+	if (!pool_of(o)) RETURN_THROWS();
+	RETURN_LONG(o->rescode);
 }
 
 PHP_METHOD(MemRehash, getResultMessage)
 {
 	ZEND_PARSE_PARAMETERS_NONE();
-	int code = Z_MR_P(ZEND_THIS)->rescode;
+	mr_obj_t *o = Z_MR_P(ZEND_THIS);
+	if (!pool_of(o)) RETURN_THROWS();
+	int code = o->rescode;
 	if (code == MR_RES_PAYLOAD_FAILURE) {
 		RETURN_STRING("PAYLOAD FAILURE");
 	}
