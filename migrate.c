@@ -78,13 +78,44 @@ static inline bool moving_in(const mr_pool_t *p, mr_item_t *it, bool complete)
 }
 #define moving(it, complete) moving_in(p, (it), (complete))
 
-/* Returns true when the recent old-hit rate says O probably holds a missing key. */
-static bool old_likely(mr_pool_t *p)
+/* Returns true when a moving key's N lookup will probably miss and O will
+ * probably hold it: then both are asked in one round trip. Otherwise N is
+ * asked alone first, so a hit costs one lookup, not two. */
+static bool ask_together(mr_pool_t *p)
 {
+	if (p->mv_seen >= 32 && p->mv_missed * 2 < p->mv_seen) {
+		return false; /* N mostly has moving keys already */
+	}
 	uint64_t seen;
 	double rate = mr_counters_window_rate(mr_pool_ctr(p), &seen);
 	/* a migration that just started: nearly every key is still at O */
 	return seen < 16 || rate >= MR_TOGETHER_RATE;
+}
+
+/* Learns from one get at N of a key (moving or not) whether N tends to miss
+ * moving keys. Hits are hashed for the old list only one time in 16, so
+ * the hit path stays one hash; a sampled hit counts 16 times. */
+static void learn_new_miss(mr_pool_t *p, mr_item_t *it, bool hit, bool complete)
+{
+	uint32_t weight = 1;
+	if (complete) {
+		return;
+	}
+	if (hit && it->o == MR_CONN_UNKNOWN) {
+		if ((++p->mv_tick & 15) != 0) {
+			return;
+		}
+		weight = 16;
+	}
+	if (!moving(it, complete)) {
+		return;
+	}
+	p->mv_seen += weight;
+	p->mv_missed += hit ? 0 : weight;
+	if (p->mv_seen > 4096) {
+		p->mv_seen /= 2;
+		p->mv_missed /= 2;
+	}
 }
 
 void mr_pool_locate_new(mr_pool_t *p, mr_item_t *it)
@@ -258,7 +289,7 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 {
 	mr_wire_t *w = p->wire;
 	bool complete = mr_pool_is_complete(p);
-	bool together = !complete && old_likely(p);
+	bool together = !complete && ask_together(p);
 	int64_t now = (int64_t) time(NULL);
 
 	mr_wire_reset(w);
@@ -277,6 +308,10 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 	bool ask_old = false;
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
+		mr_rc_t nrc = mr_wire_req(w, it->rn)->rc;
+		if (nrc == MR_OK || nrc == MR_MISS) {
+			learn_new_miss(p, it, nrc == MR_OK, complete);
+		}
 		if (take_new_answer(p, it, mr_wire_req(w, it->rn), complete)) {
 			it->stage = ST_NEED_OLD;
 			if (it->ro == NO_REQ) {

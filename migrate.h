@@ -34,6 +34,9 @@ typedef struct {
 	bool orphan;               /* persistent pool replaced while in use: free at refs 0 */
 	struct _zend_string *signature; /* persistent pools: the configuration it was built for */
 	bool marker_pending;       /* cut over here; the marker is not yet written */
+	/* how often N misses a moving key, seen by this process (decaying):
+	 * asking N and O together only pays while N usually misses */
+	uint32_t mv_seen, mv_missed, mv_tick;
 	uint64_t last_marker_ms;   /* this process's last marker look */
 	struct mr_item *items;     /* scratch for single-key calls and small batches */
 	uint32_t items_cap;

@@ -39,10 +39,21 @@ static inline uint32_t load32(const uint8_t *p)
 }
 
 /* Returns the hash-table slot of the 3 bytes at p. */
-static inline uint32_t hash3(const uint8_t *p)
+static inline uint32_t hash3(const uint8_t *p, unsigned bits)
 {
 	uint32_t v = (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16);
-	return (v * 2654435761u) >> (32 - LZ_HASH_BITS);
+	return (v * 2654435761u) >> (32 - bits);
+}
+
+/* Returns the hash table size (bits) for an input of len bytes: a table much
+ * larger than the input costs more to clear than it saves. */
+static unsigned hash_bits_for(size_t len)
+{
+	unsigned bits = 10;
+	while (bits < LZ_HASH_BITS && ((size_t)1 << bits) < len) {
+		bits++;
+	}
+	return bits;
 }
 
 /* Returns out advanced past the literal runs that hold lit[0..n). */
@@ -112,16 +123,17 @@ size_t mr_fastlz_compress(const void *in, size_t len, void *out)
 	if (len < LZ_MIN_INPUT || len > UINT32_MAX) {
 		return 0;
 	}
-	memset(table, 0, sizeof(table));
+	unsigned bits = hash_bits_for(len);
+	memset(table, 0, sizeof(uint32_t) << bits);
 	hash_end = end - 4;
 	anchor = src;
 	/* The first byte always goes out as a literal: the block must open with
 	 * a literal run, whose top bits double as the level. */
 	ip = src + 1;
-	table[hash3(src)] = 1;
+	table[hash3(src, bits)] = 1;
 
 	while (ip <= hash_end) {
-		uint32_t h = hash3(ip);
+		uint32_t h = hash3(ip, bits);
 		uint32_t cand = table[h];
 		size_t pos = (size_t)(ip - src);
 
@@ -146,8 +158,8 @@ size_t mr_fastlz_compress(const void *in, size_t len, void *out)
 				/* Seed the table inside the match's tail so that the next
 				 * repeat can be found from there. */
 				if (ip <= hash_end) {
-					table[hash3(ip - 1)] = (uint32_t)(ip - 1 - src + 1);
-					table[hash3(ip - 2)] = (uint32_t)(ip - 2 - src + 1);
+					table[hash3(ip - 1, bits)] = (uint32_t)(ip - 1 - src + 1);
+					table[hash3(ip - 2, bits)] = (uint32_t)(ip - 2 - src + 1);
 				}
 				continue;
 			}
