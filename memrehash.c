@@ -694,8 +694,10 @@ PHP_METHOD(MemRehash, __construct)
 		} else {
 			p = pool_new(&cfg, true);
 			if (p) {
-				zend_string *pk = zend_string_dup(cfg.persistent_id, 1);
-				p->signature = zend_string_dup(o->signature, 1);
+				/* zend_string_dup() would hand back an interned (request-lived)
+				 * string as is: these must outlive the request */
+				zend_string *pk = zend_string_init(ZSTR_VAL(cfg.persistent_id), ZSTR_LEN(cfg.persistent_id), 1);
+				p->signature = zend_string_init(ZSTR_VAL(o->signature), ZSTR_LEN(o->signature), 1);
 				zend_hash_update_ptr(&persistent_pools, pk, p);
 				zend_string_release(pk);
 				o->pool = p;

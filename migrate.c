@@ -372,14 +372,45 @@ static bool queue_old_deletes(mr_pool_t *p, mr_item_t *items, uint32_t n, bool c
 	return any;
 }
 
-/* Runs the deletes at O queued by queue_old_deletes, counting failures. */
-static void finish_old_deletes(mr_pool_t *p, mr_item_t *items, uint32_t n)
+/* Runs the deletes at O queued by queue_old_deletes. Returns how many items
+ * it failed: a write whose delete at O did not happen is not complete (O
+ * keeps the old value, and a get would move it back once N loses the new
+ * one), so the item takes O's error and the caller reports false. */
+static uint32_t finish_old_deletes(mr_pool_t *p, mr_item_t *items, uint32_t n)
 {
+	uint32_t failed = 0;
 	mr_wire_run(p->wire);
 	for (uint32_t i = 0; i < n; i++) {
-		if (items[i].rd != NO_REQ && mr_rc_is_error(mr_wire_req(p->wire, items[i].rd)->rc)) {
+		mr_rc_t rc = items[i].rd != NO_REQ ? mr_wire_req(p->wire, items[i].rd)->rc : MR_OK;
+		if (mr_rc_is_error(rc)) {
 			count_error(p, items[i].o);
+			if (!mr_rc_is_error(items[i].rc)) {
+				items[i].rc = rc;
+				failed++;
+			}
 		}
+	}
+	return failed;
+}
+
+/* Takes back at N, by its CAS, each write whose delete at O failed
+ * (finish_old_deletes gave it O's error): O still holds the old value, so
+ * the new one must not be seen now and lost later while the old one comes
+ * back. A newer write at N has another CAS and stays. */
+static void undo_at_new(mr_pool_t *p, mr_item_t *items, uint32_t n)
+{
+	mr_wire_t *w = p->wire;
+	bool any = false;
+	mr_wire_reset(w);
+	for (uint32_t i = 0; i < n; i++) {
+		mr_item_t *it = &items[i];
+		if (it->rd != NO_REQ && mr_rc_is_error(it->rc) && it->add_cas) {
+			mr_wire_md(w, it->n, it->key, it->klen, it->add_cas);
+			any = true;
+		}
+	}
+	if (any) {
+		mr_wire_run(w);
 	}
 }
 
@@ -404,17 +435,22 @@ uint32_t mr_migrate_store(mr_pool_t *p, mr_item_t *items, uint32_t n, char mode,
 	mr_wire_reset(w);
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
-		it->ra = mr_wire_ms(w, it->n, it->key, it->klen, mode, it->data, it->dlen, it->flags, ttl, 0, false);
+		it->ra = mr_wire_ms(w, it->n, it->key, it->klen, mode, it->data, it->dlen, it->flags, ttl, 0, moving(it, complete));
 	}
 	mr_wire_run(w);
 	count(p, MR_C_SETS, n);
 	for (uint32_t i = 0; i < n; i++) {
 		items[i].rc = mr_wire_req(w, items[i].ra)->rc;
+		items[i].add_cas = mr_wire_req(w, items[i].ra)->cas;
 	}
 	uint32_t errors = count_write_errors(p, items, n);
 	/* N first, then O: a write that fails at N leaves O untouched */
 	if (queue_old_deletes(p, items, n, complete)) {
-		finish_old_deletes(p, items, n);
+		uint32_t failed = finish_old_deletes(p, items, n);
+		if (failed) {
+			undo_at_new(p, items, n);
+			errors += failed;
+		}
 	}
 	return errors;
 }
@@ -439,18 +475,24 @@ uint32_t mr_migrate_delete(mr_pool_t *p, mr_item_t *items, uint32_t n)
 		mr_wire_run(w);
 	}
 	for (uint32_t i = 0; i < n; i++) {
-		items[i].ra = mr_wire_md(w, items[i].n, items[i].key, items[i].klen, 0);
+		mr_item_t *it = &items[i];
+		/* O could not delete: leave N alone too, or N's value would go
+		 * while O's older one stays to be moved back */
+		bool o_failed = it->rd != NO_REQ && mr_rc_is_error(mr_wire_req(w, it->rd)->rc);
+		it->ra = o_failed ? NO_REQ : mr_wire_md(w, it->n, it->key, it->klen, 0);
 	}
 	mr_wire_run(w);
 	count(p, MR_C_DELETES, n);
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
-		mr_rc_t at_n = mr_wire_req(w, it->ra)->rc;
+		mr_rc_t at_n = it->ra != NO_REQ ? mr_wire_req(w, it->ra)->rc : MR_ERR_DOWN;
 		mr_rc_t at_o = it->rd != NO_REQ ? mr_wire_req(w, it->rd)->rc : MR_MISS;
 		if (mr_rc_is_error(at_o)) {
 			count_error(p, it->o);
 		}
-		it->rc = (at_n == MR_MISS && at_o == MR_OK) ? MR_OK : at_n;
+		/* O could not delete: it still holds the value, which a later get
+		 * would move back, so the delete is not done (whatever N said) */
+		it->rc = mr_rc_is_error(at_o) ? at_o : (at_n == MR_MISS && at_o == MR_OK) ? MR_OK : at_n;
 	}
 	return count_write_errors(p, items, n);
 }
@@ -487,7 +529,7 @@ uint32_t mr_migrate_arith(mr_pool_t *p, mr_item_t *it, bool incr, uint64_t delta
 	count(p, MR_C_SETS, 1);
 	uint32_t errors = count_write_errors(p, it, 1);
 	if (!moved && queue_old_deletes(p, it, 1, complete)) {
-		finish_old_deletes(p, it, 1);
+		errors += finish_old_deletes(p, it, 1);
 	}
 	return errors;
 }
@@ -528,7 +570,7 @@ uint32_t mr_migrate_touch(mr_pool_t *p, mr_item_t *items, uint32_t n, int64_t tt
 		}
 	}
 	if (any) {
-		finish_old_deletes(p, items, n);
+		errors += finish_old_deletes(p, items, n);
 	}
 	return errors;
 }

@@ -9,6 +9,8 @@
 #define HOUSEKEEPING_MS 1000
 #define HOST_LIST_MAX 8192      /* bytes of the fleet's host list */
 
+static void fleet_key(mr_pool_t *p, const char *kind, const char *host, char *buf, size_t size);
+
 /* This host's fleet name, set at MINIT (after the counters are mapped). */
 static char host_id[128];
 
@@ -83,6 +85,14 @@ static uint32_t reserved_conn(mr_pool_t *p, const char *key)
 	return p->new_conn[mr_place_index(p->place_new, key, strlen(key))];
 }
 
+/* Returns true when the server holding key failed moments ago: the
+ * housekeeping that would use it waits, rather than cost the call another
+ * timeout (with retry_interval 0 nothing else keeps it off). */
+static bool reserved_conn_failing(mr_pool_t *p, const char *key)
+{
+	return mr_wire_failed_recently(p->wire, reserved_conn(p, key), HOUSEKEEPING_MS);
+}
+
 /* Writes the completion marker. Returns true when the new pool stored it. */
 static bool write_marker(mr_pool_t *p)
 {
@@ -140,12 +150,17 @@ void mr_fleet_after_op(mr_pool_t *p)
 	p->last_marker_ms = now;
 	mr_ctr_pool_t *ctr = mr_pool_ctr(p);
 	mr_counters_trend_tick(ctr, now / 1000);
+	if (reserved_conn_failing(p, p->marker_key)) {
+		return;
+	}
 	if (p->marker_pending) {
 		p->marker_pending = !write_marker(p);
 	} else if (!mr_counters_is_complete(ctr) && take_turn(&ctr->last_marker_check, now)) {
 		look_for_marker(p);
 	}
-	if (take_turn(&ctr->last_publish, now)) {
+	char key[96];
+	fleet_key(p, "fleet", host_id, key, sizeof(key));
+	if (!reserved_conn_failing(p, key) && take_turn(&ctr->last_publish, now)) {
 		mr_fleet_publish(p);
 	}
 }

@@ -35,6 +35,7 @@ typedef struct {
 	bool close_after;        /* the server may be out of step: reconnect next time */
 	uint64_t connect_deadline;
 	uint64_t last_used_ms;   /* idle connections are checked for a server-side close */
+	uint64_t failed_ms;      /* when a request here last failed: housekeeping keeps off */
 	char *wbuf; size_t wlen, wcap, woff;
 	char *rbuf; size_t rlen, rcap, rpos;
 	uint32_t head, tail;     /* this batch's requests, in send order */
@@ -104,6 +105,12 @@ static void mark_down(mr_wire_t *w, mr_conn_t *c)
 	if (until && w->opts.retry_interval_ms) {
 		*until = now_ms() + w->opts.retry_interval_ms;
 	}
+}
+
+bool mr_wire_failed_recently(mr_wire_t *w, uint32_t conn, uint32_t ms)
+{
+	uint64_t f = w->conns[conn].failed_ms;
+	return f && now_ms() - f < ms;
 }
 
 bool mr_wire_is_down(mr_wire_t *w, uint32_t conn)
@@ -579,6 +586,7 @@ long mr_wire_parse_reply(const char *buf, size_t len, char kind, mr_reply_t *out
 /* Fails every request of c still waiting with rc; closes on errors. */
 static void fail_pending(mr_wire_t *w, mr_conn_t *c, mr_rc_t rc, bool down)
 {
+	c->failed_ms = now_ms();
 	for (uint32_t i = c->cur; i != NO_REQ; i = w->reqs[i].next) {
 		w->reqs[i].rc = rc;
 	}
@@ -876,7 +884,10 @@ uint32_t mr_wire_run(mr_wire_t *w)
 			if (ev & (POLLIN | POLLHUP | POLLERR)) {
 				mr_rc_t rr = conn_read(w, c);
 				if (rr != MR_OK) {
-					fail_pending(w, c, rr, rr == MR_ERR_CONNECT);
+					/* closed, nonsense or more than memory allows: the next
+					 * batch of this call (the marker, the fleet publish) would
+					 * meet the same, so skip the server for its retry interval */
+					fail_pending(w, c, rr, true);
 				} else if (!c->pending && c->close_after) {
 					conn_close(c);
 				}

@@ -94,6 +94,9 @@ mr_req_t *mr_wire_req(mr_wire_t *w, uint32_t i);
 /* Returns a pointer to the value of request i (valid until the next run). */
 const char *mr_wire_value(mr_wire_t *w, uint32_t i);
 
+/* Returns true when a request on conn failed within the last ms. */
+bool mr_wire_failed_recently(mr_wire_t *w, uint32_t conn, uint32_t ms);
+
 /* Returns true when conn is marked down now (so a lookup there would be skipped). */
 bool mr_wire_is_down(mr_wire_t *w, uint32_t conn);
 

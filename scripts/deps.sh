@@ -28,7 +28,7 @@ PACKAGES=(
 	# admin page under FPM, screenshots with headless Chromium
 	php8.2-fpm chromium fonts-liberation fonts-dejavu-core
 	# sanitizer builds, fuzzing, helper scripts
-	clang libclang-rt-14-dev python3
+	clang libclang-rt-14-dev libphp8.2-embed python3
 )
 
 log=${MR_DEPS_LOG:-tests/output/deps.log}

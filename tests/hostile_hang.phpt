@@ -1,0 +1,20 @@
+--TEST--
+Hostile server: a server that reads and never answers gives RES_TIMEOUT, then is skipped for its retry interval
+--SKIPIF--
+<?php
+require __DIR__ . '/skipif.inc';
+/* run-tests.php -m runs valgrind with --trace-children=yes: the hostile
+ * server child would run under memcheck too, and these tests are about
+ * timing. tests/suites/asan.sh runs them with ASan instead. */
+if (getenv('ZEND_DONT_UNLOAD_MODULES') && getenv('USE_ZEND_ALLOC') === '0' && !getenv('SKIP_ASAN')) {
+    die('skip not under valgrind: the hostile server child would be traced too; the ASan suite runs this test');
+}
+?>
+--FILE--
+<?php
+require __DIR__ . '/config.inc';
+require __DIR__ . '/tools/hostile_server.php';
+hostile_check('hang', [MemRehash::RES_TIMEOUT]);
+?>
+--EXPECT--
+hang: ok

@@ -1,0 +1,48 @@
+--TEST--
+Hostile server: replies for another request (wrong O<opaque>), out of order, or unasked for are never taken for the answer
+--SKIPIF--
+<?php
+require __DIR__ . '/skipif.inc';
+/* run-tests.php -m runs valgrind with --trace-children=yes: the hostile
+ * server child would run under memcheck too, and these tests are about
+ * timing. tests/suites/asan.sh runs them with ASan instead. */
+if (getenv('ZEND_DONT_UNLOAD_MODULES') && getenv('USE_ZEND_ALLOC') === '0' && !getenv('SKIP_ASAN')) {
+    die('skip not under valgrind: the hostile server child would be traced too; the ASan suite runs this test');
+}
+?>
+--FILE--
+<?php
+require __DIR__ . '/config.inc';
+require __DIR__ . '/tools/hostile_server.php';
+/* an error line carries no opaque: CLIENT_ERROR for increment is the server's real answer */
+hostile_check('wrongopaque', [MemRehash::RES_PROTOCOL_ERROR, MemRehash::RES_CLIENT_ERROR]);
+/* pipelined replies reversed: a single request is still answered right, getMulti is refused
+ * (retry_interval 0: a refused batch would otherwise skip the server for a while) */
+$h = hostile_start('reorder');
+$m = new MemRehash([mr_servers(1)[0]], [$h['addr']], ['timeout' => 300, 'retry_interval' => 0, 'complete_below' => 0.0]);
+var_dump($m->set('r1', 'one'), $m->set('r2', 'two'), $m->get('r1'));
+var_dump($m->getMulti(['r1', 'r2']), $m->getResultCode() === MemRehash::RES_PROTOCOL_ERROR);
+hostile_stop($h);
+/* a reply nobody asked for after the right one: the call succeeds, the extra reply is never read as the next answer */
+$h = hostile_start('extra');
+$m = new MemRehash([mr_servers(1)[0]], [$h['addr']], ['timeout' => 300, 'retry_interval' => 0, 'complete_below' => 0.0]);
+$wrong = 0;
+for ($i = 0; $i < 20; $i++) {
+    $m->set("e$i", "v$i");
+    $v = $m->get("e$i");
+    if ($v !== false && $v !== "v$i") {
+        $wrong++;
+    }
+}
+echo $wrong ? "extra: $wrong wrong values\n" : "";
+echo "extra: ok\n";
+hostile_stop($h);
+?>
+--EXPECT--
+wrongopaque: ok
+bool(true)
+bool(true)
+string(3) "one"
+bool(false)
+bool(true)
+extra: ok

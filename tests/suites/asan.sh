@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# mr-suite: slow
+# Suite: the phpt tests against memrehash built with -fsanitize=address,undefined.
+#
+#   1. copies the sources to a temporary directory (never the source tree),
+#      and builds there: phpize, ./configure --enable-memrehash
+#      --enable-memrehash-sanitize (config.m4 adds -fsanitize=address,undefined),
+#      make. gcc's ASan/UBSan (libasan8, libubsan1).
+#   2. runs every tests/**/*.phpt through run-tests.php --asan
+#      (USE_ZEND_ALLOC=0: emalloc is malloc, so ASan sees the extension's
+#      request memory) with that build, one count per test.
+#
+# How ASan runs inside a PHP that was not built with it (Debian 12):
+#   - the ASan runtime must be loaded before anything else: LD_PRELOAD of
+#     gcc's libasan.so;
+#   - PHP opens extensions with dlopen(RTLD_DEEPBIND), which the sanitizer
+#     runtime refuses outright ("incompatible with sanitizer runtime"): a
+#     10-line preload shim (built here) clears that one flag. It must come
+#     before libasan in LD_PRELOAD so it sees PHP's call first, hence
+#     verify_asan_link_order=0;
+#   - detect_leaks=0: PHP itself frees little at exit and is not ours to
+#     leak-check (the valgrind suite checks leaks with --leak-check=full);
+#     run-tests.php's LEAK detection still works through USE_TRACKED_ALLOC;
+#   - UBSan reports halt the test (halt_on_error), so any report fails it.
+#
+# Environment: MR_ASAN_DIR (build directory, default a fresh mktemp -d,
+# removed afterwards), MR_ASAN_KEEP=1 keeps it, MR_PHP (php binary),
+# MR_ASAN_TESTS (phpt files; default all). Prints "N passed, N failed" last.
+set -uo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 2
+root=$PWD
+out=$root/tests/output
+mkdir -p "$out"
+log=$out/asan.log
+php_bin=${MR_PHP:-$(command -v php)}
+pass=0
+fail=0
+
+finish() {
+	echo "$pass passed, $fail failed"
+	[[ $fail -eq 0 ]]
+	exit $?
+}
+
+for tool in phpize php-config gcc make; do
+	if ! command -v "$tool" >/dev/null; then
+		echo "not ok - asan build: $tool not found"
+		fail=$((fail + 1))
+		finish
+	fi
+done
+libasan=$(gcc -print-file-name=libasan.so)
+if [[ ! -e $libasan || $libasan == libasan.so ]]; then
+	echo "not ok - asan build: gcc's libasan.so not found (apt-get install libasan8 / gcc)"
+	fail=$((fail + 1))
+	finish
+fi
+
+dir=${MR_ASAN_DIR:-}
+if [[ -z $dir ]]; then
+	dir=$(mktemp -d /tmp/memrehash-asan.XXXXXX)
+	[[ ${MR_ASAN_KEEP:-0} == 1 ]] || trap 'rm -rf "$dir"' EXIT
+fi
+mkdir -p "$dir"
+case $dir in
+"$root" | "$root"/*)
+	echo "asan: MR_ASAN_DIR must be outside the source tree" >&2
+	exit 2
+	;;
+esac
+
+# ---- build, in the copy
+cp -p config.m4 ./*.c ./*.h memrehash.stub.php "$dir"/ 2>/dev/null
+echo "asan: building in $dir (log: tests/output/asan-build.log)"
+if ! (cd "$dir" && phpize && ./configure --enable-memrehash --enable-memrehash-sanitize && make -j"${MR_JOBS:-2}") \
+	>"$out/asan-build.log" 2>&1 || [[ ! -f $dir/modules/memrehash.so ]]; then
+	tail -n 30 "$out/asan-build.log"
+	echo "not ok - asan build (tests/output/asan-build.log)"
+	fail=$((fail + 1))
+	finish
+fi
+if [[ $(nm -D "$dir/modules/memrehash.so" 2>/dev/null | grep -c __asan_init) -eq 0 ]]; then
+	echo "not ok - asan build: modules/memrehash.so is not instrumented"
+	fail=$((fail + 1))
+	finish
+fi
+echo "ok - asan build"
+pass=$((pass + 1))
+
+# the RTLD_DEEPBIND shim
+cat >"$dir/nodeepbind.c" <<'C'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+/* PHP opens extensions with RTLD_DEEPBIND; the sanitizer runtime refuses it. */
+void *dlopen(const char *file, int mode)
+{
+	static void *(*next)(const char *, int);
+	if (!next) {
+		next = (void *(*)(const char *, int)) dlsym(RTLD_NEXT, "dlopen");
+	}
+	return next(file, mode & ~RTLD_DEEPBIND);
+}
+C
+if ! gcc -shared -fPIC -O2 -o "$dir/nodeepbind.so" "$dir/nodeepbind.c" -ldl >>"$out/asan-build.log" 2>&1; then
+	echo "not ok - asan: the RTLD_DEEPBIND shim did not build"
+	fail=$((fail + 1))
+	finish
+fi
+
+# ---- run
+if [[ -f run-tests.php ]]; then
+	rt=$root/run-tests.php
+else
+	rt=$(ls /usr/lib/php/*/build/run-tests.php 2>/dev/null | head -n 1)
+fi
+if [[ -z $rt ]]; then
+	echo "not ok - asan: run-tests.php not found"
+	fail=$((fail + 1))
+	finish
+fi
+if [[ -n ${MR_ASAN_TESTS:-} ]]; then
+	read -r -a files <<<"$MR_ASAN_TESTS"
+else
+	mapfile -t files < <(find tests -path tests/output -prune -o -name '*.phpt' -print | LC_ALL=C sort)
+fi
+
+# A quick look first: the extension loads under the sanitizers at all.
+export LD_PRELOAD="$dir/nodeepbind.so $libasan"
+export ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0:abort_on_error=0:halt_on_error=1:print_summary=1:strict_string_checks=0
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+if ! USE_ZEND_ALLOC=0 "$php_bin" -d "extension=$dir/modules/memrehash.so" -r 'exit(extension_loaded("memrehash") ? 0 : 1);' >"$out/asan-load.log" 2>&1; then
+	head -n 20 "$out/asan-load.log"
+	echo "not ok - asan: php with the sanitized extension does not start (tests/output/asan-load.log)"
+	fail=$((fail + 1))
+	finish
+fi
+
+TEST_PHP_EXECUTABLE=$php_bin NO_INTERACTION=1 timeout -k 30 "${MR_ASAN_TIMEOUT:-2400}" \
+	"$php_bin" "$rt" -q --no-color --no-progress --show-diff --asan --set-timeout 300 \
+	-d "extension=$dir/modules/memrehash.so" "${files[@]}" </dev/null >"$log" 2>&1
+unset LD_PRELOAD
+
+# ---- count: PASS passes; a SKIP passes over only a missing extension
+declare -A seen=()
+while IFS= read -r line; do
+	[[ $line =~ ^(PASS|FAIL|SKIP|BORK|WARN|LEAK|LEAK\&FAIL|XFAIL|XLEAK)\ (.*)\[([^]]+\.phpt)\] ]] || continue
+	res=${BASH_REMATCH[1]}
+	file=${BASH_REMATCH[3]}
+	seen[$file]=1
+	if [[ $res == PASS ]]; then
+		echo "ok - $file"
+		pass=$((pass + 1))
+	elif [[ $res == SKIP && $line =~ (extension|ext/)[^]]*(missing|not loaded|not available) && ! $line =~ memrehash ]]; then
+		echo "skip - $file (${line##*]})"
+	else
+		echo "not ok - $res $file"
+		fail=$((fail + 1))
+	fi
+done <"$log"
+for f in "${files[@]}"; do
+	if [[ -z ${seen[$f]:-} ]]; then
+		echo "not ok - $f gave no result (tests/output/asan.log)"
+		fail=$((fail + 1))
+	fi
+done
+if grep -qE 'ERROR: AddressSanitizer|runtime error:' "$log"; then
+	echo "sanitizer reports (tests/output/asan.log):"
+	grep -E 'ERROR: AddressSanitizer|runtime error:' "$log" | sort | uniq -c | head -n 20
+fi
+finish
