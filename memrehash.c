@@ -272,15 +272,25 @@ static bool option_error(const char *name, const char *what)
 	return false;
 }
 
+/* Throws "option X must be an int from lo to hi" and returns false. */
+static bool option_range_error(const char *name, zend_long lo, zend_long hi)
+{
+	char what[96];
+	snprintf(what, sizeof(what), "an int from " ZEND_LONG_FMT " to " ZEND_LONG_FMT, lo, hi);
+	return option_error(name, what);
+}
+
 /* Returns true when v is an int in [lo, hi] (stored in *out). */
 static bool option_long(zval *v, const char *name, zend_long lo, zend_long hi, zend_long *out)
 {
-	if (Z_TYPE_P(v) != IS_LONG || Z_LVAL_P(v) < lo || Z_LVAL_P(v) > hi) {
-		char what[96];
-		snprintf(what, sizeof(what), "an int from " ZEND_LONG_FMT " to " ZEND_LONG_FMT, lo, hi);
-		return option_error(name, what);
+	if (Z_TYPE_P(v) != IS_LONG) {
+		return option_range_error(name, lo, hi); /* a bool's value word is undefined: not read */
 	}
-	*out = Z_LVAL_P(v);
+	zend_long l = Z_LVAL_P(v);
+	if (l < lo || l > hi) {
+		return option_range_error(name, lo, hi);
+	}
+	*out = l;
 	return true;
 }
 
