@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# PHP-FPM smoke test: Debian's php8.2-fpm with four static workers loads the
+# extension, serves requests that move keys through MemRehash, shares one
+# counters mapping across its workers (and, by file, with the CLI), and
+# shuts down cleanly. Talks FastCGI with tests/fpm/fcgi_get.php.
+# Prints its own "N passed, N failed" last.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 2
+root=$PWD
+ext=${MR_EXT:-$root/modules/memrehash.so}
+php=${MR_PHP:-php}
+fpm=$(command -v php-fpm8.2 || echo /usr/sbin/php-fpm8.2)
+pass=0
+fail=0
+ok() { echo "ok - $1"; pass=$((pass + 1)); }
+bad() { echo "not ok - $1"; fail=$((fail + 1)); }
+finish() { echo "$pass passed, $fail failed"; exit $(( fail > 0 )); }
+
+if [[ ! -x $fpm ]]; then
+	bad "php-fpm8.2 is not installed (scripts/deps.sh installs php8.2-fpm)"
+	finish
+fi
+tmp=$(mktemp -d)
+fpm_pid=
+cleanup() {
+	if [[ -n $fpm_pid ]] && kill -0 "$fpm_pid" 2>/dev/null; then
+		kill -QUIT "$fpm_pid" 2>/dev/null
+		for _ in $(seq 50); do kill -0 "$fpm_pid" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$fpm_pid" 2>/dev/null
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# the test servers, as tests/config.inc sees them
+servers() { "$php" -r 'require "tests/config.inc"; echo implode(",", mr_servers((int)$argv[1], (int)$argv[2]));' "$1" "$2"; }
+old=$(servers 3 0)
+new=$(servers 2 3)
+port=$("$php" -r '$s = stream_socket_server("tcp://127.0.0.1:0"); echo explode(":", stream_socket_get_name($s, false))[1];')
+counters=$tmp/counters
+pool="fpm-smoke-$$"
+
+cat >"$tmp/fpm.conf" <<CONF
+[global]
+pid = $tmp/fpm.pid
+error_log = $tmp/fpm.log
+daemonize = no
+[smoke]
+user = root
+group = root
+listen = 127.0.0.1:$port
+pm = static
+pm.max_children = 4
+catch_workers_output = yes
+clear_env = no
+CONF
+
+"$fpm" -F -R -y "$tmp/fpm.conf" -d "extension=$ext" -d "memrehash.counters_file=$counters" >"$tmp/fpm.out" 2>&1 &
+fpm_pid=$!
+up=0
+for _ in $(seq 100); do
+	if "$php" -r 'exit(@stream_socket_client("tcp://127.0.0.1:".$argv[1]) ? 0 : 1);' "$port"; then up=1; break; fi
+	sleep 0.1
+done
+if [[ $up == 1 ]]; then ok "php-fpm started with 4 workers on 127.0.0.1:$port"; else bad "php-fpm did not start: $(tail -5 "$tmp/fpm.log" "$tmp/fpm.out" 2>/dev/null)"; finish; fi
+
+modules=$("$fpm" -n -d "extension=$ext" -m 2>/dev/null)
+if grep -qx memrehash <<<"$modules"; then ok "php-fpm8.2 -m lists memrehash"; else bad "php-fpm8.2 -m does not list memrehash"; fi
+
+# 30 keys written by PECL Memcached over the old list
+"$php" -r 'require "tests/config.inc"; mr_flush_all(); $m = mr_peer(mr_servers(3));
+	for ($i = 0; $i < 30; $i++) { $m->set("fpm:$i", "v$i"); }' || bad "seeding the old servers"
+keys=$(seq -s, -f 'fpm:%g' 0 29)
+
+# 40 requests, 8 at a time, each reading the 30 keys
+query="pool=$pool&old=$old&new=$new&keys=$keys"
+for batch in $(seq 5); do
+	clients=()
+	for i in $(seq 8); do
+		timeout 20 "$php" tests/fpm/fcgi_get.php "127.0.0.1:$port" "$root/tests/fpm/app.php" "$query" >"$tmp/resp-$batch-$i" 2>"$tmp/err-$batch-$i" &
+		clients+=($!)
+	done
+	wait "${clients[@]}" # not a bare wait: php-fpm is a background job too
+done
+good=0
+pids=""
+for f in "$tmp"/resp-*; do
+	if "$php" -r '$r = json_decode(file_get_contents($argv[1]), true); exit(is_array($r) && $r["found"] === 30 ? 0 : 1);' "$f"; then
+		good=$((good + 1))
+		pids="$pids $("$php" -r 'echo json_decode(file_get_contents($argv[1]), true)["pid"];' "$f")"
+	fi
+done
+if [[ $good == 40 ]]; then ok "40 of 40 requests read all 30 keys"; else bad "$good of 40 requests read all 30 keys: $(head -c 300 "$tmp"/resp-1-1) $(head -c 300 "$tmp"/err-1-1)"; fi
+workers=$(tr ' ' '\n' <<<"$pids" | sort -u | grep -c .)
+if (( workers >= 2 )); then ok "served by $workers workers"; else bad "served by $workers worker(s)"; fi
+
+# every worker's gets in one mapping, read by the CLI through the same file
+stats=$("$php" -d "extension=$ext" -d "memrehash.counters_file=$counters" -r '
+	$s = MemRehash::allStats()[$argv[1]] ?? null;
+	if (!$s) { echo "no pool"; exit(1); }
+	printf("%d %d %d %d", $s["gets"], $s["migrated"], $s["misses"],
+		($s["gets"] - $s["new_hits"] - $s["old_hits"] - $s["misses"]) + ($s["old_hits"] - $s["migrated"] - $s["raced"] - $s["move_failed"]));' "$pool")
+read -r gets migrated misses rest <<<"$stats"
+if [[ $gets == 1200 ]]; then ok "the CLI reads the workers' gets: 1200 (40 requests x 30 keys)"; else bad "gets in the shared counters: $stats (want 1200)"; fi
+# a worker that found a key mid-move by another counts it raced and reads N
+if [[ $migrated == 30 && $misses == 0 && $rest == 0 ]]; then ok "each key moved once (migrated 30), no misses, invariants hold"; else bad "migrated/misses/invariants: $stats"; fi
+moved=$("$php" -r 'require "tests/config.inc"; $m = mr_peer(mr_servers(2, 3)); $n = 0;
+	for ($i = 0; $i < 30; $i++) { $n += $m->get("fpm:$i") === "v$i"; } echo $n;')
+if [[ $moved == 30 ]]; then ok "Memcached over the new list reads all 30 keys"; else bad "Memcached over the new list reads $moved of 30"; fi
+
+kill -QUIT "$fpm_pid"
+for _ in $(seq 50); do kill -0 "$fpm_pid" 2>/dev/null || break; sleep 0.1; done
+if ! kill -0 "$fpm_pid" 2>/dev/null; then ok "php-fpm stopped on SIGQUIT"; else bad "php-fpm still running after SIGQUIT"; fi
+if grep -Eqi "SIGSEGV|signal 11|exited on signal|core dumped" "$tmp/fpm.log" "$tmp/fpm.out" 2>/dev/null; then
+	bad "a worker crashed: $(grep -Ei 'signal' "$tmp/fpm.log" | head -3)"
+else
+	ok "no worker crashed"
+fi
+fpm_pid=
+finish
