@@ -85,7 +85,13 @@ if ($check) {
     $doc->registerXPathNamespace('p', 'http://pear.php.net/dtd/package-2.0');
     $listed = [];
     foreach ($doc->xpath('//p:contents//p:file') as $f) {
-        $listed[(string)$f['name']] = (string)$f['role'];
+        /* a file's path is its <dir> ancestors' names, then its own */
+        $path = (string)$f['name'];
+        $f->registerXPathNamespace('p', 'http://pear.php.net/dtd/package-2.0');
+        foreach (array_reverse($f->xpath('ancestor::p:dir')) as $d) {  /* innermost first */
+            $path = ((string)$d['name'] === '/' ? '' : (string)$d['name'] . '/') . $path;
+        }
+        $listed[$path] = (string)$f['role'];
     }
     $bad = 0;
     foreach ($wanted as $f => $role) {
@@ -112,10 +118,36 @@ if ($check) {
     exit(0);
 }
 
-$lines = ["$indent<contents>", "$indent <dir name=\"/\">"];
+/* Nested <dir> elements, each <file> by its base name (the usual PECL
+ * layout, and what the project's before-stop check looks for). */
+$tree = [];
 foreach ($wanted as $f => $role) {
-    $lines[] = "$indent  <file name=\"" . htmlspecialchars($f, ENT_XML1 | ENT_QUOTES) . "\" role=\"$role\"/>";
+    $node = &$tree;
+    $parts = explode('/', $f);
+    $base = array_pop($parts);
+    foreach ($parts as $d) {
+        $node = &$node['dirs'][$d];
+    }
+    $node['files'][$base] = $role;
+    unset($node);
 }
+function mr_emit_dir(array $node, string $pad, array &$lines): void
+{
+    $dirs = $node['dirs'] ?? [];
+    ksort($dirs);
+    foreach ($dirs as $name => $sub) {
+        $lines[] = "$pad<dir name=\"" . htmlspecialchars($name, ENT_XML1 | ENT_QUOTES) . "\">";
+        mr_emit_dir($sub, "$pad ", $lines);
+        $lines[] = "$pad</dir>";
+    }
+    $files = $node['files'] ?? [];
+    ksort($files);
+    foreach ($files as $name => $role) {
+        $lines[] = "$pad<file name=\"" . htmlspecialchars($name, ENT_XML1 | ENT_QUOTES) . "\" role=\"$role\"/>";
+    }
+}
+$lines = ["$indent<contents>", "$indent <dir name=\"/\">"];
+mr_emit_dir($tree, "$indent  ", $lines);
 $lines[] = "$indent </dir>";
 $lines[] = "$indent</contents>";
 $new = str_replace($m[0], implode("\n", $lines), $xml);
