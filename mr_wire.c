@@ -32,6 +32,8 @@ typedef struct {
 	uint64_t name_hash;      /* key into the down-server table */
 	int fd;
 	bool connecting;
+	bool blocking;           /* connected: O_NONBLOCK off, SO_RCVTIMEO set */
+	uint32_t rcvtimeo_ms;    /* the receive timeout the socket has now */
 	bool close_after;        /* the server may be out of step: reconnect next time */
 	uint64_t connect_deadline;
 	uint64_t last_used_ms;   /* idle connections are checked for a server-side close */
@@ -150,6 +152,8 @@ mr_wire_t *mr_wire_new(const char *const *hosts, const uint16_t *ports, const ch
 	return w;
 }
 
+static void conn_connected(mr_conn_t *c);
+
 static void conn_close(mr_conn_t *c)
 {
 	if (c->fd >= 0) {
@@ -157,6 +161,7 @@ static void conn_close(mr_conn_t *c)
 		c->fd = -1;
 	}
 	c->connecting = false;
+	c->blocking = false;
 	c->close_after = false;
 }
 
@@ -657,6 +662,9 @@ static bool conn_start(mr_wire_t *w, mr_conn_t *c)
 	c->fd = fd;
 	c->connecting = rc != 0;
 	c->connect_deadline = now_ms() + w->opts.connect_timeout_ms;
+	if (!c->connecting) {
+		conn_connected(c);
+	}
 	return true;
 }
 
@@ -664,7 +672,7 @@ static bool conn_start(mr_wire_t *w, mr_conn_t *c)
 static bool conn_write(mr_conn_t *c)
 {
 	while (c->woff < c->wlen) {
-		ssize_t n = send(c->fd, c->wbuf + c->woff, c->wlen - c->woff, MSG_NOSIGNAL);
+		ssize_t n = send(c->fd, c->wbuf + c->woff, c->wlen - c->woff, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n > 0) {
 			c->woff += (size_t) n;
 		} else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -729,10 +737,13 @@ static bool memory_allows(const mr_wire_t *w, size_t cap)
 	return zend_memory_usage(true) + cap <= (size_t) PG(memory_limit);
 }
 
-/* Reads what c's server sent and parses it. Returns MR_OK (maybe more to
- * come), MR_ERR_CONNECT (closed or broken), MR_ERR_PROTOCOL (bad reply) or
- * MR_ERR_TOOBIG (the reply outgrows the request's memory_limit). */
-static mr_rc_t conn_read(mr_wire_t *w, mr_conn_t *c)
+/* Reads what c's server sent and parses it. With wait, the first recv
+ * blocks (bounded by the socket's receive timeout) instead of the caller
+ * polling first: one syscall per reply on the common single-server path.
+ * Returns MR_OK (maybe more to come), MR_ERR_CONNECT (closed or broken),
+ * MR_ERR_TIMEOUT (the blocking recv timed out), MR_ERR_PROTOCOL (bad reply)
+ * or MR_ERR_TOOBIG (the reply outgrows the request's memory_limit). */
+static mr_rc_t conn_read(mr_wire_t *w, mr_conn_t *c, bool wait)
 {
 	for (;;) {
 		if (c->rcap - c->rlen < BUF_MIN / 2) {
@@ -747,7 +758,7 @@ static mr_rc_t conn_read(mr_wire_t *w, mr_conn_t *c)
 			c->rcap = cap;
 		}
 		size_t space = c->rcap - c->rlen;
-		ssize_t n = recv(c->fd, c->rbuf + c->rlen, space, 0);
+		ssize_t n = recv(c->fd, c->rbuf + c->rlen, space, wait ? 0 : MSG_DONTWAIT);
 		if (n > 0) {
 			c->rlen += (size_t) n;
 			if (!conn_parse(w, c)) {
@@ -756,9 +767,13 @@ static mr_rc_t conn_read(mr_wire_t *w, mr_conn_t *c)
 			if (!c->pending || (size_t) n < space) {
 				return MR_OK; /* done, or the socket is drained for now */
 			}
+			wait = false;
 		} else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			return MR_OK;
+			return wait ? MR_ERR_TIMEOUT : MR_OK;
 		} else if (n < 0 && errno == EINTR) {
+			if (wait) {
+				return MR_OK; /* a signal: the poll loop takes over, on the batch deadline */
+			}
 			continue;
 		} else {
 			return MR_ERR_CONNECT; /* closed by the server, or an error */
@@ -789,11 +804,44 @@ static int connect_result(int fd)
 	return err;
 }
 
+/* A connect finished: the socket turns blocking with a receive timeout,
+ * so that waiting on one server is a plain recv (sends and the multi-server
+ * reads pass MSG_DONTWAIT and never block). */
+static void conn_connected(mr_conn_t *c)
+{
+	c->connecting = false;
+	clear_down(c);
+	int fl = fcntl(c->fd, F_GETFL);
+	c->blocking = fl >= 0 && fcntl(c->fd, F_SETFL, fl & ~O_NONBLOCK) == 0;
+	c->rcvtimeo_ms = 0;
+}
+
+/* Returns true when c may wait for its replies in a blocking recv: its
+ * receive timeout is the batch timeout (set again only when it changed). */
+static bool conn_can_wait(mr_wire_t *w, mr_conn_t *c)
+{
+	if (!c->blocking || c->connecting || c->woff < c->wlen) {
+		return false;
+	}
+	uint32_t ms = w->opts.timeout_ms ? w->opts.timeout_ms : 1;
+	if (c->rcvtimeo_ms != ms) {
+		struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+		if (setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) != 0) {
+			return false;
+		}
+		c->rcvtimeo_ms = ms;
+	}
+	return true;
+}
+
 /* Gets every connection with requests going: skips servers marked down,
- * connects the others and sends what can be sent at once. */
-static void batch_start(mr_wire_t *w)
+ * connects the others and sends what can be sent at once. Returns the
+ * connection when exactly one has requests going, else NULL. */
+static mr_conn_t *batch_start(mr_wire_t *w)
 {
 	uint64_t now = now_ms();
+	mr_conn_t *only = NULL;
+	uint32_t going = 0;
 	for (uint32_t i = 0; i < w->n; i++) {
 		mr_conn_t *c = &w->conns[i];
 		if (!c->pending) {
@@ -815,14 +863,27 @@ static void batch_start(mr_wire_t *w)
 		c->last_used_ms = now;
 		if (!c->connecting && !conn_write(c)) {
 			fail_pending(w, c, MR_ERR_CONNECT, true);
+			continue;
 		}
+		only = c;
+		going++;
 	}
+	return going == 1 ? only : NULL;
 }
 
 uint32_t mr_wire_run(mr_wire_t *w)
 {
 	uint64_t deadline = now_ms() + w->opts.timeout_ms;
-	batch_start(w);
+	mr_conn_t *only = batch_start(w);
+	if (only && conn_can_wait(w, only)) {
+		/* one server (a get, a set): recv waits for the reply itself */
+		mr_rc_t rr = conn_read(w, only, true);
+		if (rr != MR_OK) {
+			fail_pending(w, only, rr, true);
+		} else if (!only->pending && only->close_after) {
+			conn_close(only);
+		}
+	}
 	for (;;) {
 		uint32_t np = 0;
 		uint64_t now = now_ms();
@@ -874,15 +935,14 @@ uint32_t mr_wire_run(mr_wire_t *w)
 					fail_pending(w, c, MR_ERR_CONNECT, true);
 					continue;
 				}
-				c->connecting = false;
-				clear_down(c);
+				conn_connected(c);
 			}
 			if ((ev & POLLOUT) && !conn_write(c)) {
 				fail_pending(w, c, MR_ERR_CONNECT, true);
 				continue;
 			}
 			if (ev & (POLLIN | POLLHUP | POLLERR)) {
-				mr_rc_t rr = conn_read(w, c);
+				mr_rc_t rr = conn_read(w, c, false);
 				if (rr != MR_OK) {
 					/* closed, nonsense or more than memory allows: the next
 					 * batch of this call (the marker, the fleet publish) would
@@ -938,8 +998,7 @@ static mr_rc_t conn_ready(mr_wire_t *w, uint32_t conn)
 			mark_down(w, c);
 			return MR_ERR_CONNECT;
 		}
-		c->connecting = false;
-		clear_down(c);
+		conn_connected(c);
 	}
 	return MR_OK;
 }
@@ -1008,7 +1067,7 @@ mr_rc_t mr_wire_text(mr_wire_t *w, uint32_t conn, const char *line, mr_line_cb c
 			mark_down(w, c);
 			return MR_ERR_TIMEOUT;
 		}
-		ssize_t n = recv(c->fd, c->rbuf + c->rlen, c->rcap - c->rlen, 0);
+		ssize_t n = recv(c->fd, c->rbuf + c->rlen, c->rcap - c->rlen, MSG_DONTWAIT);
 		if (n <= 0) {
 			if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
 				continue;
