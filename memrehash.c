@@ -188,6 +188,7 @@ typedef struct {
 	zend_string *name;
 	zend_string *prefix;
 	bool migrate;
+	bool deferred_delete;      /* a moving get does not wait for the delete at O */
 	zend_long fallback_ttl;
 	double complete_below;
 	bool cutover_set;          /* complete_below or window given: they apply host-wide */
@@ -427,6 +428,8 @@ static bool parse_options(mr_obj_t *o, HashTable *opts, mr_config_t *cfg)
 			cfg->prefix = zend_string_copy(Z_STR_P(v));
 		} else if (zend_string_equals_literal(key, "migrate")) {
 			ok = option_bool(v, "migrate", &cfg->migrate);
+		} else if (zend_string_equals_literal(key, "deferred_delete")) {
+			ok = option_bool(v, "deferred_delete", &cfg->deferred_delete);
 		} else if (zend_string_equals_literal(key, "fallback_ttl")) {
 			ok = option_long(v, "fallback_ttl", 0, INT32_MAX, &cfg->fallback_ttl);
 		} else if (zend_string_equals_literal(key, "complete_below")) {
@@ -503,10 +506,10 @@ static zend_string *config_signature(const mr_config_t *cfg, const mr_obj_t *o)
 	for (uint32_t i = 0; i < cfg->n_new; i++) {
 		smart_str_append_printf(&s, "%s/%u,", cfg->new_list[i].name, cfg->new_list[i].weight);
 	}
-	smart_str_append_printf(&s, "|" ZEND_LONG_FMT "," ZEND_LONG_FMT "," ZEND_LONG_FMT "," ZEND_LONG_FMT "|%s|%s|%d|"
+	smart_str_append_printf(&s, "|" ZEND_LONG_FMT "," ZEND_LONG_FMT "," ZEND_LONG_FMT "," ZEND_LONG_FMT "|%s|%s|%d%d|"
 		ZEND_LONG_FMT "|%.6f|" ZEND_LONG_FMT "|" ZEND_LONG_FMT "," ZEND_LONG_FMT "," ZEND_LONG_FMT,
 		cfg->dist, cfg->hash, cfg->old_dist, cfg->old_hash, ZSTR_VAL(cfg->name),
-		cfg->prefix ? ZSTR_VAL(cfg->prefix) : "", cfg->migrate, cfg->fallback_ttl, cfg->complete_below,
+		cfg->prefix ? ZSTR_VAL(cfg->prefix) : "", cfg->migrate, cfg->deferred_delete, cfg->fallback_ttl, cfg->complete_below,
 		cfg->window, cfg->connect_timeout, cfg->timeout, cfg->retry_interval);
 	smart_str_0(&s);
 	return s.s;
@@ -519,6 +522,7 @@ static void pool_free(mr_pool_t *p)
 		return;
 	}
 	bool pers = p->persistent;
+	mr_migrate_later_free(p);
 	mr_wire_free(p->wire);
 	mr_place_free(p->place_old);
 	mr_place_free(p->place_new);
@@ -609,6 +613,7 @@ static mr_pool_t *pool_new(const mr_config_t *cfg, bool pers)
 		p->prefix_len = ZSTR_LEN(cfg->prefix);
 	}
 	p->migrate = cfg->migrate;
+	p->deferred_delete = cfg->deferred_delete;
 	p->fallback_ttl = cfg->fallback_ttl;
 	snprintf(p->name, sizeof(p->name), "%s", ZSTR_VAL(cfg->name));
 	mr_fleet_init_pool(p);
@@ -1201,6 +1206,7 @@ PHP_METHOD(MemRehash, stats)
 	ZEND_PARSE_PARAMETERS_NONE();
 	mr_pool_t *p = pool_of(Z_MR_P(ZEND_THIS));
 	if (!p) RETURN_THROWS();
+	mr_migrate_flush(p); /* the moves' deletes at O count before the figures are read */
 	stats_array(mr_pool_ctr(p), return_value);
 }
 
@@ -1498,6 +1504,17 @@ PHP_MINIT_FUNCTION(memrehash)
 	return SUCCESS;
 }
 
+/* Reads the replies of the deletes at O that moves of this request sent
+ * without waiting (non-persistent pools do it when they are freed). */
+PHP_RSHUTDOWN_FUNCTION(memrehash)
+{
+	mr_pool_t *p;
+	ZEND_HASH_FOREACH_PTR(&persistent_pools, p) {
+		mr_migrate_flush(p);
+	} ZEND_HASH_FOREACH_END();
+	return SUCCESS;
+}
+
 PHP_MSHUTDOWN_FUNCTION(memrehash)
 {
 	zend_hash_destroy(&persistent_pools);
@@ -1539,7 +1556,7 @@ zend_module_entry memrehash_module_entry = {
 	PHP_MINIT(memrehash),
 	PHP_MSHUTDOWN(memrehash),
 	NULL,
-	NULL,
+	PHP_RSHUTDOWN(memrehash),
 	PHP_MINFO(memrehash),
 	PHP_MEMREHASH_VERSION,
 	PHP_MODULE_GLOBALS(memrehash),

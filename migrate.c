@@ -10,7 +10,13 @@
  * The add must be done before the delete is sent. Sent together, O can let
  * go before the add lands at N; a delete issued meanwhile (O first, then N)
  * finds nothing at either, and the late add resurrects the item for good.
- * tests/phpunit/ConcurrencyTest.php catches that within seconds. */
+ * tests/phpunit/ConcurrencyTest.php catches that within seconds. So the
+ * delete goes out once the add is answered, and the get waits for it: a
+ * delete that found O changed or gone takes the copy back at N by its CAS
+ * before the get returns. With the deferred_delete option the get does not
+ * wait: the delete goes on a connection of its own (p->later) and its reply
+ * is read by the next operation, stats(), or the end of the request, which
+ * is when a raced copy is taken back. */
 #include "php.h"
 #include "migrate.h"
 #include "mr_fleet.h"
@@ -28,6 +34,19 @@
 #define MR_DRAIN_PASSES 4
 
 enum { ST_DONE = 0, ST_NEED_OLD, ST_MOVING, ST_DELETING, ST_REREAD };
+
+/* A request sent on p->later whose reply is read later. */
+typedef struct mr_later {
+	char key[MR_KEY_MAX + 1];
+	size_t klen;
+	uint32_t n, o;             /* connections of the new and the old location */
+	uint64_t add_cas;          /* CAS of the copy the move added at N */
+	size_t vlen;               /* bytes moved */
+	uint32_t req;              /* request index on p->later */
+	bool take_back;            /* the md at N after a race (else the md at O) */
+} mr_later_t;
+
+enum { LATER_IDLE = 0, LATER_OPEN, LATER_SENT };
 
 int64_t mr_migrate_ttl(int64_t remaining, int64_t fallback_ttl, int64_t now)
 {
@@ -200,8 +219,158 @@ static void take_old_answer(mr_pool_t *p, mr_item_t *it, int64_t now)
 	it->stage = ST_MOVING;
 }
 
-/* Takes the answer to a move's add at N: queues the CAS-checked delete at
- * O once N holds the copy, or the re-read when N had fresher data. */
+/* ---- the deletes at O that moves send without waiting ---- */
+
+/* Takes back one count (a move a writer raced after it was counted). */
+static inline void uncount(uint64_t *field, uint64_t n)
+{
+	__atomic_fetch_sub(field, n, __ATOMIC_RELAXED);
+}
+
+/* The delete at O found O changed or gone: a writer raced the move, which
+ * was counted as migrated when its add went in; it is a race after all. */
+static void count_raced_move(mr_pool_t *p, uint32_t n, uint32_t o, size_t vlen)
+{
+	mr_ctr_pool_t *ctr = mr_pool_ctr(p);
+	uncount(&ctr->c[MR_C_MIGRATED], 1);
+	uncount(&ctr->c[MR_C_BYTES_MOVED], vlen);
+	if (p->srv[o]) uncount(&p->srv[o]->moved_out, 1);
+	if (p->srv[n]) uncount(&p->srv[n]->moved_in, 1);
+	count(p, MR_C_RACED, 1);
+}
+
+/* Queues a delayed request (the md at O, or the take-back at N) on p->later,
+ * opening a new batch when none is open. */
+static void later_queue(mr_pool_t *p, const mr_item_t *it, uint64_t add_cas, size_t vlen, bool take_back)
+{
+	if (p->later_state == LATER_SENT) {
+		mr_migrate_flush(p);
+	}
+	if (!p->later) {
+		p->later = mr_wire_clone(p->wire);
+	}
+	if (p->later_state == LATER_IDLE) {
+		mr_wire_reset(p->later);
+		p->npend = 0;
+		p->later_state = LATER_OPEN;
+	}
+	if (p->npend == p->pendcap) {
+		p->pendcap = p->pendcap ? p->pendcap * 2 : 8;
+		p->pend = perealloc(p->pend, p->pendcap * sizeof(mr_later_t), p->persistent);
+	}
+	mr_later_t *l = &p->pend[p->npend++];
+	memcpy(l->key, it->key, it->klen);
+	l->klen = it->klen;
+	l->n = it->n;
+	l->o = it->o;
+	l->add_cas = add_cas;
+	l->vlen = vlen;
+	l->take_back = take_back;
+	l->req = take_back
+		? mr_wire_md(p->later, it->n, it->key, it->klen, add_cas)
+		: mr_wire_md(p->later, it->o, it->key, it->klen, it->cas);
+}
+
+/* Sends the open batch of p->later; its replies are read by mr_migrate_settle. */
+static void later_send(mr_pool_t *p)
+{
+	if (p->later_state != LATER_OPEN) {
+		return;
+	}
+	mr_wire_set_opts(p->later, mr_wire_opts(p->wire));
+	mr_wire_send(p->later);
+	p->later_state = LATER_SENT;
+	p->later_seq = p->op_seq;
+}
+
+/* Takes the answer to one delayed request. Returns true when the copy at N
+ * must be taken back. */
+static bool later_answer(mr_pool_t *p, const mr_later_t *l)
+{
+	mr_rc_t rc = mr_wire_req(p->later, l->req)->rc;
+	if (l->take_back) {
+		if (mr_rc_is_error(rc)) {
+			count_error(p, l->n);
+		}
+		return false;
+	}
+	if (rc == MR_MISS || rc == MR_EXISTS) {
+		count_raced_move(p, l->n, l->o, l->vlen);
+		return true;
+	}
+	if (rc != MR_OK) {
+		count_error(p, l->o); /* copied; O keeps the same bytes until a write removes them */
+	}
+	return false;
+}
+
+bool mr_migrate_settle(mr_pool_t *p, bool wait)
+{
+	if (p->later_state == LATER_OPEN) {
+		later_send(p);
+	}
+	if (p->later_state != LATER_SENT) {
+		return true;
+	}
+	if (!mr_wire_collect(p->later, wait)) {
+		return false;
+	}
+	/* the take-backs go out as a batch of their own, read the same way */
+	uint32_t n = p->npend, back = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (later_answer(p, &p->pend[i])) {
+			p->pend[back++] = p->pend[i];
+		}
+	}
+	p->npend = 0;
+	p->later_state = LATER_IDLE;
+	if (back) {
+		mr_wire_reset(p->later);
+		p->later_state = LATER_OPEN;
+		for (uint32_t i = 0; i < back; i++) {
+			mr_later_t l = p->pend[i];
+			mr_item_t it = { .klen = l.klen, .n = l.n, .o = l.o };
+			memcpy(it.key, l.key, l.klen);
+			later_queue(p, &it, l.add_cas, 0, true);
+		}
+		later_send(p);
+		return false;
+	}
+	return true;
+}
+
+void mr_migrate_flush(mr_pool_t *p)
+{
+	while (!mr_migrate_settle(p, true)) {
+		/* a race's take-back is one more batch, read the same way */
+	}
+}
+
+void mr_migrate_after_op(mr_pool_t *p)
+{
+	if (p->later_state == LATER_SENT && p->later_seq != p->op_seq) {
+		mr_migrate_settle(p, false);
+	}
+	p->op_seq++;
+}
+
+void mr_migrate_later_free(mr_pool_t *p)
+{
+	if (p->later) {
+		mr_migrate_flush(p);
+		mr_wire_free(p->later);
+		p->later = NULL;
+	}
+	if (p->pend) {
+		pefree(p->pend, p->persistent);
+		p->pend = NULL;
+	}
+	p->npend = p->pendcap = 0;
+}
+
+/* Takes the answer to a move's add at N: once N holds the copy, the move is
+ * counted and the CAS-checked delete at O goes out (read later); when N had
+ * fresher data, N is read again. */
 static void take_add_answer(mr_pool_t *p, mr_item_t *it)
 {
 	mr_wire_t *w = p->wire;
@@ -209,9 +378,16 @@ static void take_add_answer(mr_pool_t *p, mr_item_t *it)
 
 	it->stage = ST_DONE;
 	if (a->rc == MR_OK) {
+		size_t vlen = mr_wire_req(w, it->ro)->vlen;
+		count(p, MR_C_MIGRATED, 1);
+		count_move(p, it, vlen);
 		it->add_cas = a->cas;
-		it->rd = mr_wire_md(w, it->o, it->key, it->klen, it->cas);
-		it->stage = ST_DELETING;
+		if (p->deferred_delete) {
+			later_queue(p, it, a->cas, vlen, false);
+		} else {
+			it->rd = mr_wire_md(w, it->o, it->key, it->klen, it->cas);
+			it->stage = ST_DELETING;
+		}
 		return;
 	}
 	if (a->rc == MR_NOTSTORED) {
@@ -235,14 +411,12 @@ static void take_delete_answer(mr_pool_t *p, mr_item_t *it)
 	it->stage = ST_DONE;
 	if (d->rc == MR_MISS || d->rc == MR_EXISTS) {
 		/* a writer changed or deleted O while we moved: take our copy back */
-		count(p, MR_C_RACED, 1);
+		count_raced_move(p, it->n, it->o, mr_wire_req(w, it->ro)->vlen);
 		mr_wire_md(w, it->n, it->key, it->klen, it->add_cas);
 		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS);
 		it->stage = ST_REREAD;
 		return;
 	}
-	count(p, MR_C_MIGRATED, 1);
-	count_move(p, it, mr_wire_req(w, it->ro)->vlen);
 	if (d->rc != MR_OK) {
 		count_error(p, it->o); /* copied; O keeps the same bytes until a write removes them */
 	}
@@ -330,8 +504,9 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 			any_old = true;
 		}
 	}
-	/* add at N; then, where it went in, the CAS-checked delete at O; then
-	 * the re-reads that races call for */
+	/* add at N; then, where it went in, the CAS-checked delete at O (or,
+	 * with deferred_delete, it goes out at the end, unread); then the
+	 * re-reads that races call for */
 	static const struct { uint8_t stage; void (*take)(mr_pool_t *, mr_item_t *); } steps[] = {
 		{ST_MOVING, take_add_answer}, {ST_DELETING, take_delete_answer}, {ST_REREAD, take_reread},
 	};
@@ -346,6 +521,7 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 			}
 		}
 	}
+	later_send(p);
 	resolve_values(p, items, n);
 	if (any_old) {
 		mr_fleet_check_cutover(p);
@@ -957,6 +1133,7 @@ static mr_rc_t drain_pass(drain_t *d, mr_wire_t *dump)
 
 mr_drain_stop_t mr_migrate_drain(mr_pool_t *p, uint32_t src, const mr_drain_opts_t *o, uint64_t *totals, char *err, size_t errlen)
 {
+	mr_migrate_flush(p); /* the moves a get left unanswered come first */
 	drain_t d = { .p = p, .src = src, .o = o, .totals = totals, .stop = MR_STOP_DONE, .err = err, .errlen = errlen };
 	uint32_t nc = mr_wire_count(p->wire);
 	d.evictions = emalloc(nc * sizeof(uint64_t));

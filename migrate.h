@@ -23,6 +23,7 @@ typedef struct {
 	char prefix[MR_PREFIX_MAX];
 	size_t prefix_len;
 	bool migrate;              /* move on read; false: only report */
+	bool deferred_delete;      /* a move's delete at O is read later (see p->later) */
 	int64_t fallback_ttl;      /* TTL of a moved item whose old server did not say */
 	mr_ctr_pool_t *ctr;        /* shared counters slot, or NULL when none was free */
 	mr_ctr_pool_t local_ctr;   /* ... then this process counts alone */
@@ -40,6 +41,15 @@ typedef struct {
 	uint64_t last_marker_ms;   /* this process's last marker look */
 	struct mr_item *items;     /* scratch for single-key calls and small batches */
 	uint32_t items_cap;
+	/* with deferred_delete, the CAS-checked deletes at O that follow moves
+	 * go out on connections of their own once the add is done, and their
+	 * replies are read later (mr_migrate_settle): a moving get waits two
+	 * round trips, not three */
+	mr_wire_t *later;
+	struct mr_later *pend;
+	uint32_t npend, pendcap;
+	uint8_t later_state;
+	uint32_t op_seq, later_seq;  /* operation counter; the one that sent the deletes */
 } mr_pool_t;
 
 /* One key of an operation: inputs, then what happened. */
@@ -95,6 +105,21 @@ uint32_t mr_migrate_store(mr_pool_t *p, mr_item_t *items, uint32_t n, char mode,
 uint32_t mr_migrate_delete(mr_pool_t *p, mr_item_t *items, uint32_t n);
 uint32_t mr_migrate_arith(mr_pool_t *p, mr_item_t *it, bool incr, uint64_t delta);
 uint32_t mr_migrate_touch(mr_pool_t *p, mr_item_t *items, uint32_t n, int64_t ttl);
+
+/* Reads the answers of the deletes at O that moves sent without waiting
+ * (waiting for them when wait), and takes back at N the copy of a move a
+ * writer raced. Returns true when nothing is left waiting. */
+bool mr_migrate_settle(mr_pool_t *p, bool wait);
+
+/* Settles everything, waiting (stats, the end of a request, teardown). */
+void mr_migrate_flush(mr_pool_t *p);
+
+/* Call after each operation: settles what an earlier operation sent, when
+ * its replies have arrived (no waiting). */
+void mr_migrate_after_op(mr_pool_t *p);
+
+/* Settles, then frees the delayed-delete state (pool teardown). */
+void mr_migrate_later_free(mr_pool_t *p);
 
 /* Drain: walk old server(s) and move every key whose location changes. */
 typedef struct {

@@ -143,6 +143,7 @@ static bool take_turn(uint64_t *last, uint64_t now)
 
 void mr_fleet_after_op(mr_pool_t *p)
 {
+	mr_migrate_after_op(p);
 	uint64_t now = wall_ms();
 	if (now - p->last_marker_ms < HOUSEKEEPING_MS && now >= p->last_marker_ms) {
 		return;

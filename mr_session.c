@@ -650,6 +650,7 @@ static PS_READ_FUNC(memrehash)
 	}
 	mr_pool_t *p = s->pool;
 	mr_migrate_get(p, &it, 1);
+	mr_migrate_flush(p); /* a session moves strictly: its delete at O is answered now */
 	if (it.rc == MR_OK) {
 		/* the move made it.rn the old read; PECL's empty id reservation is no session */
 		bool from_old = it.rn == it.ro;

@@ -191,6 +191,11 @@ void mr_wire_set_opts(mr_wire_t *w, const mr_wire_opts_t *opts)
 	w->opts = *opts;
 }
 
+const mr_wire_opts_t *mr_wire_opts(const mr_wire_t *w)
+{
+	return &w->opts;
+}
+
 uint32_t mr_wire_count(const mr_wire_t *w)
 {
 	return w->n;
@@ -871,11 +876,11 @@ static mr_conn_t *batch_start(mr_wire_t *w)
 	return going == 1 ? only : NULL;
 }
 
-uint32_t mr_wire_run(mr_wire_t *w)
+/* Waits for every reply of the batch (or fails what is left at the
+ * deadline). only: the single connection batch_start found going, if any. */
+static void wait_replies(mr_wire_t *w, mr_conn_t *only, uint64_t deadline)
 {
-	uint64_t deadline = now_ms() + w->opts.timeout_ms;
-	mr_conn_t *only = batch_start(w);
-	if (only && conn_can_wait(w, only)) {
+	if (only && only->pending && conn_can_wait(w, only)) {
 		/* one server (a get, a set): recv waits for the reply itself */
 		mr_rc_t rr = conn_read(w, only, true);
 		if (rr != MR_OK) {
@@ -954,6 +959,10 @@ uint32_t mr_wire_run(mr_wire_t *w)
 			}
 		}
 	}
+}
+
+static uint32_t count_errors(const mr_wire_t *w)
+{
 	uint32_t errors = 0;
 	for (uint32_t i = 0; i < w->nreq; i++) {
 		if (mr_rc_is_error(w->reqs[i].rc)) {
@@ -961,6 +970,117 @@ uint32_t mr_wire_run(mr_wire_t *w)
 		}
 	}
 	return errors;
+}
+
+uint32_t mr_wire_run(mr_wire_t *w)
+{
+	uint64_t deadline = now_ms() + w->opts.timeout_ms;
+	wait_replies(w, batch_start(w), deadline);
+	return count_errors(w);
+}
+
+void mr_wire_send(mr_wire_t *w)
+{
+	uint64_t deadline = now_ms() + w->opts.timeout_ms;
+	batch_start(w);
+	/* finish connects and writes now, so the requests reach their servers
+	 * in this call; the replies stay in the sockets for mr_wire_collect */
+	for (;;) {
+		uint32_t np = 0;
+		uint64_t now = now_ms();
+		for (uint32_t i = 0; i < w->n; i++) {
+			mr_conn_t *c = &w->conns[i];
+			if (!c->pending || (!c->connecting && c->woff == c->wlen)) {
+				continue;
+			}
+			if (now >= (c->connecting ? c->connect_deadline : deadline)) {
+				fail_pending(w, c, c->connecting ? MR_ERR_CONNECT : MR_ERR_TIMEOUT, true);
+				continue;
+			}
+			w->pfds[np].fd = c->fd;
+			w->pfds[np].events = POLLOUT;
+			w->pfds[np].revents = 0;
+			w->pmap[np++] = i;
+		}
+		if (np == 0) {
+			return;
+		}
+		if (poll(w->pfds, np, deadline > now ? (int) (deadline - now) : 0) <= 0) {
+			continue; /* timeouts (and EINTR) are handled at the top */
+		}
+		for (uint32_t k = 0; k < np; k++) {
+			mr_conn_t *c = &w->conns[w->pmap[k]];
+			if (!w->pfds[k].revents) {
+				continue;
+			}
+			if (c->connecting) {
+				if (connect_result(c->fd) != 0) {
+					fail_pending(w, c, MR_ERR_CONNECT, true);
+					continue;
+				}
+				conn_connected(c);
+			}
+			if (!conn_write(c)) {
+				fail_pending(w, c, MR_ERR_CONNECT, true);
+			}
+		}
+	}
+}
+
+bool mr_wire_collect(mr_wire_t *w, bool wait)
+{
+	if (wait) {
+		mr_conn_t *only = NULL;
+		uint32_t going = 0;
+		for (uint32_t i = 0; i < w->n; i++) {
+			if (w->conns[i].pending) {
+				only = &w->conns[i];
+				going++;
+			}
+		}
+		wait_replies(w, going == 1 ? only : NULL, now_ms() + w->opts.timeout_ms);
+		return true;
+	}
+	bool done = true;
+	for (uint32_t i = 0; i < w->n; i++) {
+		mr_conn_t *c = &w->conns[i];
+		if (!c->pending) {
+			continue;
+		}
+		if (c->connecting || c->woff < c->wlen) {
+			done = false;
+			continue;
+		}
+		mr_rc_t rr = conn_read(w, c, false);
+		if (rr != MR_OK) {
+			fail_pending(w, c, rr, true);
+		} else if (c->pending) {
+			done = false;
+		}
+	}
+	return done;
+}
+
+mr_wire_t *mr_wire_clone(const mr_wire_t *w)
+{
+	mr_wire_t *copy = pecalloc(1, sizeof(*copy), w->persistent);
+	copy->persistent = w->persistent;
+	copy->n = w->n;
+	copy->opts = w->opts;
+	copy->conns = pecalloc(w->n, sizeof(mr_conn_t), w->persistent);
+	copy->pfds = pecalloc(w->n, sizeof(struct pollfd), w->persistent);
+	copy->pmap = pecalloc(w->n, sizeof(uint32_t), w->persistent);
+	for (uint32_t i = 0; i < w->n; i++) {
+		const mr_conn_t *from = &w->conns[i];
+		mr_conn_t *c = &copy->conns[i];
+		c->host = pestrdup(from->host, w->persistent);
+		c->port = from->port;
+		c->name = pestrdup(from->name, w->persistent);
+		c->name_hash = from->name_hash;
+		c->fd = -1;
+		c->head = c->tail = c->cur = NO_REQ;
+	}
+	return copy;
 }
 
 /* ---- text commands (stats, lru_crawler metadump) ---- */

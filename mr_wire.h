@@ -70,6 +70,7 @@ typedef struct {
 mr_wire_t *mr_wire_new(const char *const *hosts, const uint16_t *ports, const char *const *names, uint32_t n, bool persistent);
 void mr_wire_free(mr_wire_t *w);
 void mr_wire_set_opts(mr_wire_t *w, const mr_wire_opts_t *opts);
+const mr_wire_opts_t *mr_wire_opts(const mr_wire_t *w);
 uint32_t mr_wire_count(const mr_wire_t *w);
 const char *mr_wire_name(const mr_wire_t *w, uint32_t conn);
 
@@ -88,6 +89,19 @@ uint32_t mr_wire_ma(mr_wire_t *w, uint32_t conn, const char *key, size_t klen, b
  * timeout, error or a server marked down). Returns the number of requests
  * that ended in an error. */
 uint32_t mr_wire_run(mr_wire_t *w);
+
+/* Sends every queued request (finishing connects and writes, bounded by the
+ * timeout) without reading the replies: they wait in the sockets until
+ * mr_wire_collect. Requests keep their indices until the next reset. */
+void mr_wire_send(mr_wire_t *w);
+
+/* Reads the replies of a batch sent by mr_wire_send. With wait, until every
+ * request is answered or failed (the timeout bounds it); without, only what
+ * has arrived. Returns true when no request is left waiting. */
+bool mr_wire_collect(mr_wire_t *w, bool wait);
+
+/* Returns a new wire with w's servers and options: its own connections. */
+mr_wire_t *mr_wire_clone(const mr_wire_t *w);
 
 /* Returns request i of the current batch. */
 mr_req_t *mr_wire_req(mr_wire_t *w, uint32_t i);

@@ -14,6 +14,7 @@ $bad = [
     'old_hash' => ['crc', 4321],
     'prefix' => [42, 'with space', "tab\t", str_repeat('p', 300), ['p']],
     'migrate' => ['yes', [], null],
+    'deferred_delete' => ['no', 1, null],
     'fallback_ttl' => ['60', -1, 1.5],
     'complete_below' => ['0.1', -0.5, 1.5, []],
     'window' => ['100', 0, -1],

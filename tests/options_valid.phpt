@@ -16,6 +16,7 @@ $opts = [
     'old_hash' => MemRehash::HASH_CRC,
     'prefix' => 'ov:',
     'migrate' => true,
+    'deferred_delete' => false,
     'fallback_ttl' => 3600,
     'complete_below' => 0.01,
     'window' => 100,

@@ -25,9 +25,14 @@ final class ConcurrencyTest extends TestCase
     }
 
     /** Returns a MemRehash for the round (fresh connections after fork). */
-    private function client(string $name): MemRehash
+    private function client(string $name, bool $deferred = false): MemRehash
     {
-        return new MemRehash(mr_servers(3), mr_servers(2, 3), ['name' => $name, 'timeout' => 2000]);
+        return new MemRehash(mr_servers(3), mr_servers(2, 3), ['name' => $name, 'timeout' => 2000, 'deferred_delete' => $deferred]);
+    }
+
+    public static function deleteModes(): array
+    {
+        return ['get waits for the delete at O' => [false], 'deferred_delete' => [true]];
     }
 
     /** Runs $fn in a child; returns its pid. */
@@ -49,7 +54,15 @@ final class ConcurrencyTest extends TestCase
         return $pid;
     }
 
-    public function testMovesNeverOutliveWrites(): void
+    /**
+     * Readers move keys while writers set and delete them; afterwards every
+     * key holds its last write. With deferred_delete a reader's pool reads
+     * its moves' deletes at its next call, so a raced copy is taken back
+     * then: the readers keep reading after the writers stop.
+     *
+     * @dataProvider deleteModes
+     */
+    public function testMovesNeverOutliveWrites(bool $deferred): void
     {
         $old = mr_peer(mr_servers(3));
         $newPeer = mr_peer(mr_servers(2, 3));
@@ -58,7 +71,7 @@ final class ConcurrencyTest extends TestCase
         $checked = 0;
         for ($round = 0; $round < self::ROUNDS; $round++) {
             mr_flush_all();
-            $name = "conc-" . getmypid(); // one pool: rounds share its counters
+            $name = "conc-" . getmypid() . '-' . (int)$deferred; // one pool: rounds share its counters
             $keys = [];
             for ($i = 0; $i < self::KEYS; $i++) {
                 $keys[] = "c{$round}k{$i}";
@@ -74,9 +87,9 @@ final class ConcurrencyTest extends TestCase
 
             $readers = [];
             for ($r = 0; $r < self::READERS; $r++) {
-                $readers[] = $this->spawn(function () use ($keys, $name, $stopFile, $r) {
+                $readers[] = $this->spawn(function () use ($keys, $name, $stopFile, $r, $deferred) {
                     mt_srand(1000 + $r);
-                    $m = $this->client($name);
+                    $m = $this->client($name, $deferred);
                     for ($n = 0; !file_exists($stopFile); $n++) {
                         if ($n % 5 === 4) {
                             $m->getMulti($keys);
@@ -86,14 +99,15 @@ final class ConcurrencyTest extends TestCase
                             }
                         }
                     }
+                    unset($m); // the end of the request: deferred deletes are read now
                 });
             }
             $writers = [];
             for ($w = 0; $w < self::WRITERS; $w++) {
                 $mine = array_values(array_filter($keys, fn($k) => crc32($k) % self::WRITERS === $w));
-                $writers[] = $this->spawn(function () use ($mine, $name, $dir, $round, $w) {
+                $writers[] = $this->spawn(function () use ($mine, $name, $dir, $round, $w, $deferred) {
                     mt_srand(77 * $round + $w);
-                    $m = $this->client($name);
+                    $m = $this->client($name, $deferred);
                     $last = [];
                     usleep(mt_rand(0, 3000)); // let the readers get going
                     /* one write per key: a race can only corrupt the key if
