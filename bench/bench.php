@@ -39,7 +39,7 @@ const OPS = [
     'get_hit_same'   => ['get hit, key unmoved (O==N)', ['mr', 'mc', 'mcdef', 'ul']],
     'get_miss_same'  => ['get miss, unmoved key (O==N)', ['mr', 'mc', 'mcdef', 'ul']],
     'get_miss_moved' => ['get miss, moving key (O!=N, absent at both)', ['mr', 'mc', 'mcdef', 'ul']],
-    'get_migrate'    => ['migrating get (key only at O)', ['mr', 'ul']],
+    'get_migrate'    => ['migrating get (key only at O)', ['mr', 'mrd', 'ul']],
     'getmulti'       => ['getMulti 50 keys / 3 servers (all at N)', ['mr', 'mc', 'mcdef', 'ul']],
     'set_moved'      => ['set, moving key (O!=N)', ['mr', 'mc', 'mcdef', 'ul']],
     'set_same'       => ['set, unmoved key (O==N)', ['mr', 'mc', 'mcdef', 'ul']],
@@ -48,11 +48,12 @@ const OPS = [
 /* Probe-only variant: a migrating get while the pool's recent old-hit rate is
  * low, so MemRehash asks N first (DESIGN allows three round trips then). */
 const PROBE_ONLY = [
-    'get_migrate_nfirst' => ['migrating get, old-hit rate low (N first)', ['mr']],
+    'get_migrate_nfirst' => ['migrating get, old-hit rate low (N first)', ['mr', 'mrd']],
 ];
 
 const PEER_NAMES = [
     'mr' => 'MemRehash',
+    'mrd' => 'MemRehash (deferred_delete)',
     'mc' => 'Memcached',
     'mcdef' => 'Memcached (Debian defaults)',
     'ul' => 'userland (2x Memcached)',
@@ -315,15 +316,17 @@ final class Scenario
     }
 
     /** Returns the MemRehash pool of operation $op. */
-    public function pool(string $op): MemRehash
+    public function pool(string $op, bool $deferred = false): MemRehash
     {
-        return $this->mr[$op] ??= new MemRehash($this->old, $this->new, ['name' => "bench-$op"]);
+        $id = $deferred ? "$op-deferred" : $op;
+        return $this->mr[$id] ??= new MemRehash($this->old, $this->new, ['name' => "bench-$id", 'deferred_delete' => $deferred]);
     }
 
     public function client(string $peer, string $op): object
     {
         return match ($peer) {
             'mr' => $this->pool($op),
+            'mrd' => $this->pool($op, true),
             'mc' => $this->mc,
             'mcdef' => $this->mcdef,
             'ul' => $this->ul,
