@@ -1,4 +1,4 @@
-/* Placement: which server of a list holds a key. For modula and ketama we
+/* Placement: which server of a list holds a key. For modula and the ketamas we
  * build a libmemcached handle with the same servers, order, weights and
  * behaviours as PECL memcached and ask memcached_generate_hash(), so there is
  * no second hashing implementation to drift. */
@@ -180,13 +180,17 @@ static memcached_st *build_handle(const mr_server_spec_t *servers, size_t n, int
 			return NULL;
 		}
 	}
-	/* The same calls, in the same order, as Memcached::setOption does. */
+	/* The same calls, in the same order, as Memcached::setOption does
+	 * (MR_DIST_CONSISTENT: as PECL's session handler does, servers first). */
 	if (dist == MR_DIST_KETAMA) {
 		memcached_behavior_set(memc, MEMCACHED_BEHAVIOR_KETAMA_WEIGHTED, 1);
+	} else if (dist == MR_DIST_CONSISTENT) {
+		memcached_behavior_set(memc, MEMCACHED_BEHAVIOR_KETAMA, 1);
 	} else {
 		memcached_behavior_set(memc, MEMCACHED_BEHAVIOR_DISTRIBUTION, MEMCACHED_DISTRIBUTION_MODULA);
 	}
-	if (hash != MEMCACHED_HASH_DEFAULT || dist != MR_DIST_KETAMA) {
+	/* Modula always sets its hash; the ketamas only a non-default one. */
+	if (hash != MEMCACHED_HASH_DEFAULT || dist == MR_DIST_MODULA) {
 		if (memcached_behavior_set(memc, MEMCACHED_BEHAVIOR_HASH, (uint64_t) hash) != MEMCACHED_SUCCESS) {
 			snprintf(err, errlen, "libmemcached refused hash %d", hash);
 			memcached_free(memc);
@@ -202,7 +206,7 @@ mr_place_t *mr_place_new(const mr_server_spec_t *servers, size_t n, int dist, in
 		snprintf(err, errlen, "a server list must not be empty");
 		return NULL;
 	}
-	if (dist != MR_DIST_MODULA && dist != MR_DIST_KETAMA && dist != MR_DIST_INTVAL) {
+	if (dist != MR_DIST_MODULA && dist != MR_DIST_KETAMA && dist != MR_DIST_CONSISTENT && dist != MR_DIST_INTVAL) {
 		snprintf(err, errlen, "unknown distribution %d", dist);
 		return NULL;
 	}

@@ -11,6 +11,10 @@
 #define MR_DIST_MODULA 0   /* = Memcached::DISTRIBUTION_MODULA */
 #define MR_DIST_KETAMA 1   /* = Memcached::DISTRIBUTION_CONSISTENT, libketama compatible */
 #define MR_DIST_INTVAL 16  /* ((int)$key % n + n) % n */
+/* Internal, not a Memcached::DISTRIBUTION_* value and never accepted as an
+ * option: plain (non-weighted) ketama, MEMCACHED_BEHAVIOR_KETAMA, as PECL
+ * memcached's session handler sets it with memcached.sess_consistent_hash. */
+#define MR_DIST_CONSISTENT 1001
 
 #define MR_HOST_MAX 256
 

@@ -25,9 +25,10 @@
  * The pool behind it is a MemRehash object, so reads move a session exactly
  * as MemRehash::get moves a key (migrate.c), writes and destroys follow the
  * write rules, and its counters show up in MemRehash::allStats().
- * libmemcached computes placement here, with the very behaviour PECL's
- * session handler sets: MemRehash::DIST_KETAMA is the libketama-compatible
- * (weighted) continuum, which puts two of three sessions elsewhere. */
+ * Session keys are placed by mr_place with the very behaviour PECL's session
+ * handler sets (MR_DIST_CONSISTENT, or modula): MemRehash::DIST_KETAMA is the
+ * libketama-compatible (weighted) continuum, which puts two of three sessions
+ * elsewhere. */
 #ifdef HAVE_CONFIG_H
 # include "config.h"
 #endif
@@ -38,7 +39,6 @@
 #include "zend_smart_str.h"
 #include "ext/session/php_session.h"
 
-#include <libmemcached/memcached.h>
 #include <time.h>
 
 #include "php_memrehash.h"
@@ -56,7 +56,7 @@
 typedef struct {
 	zval obj;                       /* the MemRehash object that owns the pool */
 	mr_pool_t *pool;
-	memcached_st *place_old, *place_new; /* PECL's session placement of each list */
+	mr_place_t *place_old, *place_new; /* PECL's session placement of each list */
 	bool locked;
 	bool lock_at_old;               /* also holding the lock at its old location */
 	uint64_t lock_cas_new, lock_cas_old; /* release only our own lock */
@@ -240,43 +240,12 @@ static bool parse_save_path(const char *path, sess_lists_t *l, char *err, size_t
 
 /* ---- placement ---- */
 
-/* Returns a libmemcached handle that places keys over list exactly as PECL
- * memcached's session handler does with the same save_path, or NULL. */
-static memcached_st *place_new(const mr_server_spec_t *list, uint32_t n, char *err, size_t errlen)
+/* Returns a placement of list exactly as PECL memcached's session handler
+ * places keys with the same save_path, or NULL with why in err. */
+static mr_place_t *place_list(const mr_server_spec_t *list, uint32_t n, char *err, size_t errlen)
 {
-	memcached_st *m = memcached_create(NULL);
-	if (!m) {
-		snprintf(err, errlen, "libmemcached: out of memory");
-		return NULL;
-	}
-	for (uint32_t i = 0; i < n; i++) {
-		memcached_return_t rc = list[i].port == 0
-			? memcached_server_add_unix_socket_with_weight(m, list[i].host, list[i].weight)
-			: memcached_server_add_with_weight(m, list[i].host, list[i].port, list[i].weight);
-		if (rc != MEMCACHED_SUCCESS) {
-			snprintf(err, errlen, "libmemcached refused server %s: %s", list[i].name, memcached_strerror(m, rc));
-			memcached_free(m);
-			return NULL;
-		}
-	}
-	/* servers first, then behaviours: PECL's order */
-	if (MR_G(sess_consistent_hash)) {
-		memcached_behavior_set(m, MEMCACHED_BEHAVIOR_KETAMA, 1);
-	}
-	if (MR_G(sess_hash) != MEMCACHED_HASH_DEFAULT) {
-		memcached_behavior_set(m, MEMCACHED_BEHAVIOR_HASH, (uint64_t) MR_G(sess_hash));
-	}
-	return m;
-}
-
-/* Returns the list position of the server that holds key. */
-static uint32_t place_index(memcached_st *m, uint32_t n, const char *key, size_t klen)
-{
-	if (n == 1) {
-		return 0;
-	}
-	uint32_t i = memcached_generate_hash(m, key, klen);
-	return i < n ? i : 0;
+	int dist = MR_G(sess_consistent_hash) ? MR_DIST_CONSISTENT : MR_DIST_MODULA;
+	return mr_place_new(list, n, dist, (int) MR_G(sess_hash), err, errlen);
 }
 
 /* Returns true when every byte of s may appear in a memcached key. */
@@ -310,8 +279,8 @@ static bool item_for(mr_sess_t *s, mr_item_t *it, const char *infix, const zend_
 	it->key[it->klen] = '\0';
 	it->ukey = it->key + pl;
 	it->uklen = it->klen - pl;
-	it->n = s->pool->new_conn[place_index(s->place_new, s->pool->n_new, it->ukey, it->uklen)];
-	it->o = s->pool->old_conn[place_index(s->place_old, s->pool->n_old, it->ukey, it->uklen)];
+	it->n = s->pool->new_conn[mr_place_index(s->place_new, it->ukey, it->uklen)];
+	it->o = s->pool->old_conn[mr_place_index(s->place_old, it->ukey, it->uklen)];
 	return true;
 }
 
@@ -554,8 +523,8 @@ static void sess_free(mr_sess_t *s)
 		unlock(s);
 	}
 	zval_ptr_dtor(&s->obj);
-	if (s->place_old) memcached_free(s->place_old);
-	if (s->place_new) memcached_free(s->place_new);
+	mr_place_free(s->place_old);
+	mr_place_free(s->place_new);
 	efree(s);
 }
 
@@ -608,8 +577,8 @@ static PS_OPEN_FUNC(memrehash)
 	}
 	mr_sess_t *s = ecalloc(1, sizeof(*s));
 	ZVAL_UNDEF(&s->obj);
-	s->place_old = place_new(l.list[0], l.n[0], err, sizeof(err));
-	s->place_new = s->place_old ? place_new(l.list[1], l.n[1], err, sizeof(err)) : NULL;
+	s->place_old = place_list(l.list[0], l.n[0], err, sizeof(err));
+	s->place_new = s->place_old ? place_list(l.list[1], l.n[1], err, sizeof(err)) : NULL;
 	if (!s->place_new) {
 		php_error_docref(NULL, E_WARNING, "Cannot place session keys: %s", err);
 		lists_free(&l);

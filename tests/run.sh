@@ -12,7 +12,8 @@
 #   valgrind  the same phpt files under valgrind memcheck (run-tests.php -m)
 #   phpunit   tests/phpunit/ (phpunit.xml), counted from its JUnit log
 #   NAME      each tests/suites/NAME.sh: an executable script that prints its
-#             own "N passed, N failed" as its last line
+#             own "N passed, N failed" as its last line (tests/suites/lib.sh,
+#             which the suites source for that line, is not a suite)
 #
 # Environment:
 #   MR_QUICK=1          skip valgrind and suites marked "# mr-suite: slow"
@@ -107,6 +108,7 @@ extra_suites=()
 for f in tests/suites/*.sh; do
 	[[ -f $f ]] || continue
 	n=${f##*/}
+	[[ $n == lib.sh ]] && continue # the suites' shared preamble, not a suite
 	extra_suites+=("${n%.sh}")
 done
 known=(phpt valgrind phpunit "${extra_suites[@]}")

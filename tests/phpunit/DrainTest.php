@@ -620,72 +620,6 @@ final class DrainTest extends TestCase
         @rmdir($dir);
     }
 
-    /** A forked TCP proxy to $upstream holding back replies to requests with "mg slow" for $holdMs. Returns [pid, name]. */
-    private static function startHoldingProxy(string $upstream, int $holdMs): array
-    {
-        $server = stream_socket_server('tcp://127.0.0.1:0', $errno, $errstr);
-        self::assertNotFalse($server, $errstr);
-        $name = stream_socket_get_name($server, false);
-        $pid = pcntl_fork();
-        self::assertNotSame(-1, $pid);
-        if ($pid === 0) {
-            $conns = [];
-            while (true) {
-                $read = [$server];
-                foreach ($conns as $c) {
-                    $read[] = $c['c'];
-                    $read[] = $c['u'];
-                }
-                $w = $e = null;
-                if (@stream_select($read, $w, $e, 0, 5000) === false) {
-                    break;
-                }
-                foreach ($read as $sock) {
-                    if ($sock === $server) {
-                        $c = @stream_socket_accept($server, 0);
-                        if ($c) {
-                            $u = stream_socket_client("tcp://$upstream", $errno, $errstr, 2);
-                            $conns[(int)$c] = ['c' => $c, 'u' => $u, 'hold' => 0.0, 'buf' => ''];
-                        }
-                        continue;
-                    }
-                    foreach ($conns as $id => &$c) {
-                        if ($sock !== $c['c'] && $sock !== $c['u']) {
-                            continue;
-                        }
-                        $data = fread($sock, 65536);
-                        if ($data === '' || $data === false) {
-                            if (feof($sock)) {
-                                fclose($c['c']);
-                                fclose($c['u']);
-                                unset($conns[$id]);
-                            }
-                        } elseif ($sock === $c['c']) {
-                            if (strpos($data, 'mg slow') !== false) {
-                                $c['hold'] = microtime(true) + $holdMs / 1000;
-                            }
-                            fwrite($c['u'], $data);
-                        } else {
-                            $c['buf'] .= $data;
-                        }
-                        break;
-                    }
-                    unset($c);
-                }
-                foreach ($conns as &$c) {
-                    if ($c['buf'] !== '' && microtime(true) >= $c['hold']) {
-                        fwrite($c['c'], $c['buf']);
-                        $c['buf'] = '';
-                    }
-                }
-                unset($c);
-            }
-            posix_kill(getmypid(), SIGKILL);
-        }
-        fclose($server);
-        return [$pid, $name];
-    }
-
     /**
      * The drain's races, made certain: the drain has read K at the source and,
      * while that reply is held back, a writer acts. The drained copy must
@@ -698,7 +632,8 @@ final class DrainTest extends TestCase
         }
         $store = mr_servers(1)[0];
         $target = mr_servers(1, 3)[0];
-        [$proxyPid, $proxy] = self::startHoldingProxy($store, 400);
+        $holding = HoldingProxy::start($store, 400);
+        $proxy = $holding->name;
         $oldApp = mr_peer([$store]);
         $opts = ['name' => 'core-drain-races', 'timeout' => 3000];
         try {
@@ -753,8 +688,7 @@ final class DrainTest extends TestCase
                 $this->assertSame('c0', mr_peer([$target])->get("calm:$i"));
             }
         } finally {
-            posix_kill($proxyPid, SIGKILL);
-            pcntl_waitpid($proxyPid, $st);
+            $holding->stop();
         }
     }
 

@@ -850,77 +850,6 @@ final class MigrationTest extends TestCase
     }
 
     /**
-     * Starts (forked) a TCP proxy in front of $upstream that holds back the
-     * reply to any request carrying "mg slow" for $holdMs: the window in which
-     * a move has read the old location and not yet written the new one.
-     * Returns [pid, "127.0.0.1:port"].
-     */
-    private static function startHoldingProxy(string $upstream, int $holdMs): array
-    {
-        $server = stream_socket_server('tcp://127.0.0.1:0', $errno, $errstr);
-        self::assertNotFalse($server, $errstr);
-        $name = stream_socket_get_name($server, false);
-        $pid = pcntl_fork();
-        self::assertNotSame(-1, $pid);
-        if ($pid === 0) {
-            $conns = [];
-            while (true) {
-                $read = [$server];
-                foreach ($conns as $c) {
-                    $read[] = $c['c'];
-                    $read[] = $c['u'];
-                }
-                $w = $e = null;
-                if (@stream_select($read, $w, $e, 0, 5000) === false) {
-                    break;
-                }
-                foreach ($read as $sock) {
-                    if ($sock === $server) {
-                        $c = @stream_socket_accept($server, 0);
-                        if ($c) {
-                            $u = stream_socket_client("tcp://$upstream", $errno, $errstr, 2);
-                            $conns[(int)$c] = ['c' => $c, 'u' => $u, 'hold' => 0.0, 'buf' => ''];
-                        }
-                        continue;
-                    }
-                    foreach ($conns as $id => &$c) {
-                        if ($sock !== $c['c'] && $sock !== $c['u']) {
-                            continue;
-                        }
-                        $data = fread($sock, 65536);
-                        if ($data === '' || $data === false) {
-                            if (feof($sock)) {
-                                fclose($c['c']);
-                                fclose($c['u']);
-                                unset($conns[$id]);
-                            }
-                        } elseif ($sock === $c['c']) {
-                            if (strpos($data, 'mg slow') !== false) {
-                                $c['hold'] = microtime(true) + $holdMs / 1000;
-                            }
-                            fwrite($c['u'], $data);
-                        } else {
-                            $c['buf'] .= $data;
-                        }
-                        break;
-                    }
-                    unset($c);
-                }
-                foreach ($conns as &$c) {
-                    if ($c['buf'] !== '' && microtime(true) >= $c['hold']) {
-                        fwrite($c['c'], $c['buf']);
-                        $c['buf'] = '';
-                    }
-                }
-                unset($c);
-            }
-            posix_kill(getmypid(), SIGKILL);
-        }
-        fclose($server);
-        return [$pid, $name];
-    }
-
-    /**
      * The races of DESIGN.md, made certain: a get reads K at O, and while the
      * reply is held back a writer acts. The move must never outlive the write:
      * a set at N wins (the add is refused), a delete wins (the copy is taken
@@ -938,7 +867,8 @@ final class MigrationTest extends TestCase
         }
         $store = mr_servers(1)[0];           // where the old location really keeps its items
         $newServer = mr_servers(1, 3)[0];
-        [$proxyPid, $proxy] = self::startHoldingProxy($store, 400);
+        $holding = HoldingProxy::start($store, 400);
+        $proxy = $holding->name;
         $dir = sys_get_temp_dir() . '/mr-core-race-' . getmypid();
         @mkdir($dir);
         $oldApp = mr_peer([$store]);         // an app host still on the old configuration
@@ -1012,8 +942,7 @@ final class MigrationTest extends TestCase
             $this->assertInvariants($check->stats(), 'after the races');
             $this->assertGreaterThanOrEqual(2, $check->stats()['raced'], 'the races were seen as races');
         } finally {
-            posix_kill($proxyPid, SIGKILL);
-            pcntl_waitpid($proxyPid, $st);
+            $holding->stop();
             array_map('unlink', glob("$dir/*"));
             @rmdir($dir);
         }

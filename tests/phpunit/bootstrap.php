@@ -18,3 +18,4 @@ if (!extension_loaded('memcached')) {
 }
 
 require __DIR__ . '/../config.inc';
+require __DIR__ . '/HoldingProxy.php';

@@ -19,24 +19,14 @@
 # Prints "N passed, N failed" last.
 set -uo pipefail
 
-cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 2
-root=$PWD
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 php=${MR_PHP:-$(command -v php)}
 out=$root/tests/output
 mkdir -p "$out"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mr-admin.XXXXXX")
-pass=0
-fail=0
 pids=()
 
-ok() {
-	echo "ok - $*"
-	pass=$((pass + 1))
-}
-not_ok() {
-	echo "not ok - $*"
-	fail=$((fail + 1))
-}
 # check COND_STATUS TEXT: ok when the previous test command succeeded.
 check() {
 	if [[ $1 -eq 0 ]]; then ok "$2"; else not_ok "$2"; fi
@@ -49,11 +39,6 @@ count_lines() {
 	f=$(grep -c '^not ok - ' "$1")
 	pass=$((pass + p))
 	fail=$((fail + f))
-}
-finish() {
-	echo "$pass passed, $fail failed"
-	[[ $fail -eq 0 ]]
-	exit
 }
 
 cleanup() {

@@ -28,32 +28,22 @@
 # MR_ASAN_TESTS (phpt files; default all). Prints "N passed, N failed" last.
 set -uo pipefail
 
-cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 2
-root=$PWD
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 out=$root/tests/output
 mkdir -p "$out"
 log=$out/asan.log
 php_bin=${MR_PHP:-$(command -v php)}
-pass=0
-fail=0
-
-finish() {
-	echo "$pass passed, $fail failed"
-	[[ $fail -eq 0 ]]
-	exit $?
-}
 
 for tool in phpize php-config gcc make; do
 	if ! command -v "$tool" >/dev/null; then
-		echo "not ok - asan build: $tool not found"
-		fail=$((fail + 1))
+		not_ok "asan build: $tool not found"
 		finish
 	fi
 done
 libasan=$(gcc -print-file-name=libasan.so)
 if [[ ! -e $libasan || $libasan == libasan.so ]]; then
-	echo "not ok - asan build: gcc's libasan.so not found (apt-get install libasan8 / gcc)"
-	fail=$((fail + 1))
+	not_ok "asan build: gcc's libasan.so not found (apt-get install libasan8 / gcc)"
 	finish
 fi
 
@@ -76,17 +66,14 @@ echo "asan: building in $dir (log: tests/output/asan-build.log)"
 if ! (cd "$dir" && phpize && ./configure --enable-memrehash --enable-memrehash-sanitize && make -j"${MR_JOBS:-2}") \
 	>"$out/asan-build.log" 2>&1 || [[ ! -f $dir/modules/memrehash.so ]]; then
 	tail -n 30 "$out/asan-build.log"
-	echo "not ok - asan build (tests/output/asan-build.log)"
-	fail=$((fail + 1))
+	not_ok "asan build (tests/output/asan-build.log)"
 	finish
 fi
 if [[ $(nm -D "$dir/modules/memrehash.so" 2>/dev/null | grep -c __asan_init) -eq 0 ]]; then
-	echo "not ok - asan build: modules/memrehash.so is not instrumented"
-	fail=$((fail + 1))
+	not_ok "asan build: modules/memrehash.so is not instrumented"
 	finish
 fi
-echo "ok - asan build"
-pass=$((pass + 1))
+ok "asan build"
 
 # the RTLD_DEEPBIND shim
 cat >"$dir/nodeepbind.c" <<'C'
@@ -103,8 +90,7 @@ void *dlopen(const char *file, int mode)
 }
 C
 if ! gcc -shared -fPIC -O2 -o "$dir/nodeepbind.so" "$dir/nodeepbind.c" -ldl >>"$out/asan-build.log" 2>&1; then
-	echo "not ok - asan: the RTLD_DEEPBIND shim did not build"
-	fail=$((fail + 1))
+	not_ok "asan: the RTLD_DEEPBIND shim did not build"
 	finish
 fi
 
@@ -115,8 +101,7 @@ else
 	rt=$(ls /usr/lib/php/*/build/run-tests.php 2>/dev/null | head -n 1)
 fi
 if [[ -z $rt ]]; then
-	echo "not ok - asan: run-tests.php not found"
-	fail=$((fail + 1))
+	not_ok "asan: run-tests.php not found"
 	finish
 fi
 if [[ -n ${MR_ASAN_TESTS:-} ]]; then
@@ -131,8 +116,7 @@ export ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0:abort_on_error=0:hal
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 if ! USE_ZEND_ALLOC=0 "$php_bin" -d "extension=$dir/modules/memrehash.so" -r 'exit(extension_loaded("memrehash") ? 0 : 1);' >"$out/asan-load.log" 2>&1; then
 	head -n 20 "$out/asan-load.log"
-	echo "not ok - asan: php with the sanitized extension does not start (tests/output/asan-load.log)"
-	fail=$((fail + 1))
+	not_ok "asan: php with the sanitized extension does not start (tests/output/asan-load.log)"
 	finish
 fi
 
@@ -149,19 +133,16 @@ while IFS= read -r line; do
 	file=${BASH_REMATCH[3]}
 	seen[$file]=1
 	if [[ $res == PASS ]]; then
-		echo "ok - $file"
-		pass=$((pass + 1))
+		ok "$file"
 	elif [[ $res == SKIP && $line =~ (extension|ext/)[^]]*(missing|not loaded|not available) && ! $line =~ memrehash ]]; then
 		echo "skip - $file (${line##*]})"
 	else
-		echo "not ok - $res $file"
-		fail=$((fail + 1))
+		not_ok "$res $file"
 	fi
 done <"$log"
 for f in "${files[@]}"; do
 	if [[ -z ${seen[$f]:-} ]]; then
-		echo "not ok - $f gave no result (tests/output/asan.log)"
-		fail=$((fail + 1))
+		not_ok "$f gave no result (tests/output/asan.log)"
 	fi
 done
 if grep -qE 'ERROR: AddressSanitizer|runtime error:' "$log"; then

@@ -13,15 +13,13 @@
 # "N passed, N failed" last.
 set -uo pipefail
 
-cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 2
-root=$PWD
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 out=$root/tests/output
 mkdir -p "$out"
 php_bin=${MR_PHP:-$(command -v php)}
 ext=${MR_EXT:-$root/modules/memrehash.so}
 junit=$out/faults-junit.xml
-pass=0
-fail=0
 
 if [[ -z ${MR_FAULTS_SECONDS:-} ]]; then
 	if [[ ${MR_QUICK:-0} == 1 ]]; then
@@ -32,14 +30,12 @@ if [[ -z ${MR_FAULTS_SECONDS:-} ]]; then
 fi
 phpunit_bin=$(command -v phpunit || true)
 if [[ -z $phpunit_bin || ! -f $ext ]]; then
-	echo "not ok - faults: ${phpunit_bin:-phpunit not installed}${phpunit_bin:+, $ext not built}"
-	echo "0 passed, 1 failed"
-	exit 1
+	not_ok "faults: ${phpunit_bin:-phpunit not installed}${phpunit_bin:+, $ext not built}"
+	finish
 fi
 command -v memcached >/dev/null || {
-	echo "not ok - faults: memcached not installed"
-	echo "0 passed, 1 failed"
-	exit 1
+	not_ok "faults: memcached not installed"
+	finish
 }
 
 echo "faults: $MR_FAULTS_SECONDS s of load per scenario"
@@ -50,9 +46,8 @@ rc=${PIPESTATUS[0]}
 echo "faults: phpunit exited $rc"
 
 if [[ ! -s $junit ]]; then
-	echo "not ok - faults: phpunit exited $rc without a JUnit log"
-	echo "$pass passed, 1 failed"
-	exit 1
+	not_ok "faults: phpunit exited $rc without a JUnit log"
+	finish
 fi
 counts=$("$php_bin" -r '
 $x = simplexml_load_file($argv[1]);
@@ -77,5 +72,4 @@ fi
 if [[ $((pass + fail)) -eq 0 ]]; then
 	fail=1
 fi
-echo "$pass passed, $fail failed"
-[[ $fail -eq 0 ]]
+finish

@@ -5,19 +5,14 @@
 # shuts down cleanly. Talks FastCGI with tests/fpm/fcgi_get.php.
 # Prints its own "N passed, N failed" last.
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 2
-root=$PWD
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ext=${MR_EXT:-$root/modules/memrehash.so}
 php=${MR_PHP:-php}
 fpm=$(command -v php-fpm8.2 || echo /usr/sbin/php-fpm8.2)
-pass=0
-fail=0
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-bad() { echo "not ok - $1"; fail=$((fail + 1)); }
-finish() { echo "$pass passed, $fail failed"; exit $(( fail > 0 )); }
 
 if [[ ! -x $fpm ]]; then
-	bad "php-fpm8.2 is not installed (scripts/deps.sh installs php8.2-fpm)"
+	not_ok "php-fpm8.2 is not installed (scripts/deps.sh installs php8.2-fpm)"
 	finish
 fi
 tmp=$(mktemp -d)
@@ -62,14 +57,14 @@ for _ in $(seq 100); do
 	if "$php" -r 'exit(@stream_socket_client("tcp://127.0.0.1:".$argv[1]) ? 0 : 1);' "$port"; then up=1; break; fi
 	sleep 0.1
 done
-if [[ $up == 1 ]]; then ok "php-fpm started with 4 workers on 127.0.0.1:$port"; else bad "php-fpm did not start: $(tail -5 "$tmp/fpm.log" "$tmp/fpm.out" 2>/dev/null)"; finish; fi
+if [[ $up == 1 ]]; then ok "php-fpm started with 4 workers on 127.0.0.1:$port"; else not_ok "php-fpm did not start: $(tail -5 "$tmp/fpm.log" "$tmp/fpm.out" 2>/dev/null)"; finish; fi
 
 modules=$("$fpm" -n -d "extension=$ext" -m 2>/dev/null)
-if grep -qx memrehash <<<"$modules"; then ok "php-fpm8.2 -m lists memrehash"; else bad "php-fpm8.2 -m does not list memrehash"; fi
+if grep -qx memrehash <<<"$modules"; then ok "php-fpm8.2 -m lists memrehash"; else not_ok "php-fpm8.2 -m does not list memrehash"; fi
 
 # 30 keys written by PECL Memcached over the old list
 "$php" -r 'require "tests/config.inc"; mr_flush_all(); $m = mr_peer(mr_servers(3));
-	for ($i = 0; $i < 30; $i++) { $m->set("fpm:$i", "v$i"); }' || bad "seeding the old servers"
+	for ($i = 0; $i < 30; $i++) { $m->set("fpm:$i", "v$i"); }' || not_ok "seeding the old servers"
 keys=$(seq -s, -f 'fpm:%g' 0 29)
 
 # 40 requests, 8 at a time, each reading the 30 keys
@@ -92,9 +87,9 @@ for f in "$tmp"/resp-*; do
 		pids="$pids $("$php" -r 'echo json_decode(file_get_contents($argv[1]), true)["pid"];' "$f")"
 	fi
 done
-if [[ $good == 40 ]]; then ok "40 of 40 requests answered"; else bad "$good of 40 requests answered: $(head -c 300 "$tmp"/resp-1-1) $(head -c 300 "$tmp"/err-1-1)"; fi
+if [[ $good == 40 ]]; then ok "40 of 40 requests answered"; else not_ok "$good of 40 requests answered: $(head -c 300 "$tmp"/resp-1-1) $(head -c 300 "$tmp"/err-1-1)"; fi
 workers=$(tr ' ' '\n' <<<"$pids" | sort -u | grep -c .)
-if (( workers >= 2 )); then ok "served by $workers workers"; else bad "served by $workers worker(s)"; fi
+if (( workers >= 2 )); then ok "served by $workers workers"; else not_ok "served by $workers worker(s)"; fi
 
 # every worker's gets in one mapping, read by the CLI through the same file
 stats=$("$php" -d "extension=$ext" -d "memrehash.counters_file=$counters" -r '
@@ -103,7 +98,7 @@ stats=$("$php" -d "extension=$ext" -d "memrehash.counters_file=$counters" -r '
 	printf("%d %d %d %d", $s["gets"], $s["migrated"], $s["misses"],
 		($s["gets"] - $s["new_hits"] - $s["old_hits"] - $s["misses"]) + ($s["old_hits"] - $s["migrated"] - $s["raced"] - $s["move_failed"]));' "$pool")
 read -r gets migrated misses rest <<<"$stats"
-if [[ $gets == 1200 ]]; then ok "the CLI reads the workers' gets: 1200 (40 requests x 30 keys)"; else bad "gets in the shared counters: $stats (want 1200)"; fi
+if [[ $gets == 1200 ]]; then ok "the CLI reads the workers' gets: 1200 (40 requests x 30 keys)"; else not_ok "gets in the shared counters: $stats (want 1200)"; fi
 # a worker that found a key mid-move by another counts it raced and reads N;
 # one that looked at N just before another moved it, and at O just after,
 # misses (README, known limits): the counters must say exactly what the
@@ -111,17 +106,17 @@ if [[ $gets == 1200 ]]; then ok "the CLI reads the workers' gets: 1200 (40 reque
 if [[ $migrated == 30 && $rest == 0 && $((found_total + misses)) == 1200 && $misses -le 5 ]]; then
 	ok "each key moved once (migrated 30); invariants hold; counted misses ($misses) = what clients missed"
 else
-	bad "migrated/misses/invariants: $stats, clients found $found_total of 1200"
+	not_ok "migrated/misses/invariants: $stats, clients found $found_total of 1200"
 fi
 moved=$("$php" -r 'require "tests/config.inc"; $m = mr_peer(mr_servers(2, 3)); $n = 0;
 	for ($i = 0; $i < 30; $i++) { $n += $m->get("fpm:$i") === "v$i"; } echo $n;')
-if [[ $moved == 30 ]]; then ok "Memcached over the new list reads all 30 keys"; else bad "Memcached over the new list reads $moved of 30"; fi
+if [[ $moved == 30 ]]; then ok "Memcached over the new list reads all 30 keys"; else not_ok "Memcached over the new list reads $moved of 30"; fi
 
 kill -QUIT "$fpm_pid"
 for _ in $(seq 50); do kill -0 "$fpm_pid" 2>/dev/null || break; sleep 0.1; done
-if ! kill -0 "$fpm_pid" 2>/dev/null; then ok "php-fpm stopped on SIGQUIT"; else bad "php-fpm still running after SIGQUIT"; fi
+if ! kill -0 "$fpm_pid" 2>/dev/null; then ok "php-fpm stopped on SIGQUIT"; else not_ok "php-fpm still running after SIGQUIT"; fi
 if grep -Eqi "SIGSEGV|signal 11|exited on signal|core dumped" "$tmp/fpm.log" "$tmp/fpm.out" 2>/dev/null; then
-	bad "a worker crashed: $(grep -Ei 'signal' "$tmp/fpm.log" | head -3)"
+	not_ok "a worker crashed: $(grep -Ei 'signal' "$tmp/fpm.log" | head -3)"
 else
 	ok "no worker crashed"
 fi

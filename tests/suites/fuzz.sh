@@ -18,25 +18,10 @@
 # MR_QUICK. Prints "N passed, N failed" last.
 set -uo pipefail
 
-cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 2
-root=$PWD
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 work=$root/tests/output/fuzz
 mkdir -p "$work"
-pass=0
-fail=0
-ok() {
-	echo "ok - $*"
-	pass=$((pass + 1))
-}
-not_ok() {
-	echo "not ok - $*"
-	fail=$((fail + 1))
-}
-finish() {
-	echo "$pass passed, $fail failed"
-	[[ $fail -eq 0 ]]
-	exit $?
-}
 
 targets=(reply metadump spec decode)
 if [[ -n ${FUZZ_TARGETS:-} ]]; then
