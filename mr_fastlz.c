@@ -191,6 +191,26 @@ static inline void copy_match(uint8_t *op, size_t back, size_t n)
 	}
 }
 
+/* The same, when at least n + 8 bytes of room follow op: eight bytes at a
+ * time, which may write up to 7 bytes past the match (the next instruction
+ * overwrites them). Each 8-byte step reads bytes already written when back
+ * is 8 or more. */
+static inline void copy_match_wild(uint8_t *op, size_t back, size_t n)
+{
+	const uint8_t *ref = op - back;
+	uint8_t *end = op + n;
+
+	if (back < 8) {
+		copy_match(op, back, n);
+		return;
+	}
+	do {
+		memcpy(op, ref, 8);
+		op += 8;
+		ref += 8;
+	} while (op < end);
+}
+
 size_t mr_fastlz_decompress(const void *in, size_t len, void *out, size_t out_cap)
 {
 	const uint8_t *ip = in;
@@ -215,7 +235,14 @@ size_t mr_fastlz_decompress(const void *in, size_t len, void *out, size_t out_ca
 			if (run > (size_t)(ip_end - ip) || run > out_cap - op) {
 				return 0;
 			}
-			memcpy(base + op, ip, run);
+			if ((size_t)(ip_end - ip) >= 32 && out_cap - op >= 32) {
+				/* a fixed-size copy (inlined) beats a call for short runs;
+				 * the bytes past the run are overwritten next */
+				memcpy(base + op, ip, 16);
+				memcpy(base + op + 16, ip + 16, 16);
+			} else {
+				memcpy(base + op, ip, run);
+			}
 			ip += run;
 			op += run;
 		} else {
@@ -252,7 +279,11 @@ size_t mr_fastlz_decompress(const void *in, size_t len, void *out, size_t out_ca
 			if (back > op || mlen > out_cap - op) {
 				return 0;
 			}
-			copy_match(base + op, back, mlen);
+			if (out_cap - op >= mlen + 8) {
+				copy_match_wild(base + op, back, mlen);
+			} else {
+				copy_match(base + op, back, mlen);
+			}
 			op += mlen;
 		}
 		if (ip >= ip_end) {
