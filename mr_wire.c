@@ -876,6 +876,24 @@ static mr_conn_t *batch_start(mr_wire_t *w)
 	return going == 1 ? only : NULL;
 }
 
+/* After poll woke c: finishes its connect, and writes what is queued when
+ * ev has POLLOUT. Returns false when c failed (its requests are failed). */
+static bool conn_poll_out(mr_wire_t *w, mr_conn_t *c, short ev)
+{
+	if (c->connecting) {
+		if (connect_result(c->fd) != 0) {
+			fail_pending(w, c, MR_ERR_CONNECT, true);
+			return false;
+		}
+		conn_connected(c);
+	}
+	if ((ev & POLLOUT) && !conn_write(c)) {
+		fail_pending(w, c, MR_ERR_CONNECT, true);
+		return false;
+	}
+	return true;
+}
+
 /* Waits for every reply of the batch (or fails what is left at the
  * deadline). only: the single connection batch_start found going, if any. */
 static void wait_replies(mr_wire_t *w, mr_conn_t *only, uint64_t deadline)
@@ -935,15 +953,7 @@ static void wait_replies(mr_wire_t *w, mr_conn_t *only, uint64_t deadline)
 			if (!ev) {
 				continue;
 			}
-			if (c->connecting) {
-				if (connect_result(c->fd) != 0) {
-					fail_pending(w, c, MR_ERR_CONNECT, true);
-					continue;
-				}
-				conn_connected(c);
-			}
-			if ((ev & POLLOUT) && !conn_write(c)) {
-				fail_pending(w, c, MR_ERR_CONNECT, true);
+			if (!conn_poll_out(w, c, ev)) {
 				continue;
 			}
 			if (ev & (POLLIN | POLLHUP | POLLERR)) {
@@ -1010,18 +1020,8 @@ void mr_wire_send(mr_wire_t *w)
 		}
 		for (uint32_t k = 0; k < np; k++) {
 			mr_conn_t *c = &w->conns[w->pmap[k]];
-			if (!w->pfds[k].revents) {
-				continue;
-			}
-			if (c->connecting) {
-				if (connect_result(c->fd) != 0) {
-					fail_pending(w, c, MR_ERR_CONNECT, true);
-					continue;
-				}
-				conn_connected(c);
-			}
-			if (!conn_write(c)) {
-				fail_pending(w, c, MR_ERR_CONNECT, true);
+			if (w->pfds[k].revents) {
+				conn_poll_out(w, c, POLLOUT);
 			}
 		}
 	}
