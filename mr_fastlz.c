@@ -38,11 +38,26 @@ static inline uint32_t load32(const uint8_t *p)
 	return v;
 }
 
+/* Returns the hash-table slot of 3 bytes v (as read by seq3). */
+static inline uint32_t hash_of(uint32_t v, unsigned bits)
+{
+	return (v * 2654435761u) >> (32 - bits);
+}
+
+/* Returns the 3 bytes at p as a number (the 4th byte must be readable). */
+static inline uint32_t seq3(const uint8_t *p)
+{
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return load32(p) & 0xffffff; /* one load, the same value */
+#else
+	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16);
+#endif
+}
+
 /* Returns the hash-table slot of the 3 bytes at p. */
 static inline uint32_t hash3(const uint8_t *p, unsigned bits)
 {
-	uint32_t v = (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16);
-	return (v * 2654435761u) >> (32 - bits);
+	return hash_of(seq3(p), bits);
 }
 
 /* Returns the hash table size (bits) for an input of len bytes: a table much
@@ -147,7 +162,8 @@ static inline size_t compress_with(const uint8_t *src, size_t len, uint8_t *out,
 	slot_put(table, hash3(src, bits), gen, 1);
 
 	while (ip <= hash_end) {
-		uint32_t h = hash3(ip, bits);
+		uint32_t seq = seq3(ip);
+		uint32_t h = hash_of(seq, bits);
 		uint32_t cand = slot_get(table, h, gen);
 		size_t pos = (size_t)(ip - src);
 
@@ -156,7 +172,7 @@ static inline size_t compress_with(const uint8_t *src, size_t len, uint8_t *out,
 			const uint8_t *ref = src + cand - 1;
 			size_t back = pos - (cand - 1);
 
-			if (back <= LZ_MAX_BACK && (load32(ref) & 0xffffff) == (load32(ip) & 0xffffff)) {
+			if (back <= LZ_MAX_BACK && seq3(ref) == seq) {
 				size_t room = (size_t)(end - ip);
 				size_t mlen;
 
