@@ -766,6 +766,37 @@ PHP_METHOD(MemRehash, get)
 	mr_fleet_after_op(p);
 }
 
+/* Fills items with the distinct keys of the array keys (argument 1), all
+ * checked before anything is sent. The items point into *seen, which the
+ * caller destroys once done with them. Returns false after throwing (seen
+ * is destroyed then). */
+static bool distinct_items(mr_pool_t *p, HashTable *keys, HashTable *seen, mr_item_t **items, uint32_t *n)
+{
+	zend_hash_init(seen, zend_hash_num_elements(keys), NULL, NULL, 0);
+	zval *zk;
+	ZEND_HASH_FOREACH_VAL(keys, zk) {
+		zend_string *k = key_from_zval(zk, 1);
+		if (!k) {
+			zend_hash_destroy(seen);
+			return false;
+		}
+		zend_hash_add_empty_element(seen, k);
+		zend_string_release(k);
+	} ZEND_HASH_FOREACH_END();
+
+	uint32_t i = 0;
+	*n = zend_hash_num_elements(seen);
+	*items = items_get(p, *n ? *n : 1);
+	zend_string *k;
+	ZEND_HASH_FOREACH_STR_KEY(seen, k) {
+		if (!key_prepare(p, ZSTR_VAL(k), ZSTR_LEN(k), 1, &(*items)[i++])) {
+			zend_hash_destroy(seen);
+			return false;
+		}
+	} ZEND_HASH_FOREACH_END();
+	return true;
+}
+
 PHP_METHOD(MemRehash, getMulti)
 {
 	HashTable *keys;
@@ -777,30 +808,12 @@ PHP_METHOD(MemRehash, getMulti)
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
 
-	/* distinct keys, as strings, checked before anything is sent */
 	HashTable seen;
-	zend_hash_init(&seen, zend_hash_num_elements(keys), NULL, NULL, 0);
-	zval *zk;
-	ZEND_HASH_FOREACH_VAL(keys, zk) {
-		zend_string *k = key_from_zval(zk, 1);
-		if (!k) {
-			zend_hash_destroy(&seen);
-			RETURN_THROWS();
-		}
-		zend_hash_add_empty_element(&seen, k);
-		zend_string_release(k);
-	} ZEND_HASH_FOREACH_END();
-
-	uint32_t n = zend_hash_num_elements(&seen), i = 0;
-	mr_item_t *items = items_get(p, n ? n : 1);
-	zend_string *k;
-	ZEND_HASH_FOREACH_STR_KEY(&seen, k) {
-		if (!key_prepare(p, ZSTR_VAL(k), ZSTR_LEN(k), 1, &items[i++])) {
-			zend_hash_destroy(&seen);
-			RETURN_THROWS();
-		}
-	} ZEND_HASH_FOREACH_END();
-
+	mr_item_t *items;
+	uint32_t n, i;
+	if (!distinct_items(p, keys, &seen, &items, &n)) {
+		RETURN_THROWS();
+	}
 	uint32_t errors = n ? mr_migrate_get(p, items, n) : 0;
 	array_init_size(return_value, n);
 	bool payload_failed = false;
@@ -986,26 +999,11 @@ PHP_METHOD(MemRehash, deleteMulti)
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
 	HashTable seen;
-	zend_hash_init(&seen, zend_hash_num_elements(keys), NULL, NULL, 0);
-	zval *zk;
-	ZEND_HASH_FOREACH_VAL(keys, zk) {
-		zend_string *k = key_from_zval(zk, 1);
-		if (!k) {
-			zend_hash_destroy(&seen);
-			RETURN_THROWS();
-		}
-		zend_hash_add_empty_element(&seen, k);
-		zend_string_release(k);
-	} ZEND_HASH_FOREACH_END();
-	uint32_t n = zend_hash_num_elements(&seen), i = 0;
-	mr_item_t *items = items_get(p, n ? n : 1);
-	zend_string *k;
-	ZEND_HASH_FOREACH_STR_KEY(&seen, k) {
-		if (!key_prepare(p, ZSTR_VAL(k), ZSTR_LEN(k), 1, &items[i++])) {
-			zend_hash_destroy(&seen);
-			RETURN_THROWS();
-		}
-	} ZEND_HASH_FOREACH_END();
+	mr_item_t *items;
+	uint32_t n, i;
+	if (!distinct_items(p, keys, &seen, &items, &n)) {
+		RETURN_THROWS();
+	}
 	uint32_t errors = n ? mr_migrate_delete(p, items, n) : 0;
 	array_init_size(return_value, n);
 	for (i = 0; i < n; i++) {
