@@ -841,12 +841,11 @@ static bool conn_can_wait(mr_wire_t *w, mr_conn_t *c)
 
 /* Gets every connection with requests going: skips servers marked down,
  * connects the others and sends what can be sent at once. Returns the
- * connection when exactly one has requests going, else NULL. */
+ * connection written last (NULL when none has requests going). */
 static mr_conn_t *batch_start(mr_wire_t *w)
 {
 	uint64_t now = now_ms();
-	mr_conn_t *only = NULL;
-	uint32_t going = 0;
+	mr_conn_t *last = NULL;
 	for (uint32_t i = 0; i < w->n; i++) {
 		mr_conn_t *c = &w->conns[i];
 		if (!c->pending) {
@@ -870,10 +869,9 @@ static mr_conn_t *batch_start(mr_wire_t *w)
 			fail_pending(w, c, MR_ERR_CONNECT, true);
 			continue;
 		}
-		only = c;
-		going++;
+		last = c;
 	}
-	return going == 1 ? only : NULL;
+	return last;
 }
 
 /* After poll woke c: finishes its connect, and writes what is queued when
@@ -895,16 +893,31 @@ static bool conn_poll_out(mr_wire_t *w, mr_conn_t *c, short ev)
 }
 
 /* Waits for every reply of the batch (or fails what is left at the
- * deadline). only: the single connection batch_start found going, if any. */
-static void wait_replies(mr_wire_t *w, mr_conn_t *only, uint64_t deadline)
+ * deadline). last: the connection batch_start wrote last, if any. */
+static void wait_replies(mr_wire_t *w, mr_conn_t *last, uint64_t deadline)
 {
-	if (only && only->pending && conn_can_wait(w, only)) {
-		/* one server (a get, a set): recv waits for the reply itself */
-		mr_rc_t rr = conn_read(w, only, true);
+	if (last && last->pending && conn_can_wait(w, last)) {
+		/* recv itself waits for the server written last (a get, a set: the
+		 * only one); the others were written first and have most likely
+		 * answered by then, so a plain read takes their replies without a
+		 * poll; what is still missing goes through the poll loop below */
+		mr_rc_t rr = conn_read(w, last, true);
 		if (rr != MR_OK) {
-			fail_pending(w, only, rr, true);
-		} else if (!only->pending && only->close_after) {
-			conn_close(only);
+			fail_pending(w, last, rr, true);
+		} else if (!last->pending && last->close_after) {
+			conn_close(last);
+		}
+		for (uint32_t i = 0; i < w->n; i++) {
+			mr_conn_t *c = &w->conns[i];
+			if (c == last || !c->pending || c->connecting || c->woff < c->wlen) {
+				continue;
+			}
+			rr = conn_read(w, c, false);
+			if (rr != MR_OK) {
+				fail_pending(w, c, rr, true);
+			} else if (!c->pending && c->close_after) {
+				conn_close(c);
+			}
 		}
 	}
 	for (;;) {
@@ -1030,15 +1043,13 @@ void mr_wire_send(mr_wire_t *w)
 bool mr_wire_collect(mr_wire_t *w, bool wait)
 {
 	if (wait) {
-		mr_conn_t *only = NULL;
-		uint32_t going = 0;
+		mr_conn_t *last = NULL;
 		for (uint32_t i = 0; i < w->n; i++) {
 			if (w->conns[i].pending) {
-				only = &w->conns[i];
-				going++;
+				last = &w->conns[i];
 			}
 		}
-		wait_replies(w, going == 1 ? only : NULL, now_ms() + w->opts.timeout_ms);
+		wait_replies(w, last, now_ms() + w->opts.timeout_ms);
 		return true;
 	}
 	bool done = true;
