@@ -797,43 +797,59 @@ static bool distinct_items(mr_pool_t *p, HashTable *keys, HashTable *seen, mr_it
 	return true;
 }
 
-PHP_METHOD(MemRehash, getMulti)
+/* A getMulti or deleteMulti call: its distinct keys and their outcome. */
+typedef struct {
+	mr_obj_t *o;
+	HashTable seen;            /* the distinct keys; items point into it */
+	mr_item_t *items;
+	uint32_t n, errors;
+} multi_t;
+
+/* Runs a getMulti or deleteMulti: parses the array of keys, checks them
+ * all (distinct_items), runs op on them and readies an array return value.
+ * The caller destroys m->seen. Returns the pool, or NULL after throwing. */
+static mr_pool_t *multi_run(INTERNAL_FUNCTION_PARAMETERS, multi_t *m, uint32_t (*op)(mr_pool_t *, mr_item_t *, uint32_t))
 {
 	HashTable *keys;
 	ZEND_PARSE_PARAMETERS_START(1, 1)
 		Z_PARAM_ARRAY_HT(keys)
-	ZEND_PARSE_PARAMETERS_END();
+	ZEND_PARSE_PARAMETERS_END_EX(return NULL);
 
-	mr_obj_t *o = Z_MR_P(ZEND_THIS);
-	mr_pool_t *p = pool_of(o);
+	m->o = Z_MR_P(ZEND_THIS);
+	mr_pool_t *p = pool_of(m->o);
+	if (!p || !distinct_items(p, keys, &m->seen, &m->items, &m->n)) {
+		return NULL;
+	}
+	m->errors = m->n ? op(p, m->items, m->n) : 0;
+	array_init_size(return_value, m->n);
+	return p;
+}
+
+PHP_METHOD(MemRehash, getMulti)
+{
+	multi_t m;
+	mr_pool_t *p = multi_run(INTERNAL_FUNCTION_PARAM_PASSTHRU, &m, mr_migrate_get);
 	if (!p) RETURN_THROWS();
 
-	HashTable seen;
-	mr_item_t *items;
-	uint32_t n, i;
-	if (!distinct_items(p, keys, &seen, &items, &n)) {
-		RETURN_THROWS();
-	}
-	uint32_t errors = n ? mr_migrate_get(p, items, n) : 0;
-	array_init_size(return_value, n);
 	bool payload_failed = false;
-	for (i = 0; i < n; i++) {
+	for (uint32_t i = 0; i < m.n; i++) {
+		mr_item_t *it = &m.items[i];
 		zval v;
-		if (items[i].rc == MR_OK) {
-			if (decode_item(o, &items[i], &v)) {
-				zend_symtable_str_update(Z_ARRVAL_P(return_value), items[i].ukey, items[i].uklen, &v);
+		if (it->rc == MR_OK) {
+			if (decode_item(m.o, it, &v)) {
+				zend_symtable_str_update(Z_ARRVAL_P(return_value), it->ukey, it->uklen, &v);
 			} else {
 				payload_failed = true;
 			}
 		}
 	}
-	zend_hash_destroy(&seen);
-	if (n > 0 && errors == n) {
-		set_res(o, res_of(items[0].rc));
+	zend_hash_destroy(&m.seen);
+	if (m.n > 0 && m.errors == m.n) {
+		set_res(m.o, res_of(m.items[0].rc));
 		zval_ptr_dtor(return_value);
 		RETVAL_FALSE;
 	} else {
-		set_res(o, errors ? MEMCACHED_SOME_ERRORS : payload_failed ? MR_RES_PAYLOAD_FAILURE : MEMCACHED_SUCCESS);
+		set_res(m.o, m.errors ? MEMCACHED_SOME_ERRORS : payload_failed ? MR_RES_PAYLOAD_FAILURE : MEMCACHED_SUCCESS);
 	}
 	mr_fleet_after_op(p);
 }
@@ -990,33 +1006,22 @@ PHP_METHOD(MemRehash, delete)
 
 PHP_METHOD(MemRehash, deleteMulti)
 {
-	HashTable *keys;
-	ZEND_PARSE_PARAMETERS_START(1, 1)
-		Z_PARAM_ARRAY_HT(keys)
-	ZEND_PARSE_PARAMETERS_END();
-
-	mr_obj_t *o = Z_MR_P(ZEND_THIS);
-	mr_pool_t *p = pool_of(o);
+	multi_t m;
+	mr_pool_t *p = multi_run(INTERNAL_FUNCTION_PARAM_PASSTHRU, &m, mr_migrate_delete);
 	if (!p) RETURN_THROWS();
-	HashTable seen;
-	mr_item_t *items;
-	uint32_t n, i;
-	if (!distinct_items(p, keys, &seen, &items, &n)) {
-		RETURN_THROWS();
-	}
-	uint32_t errors = n ? mr_migrate_delete(p, items, n) : 0;
-	array_init_size(return_value, n);
-	for (i = 0; i < n; i++) {
+
+	for (uint32_t i = 0; i < m.n; i++) {
+		mr_item_t *it = &m.items[i];
 		zval r;
-		if (items[i].rc == MR_OK) {
+		if (it->rc == MR_OK) {
 			ZVAL_TRUE(&r);
 		} else {
-			ZVAL_LONG(&r, res_of(items[i].rc));
+			ZVAL_LONG(&r, res_of(it->rc));
 		}
-		zend_symtable_str_update(Z_ARRVAL_P(return_value), items[i].ukey, items[i].uklen, &r);
+		zend_symtable_str_update(Z_ARRVAL_P(return_value), it->ukey, it->uklen, &r);
 	}
-	zend_hash_destroy(&seen);
-	set_res(o, errors ? MEMCACHED_SOME_ERRORS : MEMCACHED_SUCCESS);
+	zend_hash_destroy(&m.seen);
+	set_res(m.o, m.errors ? MEMCACHED_SOME_ERRORS : MEMCACHED_SUCCESS);
 	mr_fleet_after_op(p);
 }
 
