@@ -345,11 +345,16 @@ final class CliTest extends TestCase
         $this->assertReadsAll($src, $items);
         $this->assertReadsAll($dst, $items);
 
-        /* again: nothing new to copy, the source still untouched */
+        /* again: nothing new to copy, the source still untouched. What the
+         * walk sees is what memcached's metadump lists: a best-effort crawl
+         * that can pass over items the LRU maintainer is relinking (the
+         * first copy's reads made every item active), so not always all */
         [$code, $r, $err] = $this->cliJson(['copy', '--old=' . $src[0], '--new=' . $dst[0]]);
         $this->assertSame(0, $code, $err);
         $this->assertSame(0, $r['moved']);
-        $this->assertSame(2000, $r['skipped']);
+        $this->assertGreaterThan(0, $r['skipped']);
+        $this->assertLessThanOrEqual(2000, $r['skipped']);
+        $this->assertSame($r['scanned'], $r['skipped'], 'everything the walk saw is already at the target');
         $this->assertReadsAll($src, $items);
         $this->assertSame([$src[0] => 2000], $this->items($src));
     }
