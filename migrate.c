@@ -324,19 +324,14 @@ bool mr_migrate_settle(mr_pool_t *p, bool wait)
 	}
 	p->npend = 0;
 	p->later_state = LATER_IDLE;
-	if (back) {
-		mr_wire_reset(p->later);
-		p->later_state = LATER_OPEN;
-		for (uint32_t i = 0; i < back; i++) {
-			mr_later_t l = p->pend[i];
-			mr_item_t it = { .klen = l.klen, .n = l.n, .o = l.o };
-			memcpy(it.key, l.key, l.klen);
-			later_queue(p, &it, l.add_cas, 0, true);
-		}
-		later_send(p);
-		return false;
+	for (uint32_t i = 0; i < back; i++) {
+		mr_later_t l = p->pend[i]; /* later_queue reuses the slots from 0 */
+		mr_item_t it = { .klen = l.klen, .n = l.n, .o = l.o };
+		memcpy(it.key, l.key, l.klen);
+		later_queue(p, &it, l.add_cas, 0, true);
 	}
-	return true;
+	later_send(p);
+	return back == 0;
 }
 
 void mr_migrate_flush(mr_pool_t *p)
