@@ -892,6 +892,20 @@ static bool conn_poll_out(mr_wire_t *w, mr_conn_t *c, short ev)
 	return true;
 }
 
+/* Takes the outcome of conn_read on c: on an error (closed, nonsense, more
+ * than memory allows) fails c's requests and skips the server for its retry
+ * interval, since the next batch of this call (the marker, the fleet
+ * publish) would meet the same; closes c once answered when the server may
+ * be out of step. */
+static void conn_read_done(mr_wire_t *w, mr_conn_t *c, mr_rc_t rr)
+{
+	if (rr != MR_OK) {
+		fail_pending(w, c, rr, true);
+	} else if (!c->pending && c->close_after) {
+		conn_close(c);
+	}
+}
+
 /* Waits for every reply of the batch (or fails what is left at the
  * deadline). last: the connection batch_start wrote last, if any. */
 static void wait_replies(mr_wire_t *w, mr_conn_t *last, uint64_t deadline)
@@ -901,23 +915,13 @@ static void wait_replies(mr_wire_t *w, mr_conn_t *last, uint64_t deadline)
 		 * only one); the others were written first and have most likely
 		 * answered by then, so a plain read takes their replies without a
 		 * poll; what is still missing goes through the poll loop below */
-		mr_rc_t rr = conn_read(w, last, true);
-		if (rr != MR_OK) {
-			fail_pending(w, last, rr, true);
-		} else if (!last->pending && last->close_after) {
-			conn_close(last);
-		}
+		conn_read_done(w, last, conn_read(w, last, true));
 		for (uint32_t i = 0; i < w->n; i++) {
 			mr_conn_t *c = &w->conns[i];
 			if (c == last || !c->pending || c->connecting || c->woff < c->wlen) {
 				continue;
 			}
-			rr = conn_read(w, c, false);
-			if (rr != MR_OK) {
-				fail_pending(w, c, rr, true);
-			} else if (!c->pending && c->close_after) {
-				conn_close(c);
-			}
+			conn_read_done(w, c, conn_read(w, c, false));
 		}
 	}
 	for (;;) {
@@ -970,15 +974,7 @@ static void wait_replies(mr_wire_t *w, mr_conn_t *last, uint64_t deadline)
 				continue;
 			}
 			if (ev & (POLLIN | POLLHUP | POLLERR)) {
-				mr_rc_t rr = conn_read(w, c, false);
-				if (rr != MR_OK) {
-					/* closed, nonsense or more than memory allows: the next
-					 * batch of this call (the marker, the fleet publish) would
-					 * meet the same, so skip the server for its retry interval */
-					fail_pending(w, c, rr, true);
-				} else if (!c->pending && c->close_after) {
-					conn_close(c);
-				}
+				conn_read_done(w, c, conn_read(w, c, false));
 			}
 		}
 	}
@@ -1062,35 +1058,27 @@ bool mr_wire_collect(mr_wire_t *w, bool wait)
 			done = false;
 			continue;
 		}
-		mr_rc_t rr = conn_read(w, c, false);
-		if (rr != MR_OK) {
-			fail_pending(w, c, rr, true);
-		} else if (c->pending) {
-			done = false;
-		}
+		conn_read_done(w, c, conn_read(w, c, false));
+		done = done && !c->pending;
 	}
 	return done;
 }
 
 mr_wire_t *mr_wire_clone(const mr_wire_t *w)
 {
-	mr_wire_t *copy = pecalloc(1, sizeof(*copy), w->persistent);
-	copy->persistent = w->persistent;
-	copy->n = w->n;
-	copy->opts = w->opts;
-	copy->conns = pecalloc(w->n, sizeof(mr_conn_t), w->persistent);
-	copy->pfds = pecalloc(w->n, sizeof(struct pollfd), w->persistent);
-	copy->pmap = pecalloc(w->n, sizeof(uint32_t), w->persistent);
+	const char **hosts = emalloc(w->n * sizeof(char *));
+	const char **names = emalloc(w->n * sizeof(char *));
+	uint16_t *ports = emalloc(w->n * sizeof(uint16_t));
 	for (uint32_t i = 0; i < w->n; i++) {
-		const mr_conn_t *from = &w->conns[i];
-		mr_conn_t *c = &copy->conns[i];
-		c->host = pestrdup(from->host, w->persistent);
-		c->port = from->port;
-		c->name = pestrdup(from->name, w->persistent);
-		c->name_hash = from->name_hash;
-		c->fd = -1;
-		c->head = c->tail = c->cur = NO_REQ;
+		hosts[i] = w->conns[i].host;
+		names[i] = w->conns[i].name;
+		ports[i] = w->conns[i].port;
 	}
+	mr_wire_t *copy = mr_wire_new(hosts, ports, names, w->n, w->persistent);
+	copy->opts = w->opts;
+	efree(hosts);
+	efree(names);
+	efree(ports);
 	return copy;
 }
 
