@@ -139,17 +139,22 @@ final class CliTest extends TestCase
     {
         /* live items, from metadump: `curr_items` still counts what an
          * earlier test's flush_all invalidated until memcached reaps it */
+        /* a crawl is best-effort (it can pass over items being relinked),
+         * so the most of three walks */
         $out = [];
         foreach ($servers as $s) {
-            for ($try = 0; $try < 50; $try++) {
-                $dump = mr_raw($s, 'lru_crawler metadump all');
-                if (!str_starts_with($dump, 'BUSY')) {
-                    break;
+            $out[$s] = 0;
+            for ($walk = 0; $walk < 3; $walk++) {
+                for ($try = 0; $try < 50; $try++) {
+                    $dump = mr_raw($s, 'lru_crawler metadump all');
+                    if (!str_starts_with($dump, 'BUSY')) {
+                        break;
+                    }
+                    usleep(100000); // another crawl is running
                 }
-                usleep(100000); // another crawl is running
+                $this->assertStringEndsWith("END\r\n", $dump, "metadump of $s");
+                $out[$s] = max($out[$s], preg_match_all('/^key=/m', $dump));
             }
-            $this->assertStringEndsWith("END\r\n", $dump, "metadump of $s");
-            $out[$s] = preg_match_all('/^key=/m', $dump);
         }
         return $out;
     }
