@@ -186,6 +186,8 @@ static memcached_st *build_handle(const mr_server_spec_t *servers, size_t n, int
 		memcached_behavior_set(memc, MEMCACHED_BEHAVIOR_KETAMA_WEIGHTED, 1);
 	} else if (dist == MR_DIST_CONSISTENT) {
 		memcached_behavior_set(memc, MEMCACHED_BEHAVIOR_KETAMA, 1);
+	} else if (dist == MR_DIST_CONSISTENT_PLAIN) {
+		memcached_behavior_set(memc, MEMCACHED_BEHAVIOR_DISTRIBUTION, MEMCACHED_DISTRIBUTION_CONSISTENT);
 	} else {
 		memcached_behavior_set(memc, MEMCACHED_BEHAVIOR_DISTRIBUTION, MEMCACHED_DISTRIBUTION_MODULA);
 	}
@@ -206,7 +208,7 @@ mr_place_t *mr_place_new(const mr_server_spec_t *servers, size_t n, int dist, in
 		snprintf(err, errlen, "a server list must not be empty");
 		return NULL;
 	}
-	if (dist != MR_DIST_MODULA && dist != MR_DIST_KETAMA && dist != MR_DIST_CONSISTENT && dist != MR_DIST_INTVAL) {
+	if (dist != MR_DIST_MODULA && dist != MR_DIST_KETAMA && dist != MR_DIST_CONSISTENT && dist != MR_DIST_CONSISTENT_PLAIN && dist != MR_DIST_INTVAL) {
 		snprintf(err, errlen, "unknown distribution %d", dist);
 		return NULL;
 	}

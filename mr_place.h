@@ -11,6 +11,9 @@
 #define MR_DIST_MODULA 0   /* = Memcached::DISTRIBUTION_MODULA */
 #define MR_DIST_KETAMA 1   /* = Memcached::DISTRIBUTION_CONSISTENT, libketama compatible */
 #define MR_DIST_INTVAL 16  /* ((int)$key % n + n) % n */
+/* Memcached::DISTRIBUTION_CONSISTENT without OPT_LIBKETAMA_COMPATIBLE
+ * (Drupal's default): libmemcached's plain consistent distribution */
+#define MR_DIST_CONSISTENT_PLAIN 2
 /* Internal, not a Memcached::DISTRIBUTION_* value and never accepted as an
  * option: plain (non-weighted) ketama, MEMCACHED_BEHAVIOR_KETAMA, as PECL
  * memcached's session handler sets it with memcached.sess_consistent_hash. */
