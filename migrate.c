@@ -760,6 +760,26 @@ uint32_t mr_migrate_write_existing(mr_pool_t *p, mr_item_t *it, char mode, int64
 	return errors;
 }
 
+uint32_t mr_migrate_add(mr_pool_t *p, mr_item_t *it, int64_t ttl)
+{
+	if (moving(it, mr_pool_is_complete(p))) {
+		/* the key may live at O only: there it exists, so the add must fail
+		 * (and the get moves it, as any read would) */
+		bool want = it->want_cas;
+		it->want_cas = false;
+		mr_migrate_get(p, it, 1);
+		it->want_cas = want;
+		if (it->rc == MR_OK) {
+			it->rc = MR_NOTSTORED;
+			return 0;
+		}
+		if (mr_rc_is_error(it->rc)) {
+			return 1;
+		}
+	}
+	return mr_migrate_store(p, it, 1, MR_MODE_ADD, ttl);
+}
+
 uint32_t mr_migrate_arith_init(mr_pool_t *p, mr_item_t *it, bool incr, uint64_t delta, uint64_t initial, int64_t ttl)
 {
 	mr_wire_t *w = p->wire;

@@ -112,6 +112,10 @@ uint32_t mr_migrate_arith(mr_pool_t *p, mr_item_t *it, bool incr, uint64_t delta
  * at N; O is then cleared as after a set. Returns 1 on an error, else 0. */
 uint32_t mr_migrate_write_existing(mr_pool_t *p, mr_item_t *it, char mode, int64_t ttl, uint64_t cas_check);
 
+/* add of one key that fails when the key exists at N or, while it moves,
+ * at O (it is moved then). Returns 1 on an error, else 0. */
+uint32_t mr_migrate_add(mr_pool_t *p, mr_item_t *it, int64_t ttl);
+
 /* increment/decrement that creates a missing key with initial and ttl
  * (the binary protocol's semantics, meta's N and J flags). A key still at O
  * is moved first. Returns 1 on an error, else 0. */

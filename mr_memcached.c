@@ -248,7 +248,7 @@ static bool set_option(mr_face_t *f, zend_long option, zval *value)
 			f->store_retry_count = l;
 			return true;
 		case MEMCACHED_BEHAVIOR_HASH:
-			if (l == f->hash) {
+			if (l == f->hash || (l == MEMCACHED_HASH_DEFAULT && f->hash == MR_HASH_FORCE_DEFAULT)) {
 				return true;
 			}
 			return option_warn(f, "a MemRehash\\Memcached's placement is fixed when it is built: pass Memcached::OPT_HASH in its options or use fromMemcached()", option);
@@ -334,7 +334,8 @@ static void get_option(mr_face_t *f, zend_long option, zval *rv)
 		case OPT_USER_FLAGS: ZVAL_LONG(rv, f->dropin_opts[1]); return;
 		case OPT_STORE_RETRY_COUNT: ZVAL_LONG(rv, f->store_retry_count); return;
 		case MEMCACHED_BEHAVIOR_HASH:
-			ZVAL_LONG(rv, f->distribution == MR_DIST_KETAMA && f->hash == MEMCACHED_HASH_DEFAULT ? MEMCACHED_HASH_MD5 : f->hash);
+			ZVAL_LONG(rv, f->hash == MR_HASH_FORCE_DEFAULT ? MEMCACHED_HASH_DEFAULT
+				: f->distribution == MR_DIST_KETAMA && f->hash == MEMCACHED_HASH_DEFAULT ? MEMCACHED_HASH_MD5 : f->hash);
 			return;
 		case MEMCACHED_BEHAVIOR_DISTRIBUTION:
 			ZVAL_LONG(rv, f->distribution == MR_DIST_KETAMA ? DIST_CONSISTENT_KETAMA_REPORTED
@@ -416,7 +417,8 @@ static bool dropin_build(mr_face_t *f, HashTable *old_ht, HashTable *new_ht, Has
 		zend_hash_str_update(named, ZEND_STRL("distribution"), &zv);
 	}
 	if (hash >= 0 && !zend_hash_str_exists(named, ZEND_STRL("hash"))) {
-		ZVAL_LONG(&zv, hash);
+		/* a default hash set explicitly undoes libketama's implied MD5 */
+		ZVAL_LONG(&zv, hash == MEMCACHED_HASH_DEFAULT && dist_of(dist, ketama) == MR_DIST_KETAMA ? MR_HASH_FORCE_DEFAULT : hash);
 		zend_hash_str_update(named, ZEND_STRL("hash"), &zv);
 	}
 	bool ok = mr_face_construct(f, old_ht, new_ht, named);
@@ -583,7 +585,14 @@ static bool store_value(mr_face_t *f, zend_string *server_key, zend_string *key,
 		return false;
 	}
 	it->data = mr_face_ebuf(f) + off;
-	mr_migrate_store(p, it, 1, mode, ttl);
+	if (mode == MR_MODE_ADD) {
+		mr_migrate_add(p, it, ttl);
+	} else if (mode == MR_MODE_REPLACE) {
+		/* a key still at O exists: it is moved, then replaced at N */
+		mr_migrate_write_existing(p, it, MR_MODE_REPLACE, ttl, 0);
+	} else {
+		mr_migrate_store(p, it, 1, mode, ttl);
+	}
 	mr_face_set_res(f, mr_face_res(it->rc));
 	return it->rc == MR_OK;
 }

@@ -155,7 +155,7 @@ bool mr_place_hash_valid(long hash)
 	switch (hash) {
 		case MEMCACHED_HASH_DEFAULT: case MEMCACHED_HASH_MD5: case MEMCACHED_HASH_CRC:
 		case MEMCACHED_HASH_FNV1_64: case MEMCACHED_HASH_FNV1A_64: case MEMCACHED_HASH_FNV1_32:
-		case MEMCACHED_HASH_FNV1A_32: case MEMCACHED_HASH_MURMUR:
+		case MEMCACHED_HASH_FNV1A_32: case MEMCACHED_HASH_MURMUR: case MR_HASH_FORCE_DEFAULT:
 			return true;
 		default:
 			return false;
@@ -193,6 +193,9 @@ static memcached_st *build_handle(const mr_server_spec_t *servers, size_t n, int
 	}
 	/* Modula always sets its hash; the ketamas only a non-default one. */
 	if (hash != MEMCACHED_HASH_DEFAULT || dist == MR_DIST_MODULA) {
+		if (hash == MR_HASH_FORCE_DEFAULT) {
+			hash = MEMCACHED_HASH_DEFAULT;
+		}
 		if (memcached_behavior_set(memc, MEMCACHED_BEHAVIOR_HASH, (uint64_t) hash) != MEMCACHED_SUCCESS) {
 			snprintf(err, errlen, "libmemcached refused hash %d", hash);
 			memcached_free(memc);

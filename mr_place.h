@@ -19,6 +19,12 @@
  * memcached's session handler sets it with memcached.sess_consistent_hash. */
 #define MR_DIST_CONSISTENT 1001
 
+/* Internal hash value: MEMCACHED_HASH_DEFAULT set explicitly, after the
+ * distribution. It matters with libketama compatibility only, which implies
+ * MD5 unless the hash is set again afterwards (as Memcached::setOption(
+ * OPT_HASH, HASH_DEFAULT) after OPT_LIBKETAMA_COMPATIBLE does). */
+#define MR_HASH_FORCE_DEFAULT 1000
+
 #define MR_HOST_MAX 256
 
 /* One server as given by the user. */
