@@ -20,8 +20,9 @@
 #include "mr_codec.h"
 #include "mr_fleet.h"
 #include "mr_session.h"
+#include "mr_face.h"
+#include "mr_memcached.h"
 
-#define MR_RES_PAYLOAD_FAILURE (-1001) /* = Memcached::RES_PAYLOAD_FAILURE */
 
 #include "memrehash_arginfo.h"
 
@@ -36,13 +37,7 @@ static zend_object_handlers mr_handlers;
 static HashTable persistent_pools;
 
 typedef struct {
-	mr_pool_t *pool;           /* NULL until the constructor succeeded */
-	zend_string *signature;    /* the configuration, to match a persistent pool */
-	mr_codec_opts_t codec;
-	smart_str ebuf;            /* encoded values of one call, back to back */
-	smart_str vbuf;            /* one value being encoded, reused */
-	int rescode;
-	bool persistent;
+	mr_face_t f;               /* the engine state (mr_face.h) */
 	zend_object std;
 } mr_obj_t;
 
@@ -81,87 +76,33 @@ PHP_INI_END()
 
 /* ---- result codes ---- */
 
-/* Returns the Memcached::RES_* value for an engine outcome. */
-static int res_of(mr_rc_t rc)
-{
-	switch (rc) {
-		case MR_OK: return MEMCACHED_SUCCESS;
-		case MR_MISS: return MEMCACHED_NOTFOUND;
-		case MR_NOTSTORED: return MEMCACHED_NOTSTORED;
-		case MR_EXISTS: return MEMCACHED_DATA_EXISTS;
-		case MR_ERR_TIMEOUT: return MEMCACHED_TIMEOUT;
-		case MR_ERR_CONNECT: return MEMCACHED_CONNECTION_FAILURE;
-		case MR_ERR_DOWN: return MEMCACHED_SERVER_TEMPORARILY_DISABLED;
-		case MR_ERR_PROTOCOL: return MEMCACHED_PROTOCOL_ERROR;
-		case MR_ERR_SERVER: return MEMCACHED_SERVER_ERROR;
-		case MR_ERR_CLIENT: return MEMCACHED_CLIENT_ERROR;
-		case MR_ERR_TOOBIG: return MEMCACHED_E2BIG;
-		case MR_ERR_NOMEM: return MEMCACHED_SERVER_MEMORY_ALLOCATION_FAILURE;
-		case MR_ERR_NOTNUM: return MEMCACHED_CLIENT_ERROR;
-		default: return MEMCACHED_FAILURE;
-	}
-}
+#define res_of mr_face_res
 
 static inline void set_res(mr_obj_t *o, int code)
 {
-	o->rescode = code;
+	mr_face_set_res(&o->f, code);
 }
 
 /* Returns the object's pool, or NULL after throwing when the constructor did not run. */
 static mr_pool_t *pool_of(mr_obj_t *o)
 {
-	if (UNEXPECTED(!o->pool)) {
+	if (UNEXPECTED(!o->f.pool)) {
 		zend_throw_error(NULL, "MemRehash constructor was not called");
 		return NULL;
 	}
-	return o->pool;
+	return o->f.pool;
 }
 
 /* ---- keys ---- */
 
 /* Returns true when key (argument arg_num) is acceptable and fills it with
  * the key as sent; throws ValueError otherwise. Nothing is sent for a bad key. */
-static bool key_prepare(mr_pool_t *p, const char *key, size_t klen, uint32_t arg_num, mr_item_t *it)
+static inline bool key_prepare(mr_obj_t *o, const char *key, size_t klen, uint32_t arg_num, mr_item_t *it)
 {
-	if (UNEXPECTED(klen == 0)) {
-		zend_argument_value_error(arg_num, "must not be empty");
-		return false;
-	}
-	if (UNEXPECTED(klen + p->prefix_len > MR_KEY_MAX)) {
-		zend_argument_value_error(arg_num, "must be at most %d bytes (with the prefix), %zu given",
-			MR_KEY_MAX, klen + p->prefix_len);
-		return false;
-	}
-	for (size_t i = 0; i < klen; i++) {
-		unsigned char c = (unsigned char) key[i];
-		if (UNEXPECTED(c <= 0x20 || c == 0x7f)) {
-			zend_argument_value_error(arg_num, "must not contain whitespace or control characters (byte 0x%02x at offset %zu)", c, i);
-			return false;
-		}
-	}
-	memcpy(it->key, p->prefix, p->prefix_len);
-	memcpy(it->key + p->prefix_len, key, klen);
-	it->klen = p->prefix_len + klen;
-	it->key[it->klen] = '\0';
-	it->ukey = key;
-	it->uklen = klen;
-	mr_pool_locate_new(p, it);
-	return true;
+	return mr_face_key(&o->f, key, klen, NULL, arg_num, it);
 }
 
-/* Returns the pool's scratch items, grown to hold n. */
-static mr_item_t *items_get(mr_pool_t *p, uint32_t n)
-{
-	if (n > p->items_cap) {
-		uint32_t cap = p->items_cap ? p->items_cap : 8;
-		while (cap < n) {
-			cap *= 2;
-		}
-		p->items = perealloc(p->items, cap * sizeof(mr_item_t), p->persistent);
-		p->items_cap = cap;
-	}
-	return p->items;
-}
+#define items_get mr_face_items
 
 /* Returns the string form of an array key or a key value (ints become
  * strings), or NULL after a TypeError. The result must be released. */
@@ -306,8 +247,9 @@ static bool option_bool(zval *v, const char *name, bool *out)
 
 static bool option_dist(zval *v, const char *name, zend_long *out)
 {
-	if (Z_TYPE_P(v) != IS_LONG || (Z_LVAL_P(v) != MR_DIST_INTVAL && Z_LVAL_P(v) != MR_DIST_MODULA && Z_LVAL_P(v) != MR_DIST_KETAMA)) {
-		return option_error(name, "one of MemRehash::DIST_INTVAL, DIST_MODULA, DIST_KETAMA");
+	if (Z_TYPE_P(v) != IS_LONG || (Z_LVAL_P(v) != MR_DIST_INTVAL && Z_LVAL_P(v) != MR_DIST_MODULA
+			&& Z_LVAL_P(v) != MR_DIST_KETAMA && Z_LVAL_P(v) != MR_DIST_CONSISTENT_PLAIN)) {
+		return option_error(name, "one of MemRehash::DIST_INTVAL, DIST_MODULA, DIST_KETAMA, DIST_CONSISTENT");
 	}
 	*out = Z_LVAL_P(v);
 	return true;
@@ -350,7 +292,7 @@ static bool name_ok(const zend_string *s)
 }
 
 /* Applies one codec option. Returns false after throwing. */
-static bool codec_option(mr_obj_t *o, zend_string *key, zval *v)
+static bool codec_option(mr_face_t *o, zend_string *key, zval *v)
 {
 	if (zend_string_equals_literal(key, "serializer")) {
 		static const struct { const char *name; mr_serializer_t s; } names[] = {
@@ -395,7 +337,7 @@ static bool codec_option(mr_obj_t *o, zend_string *key, zval *v)
 }
 
 /* Returns true with cfg filled from the options array, or false after throwing. */
-static bool parse_options(mr_obj_t *o, HashTable *opts, mr_config_t *cfg)
+static bool parse_options(mr_face_t *o, HashTable *opts, mr_config_t *cfg)
 {
 	zend_string *key;
 	zval *v;
@@ -496,7 +438,7 @@ static zend_string *default_name(const mr_config_t *cfg)
 }
 
 /* Returns a string that is equal for two identical configurations. */
-static zend_string *config_signature(const mr_config_t *cfg, const mr_obj_t *o)
+static zend_string *config_signature(const mr_config_t *cfg)
 {
 	smart_str s = {0};
 	for (uint32_t i = 0; i < cfg->n_old; i++) {
@@ -648,101 +590,114 @@ static zend_object *mr_create(zend_class_entry *ce)
 	zend_object_std_init(&o->std, ce);
 	object_properties_init(&o->std, ce);
 	o->std.handlers = &mr_handlers;
-	mr_codec_opts_default(&o->codec);
+	mr_face_init(&o->f, true);
 	return &o->std;
+}
+
+void mr_face_release(mr_face_t *f)
+{
+	if (f->pool && !f->persistent) {
+		pool_free(f->pool);
+	} else if (f->pool && --f->pool->refs == 0 && f->pool->orphan) {
+		pool_free(f->pool);
+	}
+	f->pool = NULL;
+	if (f->signature) {
+		zend_string_release(f->signature);
+		f->signature = NULL;
+	}
+	smart_str_free(&f->ebuf);
+	smart_str_free(&f->vbuf);
+	zval_ptr_dtor(&f->delayed);
+	ZVAL_UNDEF(&f->delayed);
+	if (f->passive) {
+		efree(f->passive);
+		f->passive = NULL;
+	}
 }
 
 static void mr_free(zend_object *obj)
 {
-	mr_obj_t *o = mr_from_obj(obj);
-	if (o->pool && !o->persistent) {
-		pool_free(o->pool);
-	} else if (o->pool && --o->pool->refs == 0 && o->pool->orphan) {
-		pool_free(o->pool);
-	}
-	o->pool = NULL;
-	if (o->signature) {
-		zend_string_release(o->signature);
-	}
-	smart_str_free(&o->ebuf);
-	smart_str_free(&o->vbuf);
+	mr_face_release(&mr_from_obj(obj)->f);
 	zend_object_std_dtor(obj);
 }
 
-PHP_METHOD(MemRehash, __construct)
+bool mr_face_construct(mr_face_t *f, HashTable *old_ht, HashTable *new_ht, HashTable *opts)
 {
-	HashTable *old_ht, *new_ht, *opts = NULL;
-	mr_obj_t *o = Z_MR_P(ZEND_THIS);
 	mr_config_t cfg = {
 		.dist = MR_DIST_MODULA, .hash = MEMCACHED_HASH_DEFAULT,
 		.migrate = true, .fallback_ttl = 0, .complete_below = 0.0, .window = 1000,
 		.connect_timeout = 1000, .timeout = 1000, .retry_interval = MR_G(retry_interval),
 	};
 
-	ZEND_PARSE_PARAMETERS_START(2, 3)
-		Z_PARAM_ARRAY_HT(old_ht)
-		Z_PARAM_ARRAY_HT(new_ht)
-		Z_PARAM_OPTIONAL
-		Z_PARAM_ARRAY_HT(opts)
-	ZEND_PARSE_PARAMETERS_END();
-
-	if (o->pool) {
+	if (f->pool) {
 		zend_throw_exception_ex(mr_exception_ce, 0, "MemRehash is already constructed");
-		RETURN_THROWS();
+		return false;
 	}
 	if (!parse_servers(old_ht, "old", &cfg.old_list, &cfg.n_old)
 		|| !parse_servers(new_ht, "new", &cfg.new_list, &cfg.n_new)
-		|| (opts && !parse_options(o, opts, &cfg))) {
+		|| (opts && !parse_options(f, opts, &cfg))) {
 		config_free(&cfg);
-		RETURN_THROWS();
+		return false;
 	}
 	if (!cfg.old_dist_set) cfg.old_dist = cfg.dist;
 	if (!cfg.old_hash_set) cfg.old_hash = cfg.hash;
 	if (!cfg.name) cfg.name = default_name(&cfg);
 
-	o->signature = config_signature(&cfg, o);
+	f->signature = config_signature(&cfg);
 	if (cfg.persistent_id) {
 		zval *zv = zend_hash_find(&persistent_pools, cfg.persistent_id);
 		mr_pool_t *p = zv ? Z_PTR_P(zv) : NULL;
-		if (p && zend_string_equals(p->signature, o->signature)) {
-			o->pool = p;
+		if (p && zend_string_equals(p->signature, f->signature)) {
+			f->pool = p;
 		} else {
 			p = pool_new(&cfg, true);
 			if (p) {
 				/* zend_string_dup() would hand back an interned (request-lived)
 				 * string as is: these must outlive the request */
 				zend_string *pk = zend_string_init(ZSTR_VAL(cfg.persistent_id), ZSTR_LEN(cfg.persistent_id), 1);
-				p->signature = zend_string_init(ZSTR_VAL(o->signature), ZSTR_LEN(o->signature), 1);
+				p->signature = zend_string_init(ZSTR_VAL(f->signature), ZSTR_LEN(f->signature), 1);
 				zend_hash_update_ptr(&persistent_pools, pk, p);
 				zend_string_release(pk);
-				o->pool = p;
+				f->pool = p;
 			}
 		}
-		if (o->pool) {
-			o->pool->refs++;
+		if (f->pool) {
+			f->pool->refs++;
 		}
-		o->persistent = true;
+		f->persistent = true;
 	} else {
-		o->pool = pool_new(&cfg, false);
+		f->pool = pool_new(&cfg, false);
 	}
-	if (o->pool) {
-		pool_attach_counters(o->pool, &cfg);
+	if (f->pool) {
+		pool_attach_counters(f->pool, &cfg);
+		f->distribution = cfg.dist;
+		f->hash = cfg.hash;
 	}
 	config_free(&cfg);
-	set_res(o, MEMCACHED_SUCCESS);
+	mr_face_set_res(f, MEMCACHED_SUCCESS);
+	return f->pool != NULL;
+}
+
+PHP_METHOD(MemRehash, __construct)
+{
+	HashTable *old_ht, *new_ht, *opts = NULL;
+	ZEND_PARSE_PARAMETERS_START(2, 3)
+		Z_PARAM_ARRAY_HT(old_ht)
+		Z_PARAM_ARRAY_HT(new_ht)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_ARRAY_HT(opts)
+	ZEND_PARSE_PARAMETERS_END();
+	mr_face_construct(&Z_MR_P(ZEND_THIS)->f, old_ht, new_ht, opts);
 }
 
 /* ---- reads ---- */
 
 /* Returns true with rv set to the decoded value of a found item; false (and
  * RES_PAYLOAD_FAILURE) when its bytes cannot be decoded. */
-static bool decode_item(mr_obj_t *o, const mr_item_t *it, zval *rv)
+static inline bool decode_item(mr_obj_t *o, const mr_item_t *it, zval *rv)
 {
-	if (mr_codec_decode_opts(&o->codec, it->val, it->vlen, it->vflags, rv) != SUCCESS) {
-		set_res(o, MR_RES_PAYLOAD_FAILURE);
-		return false;
-	}
-	return true;
+	return mr_face_decode(&o->f, it, rv);
 }
 
 PHP_METHOD(MemRehash, get)
@@ -756,7 +711,7 @@ PHP_METHOD(MemRehash, get)
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
 	mr_item_t *it = items_get(p, 1);
-	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
+	if (!key_prepare(o, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
 
 	mr_migrate_get(p, it, 1);
 	set_res(o, res_of(it->rc));
@@ -770,7 +725,7 @@ PHP_METHOD(MemRehash, get)
  * checked before anything is sent. The items point into *seen, which the
  * caller destroys once done with them. Returns false after throwing (seen
  * is destroyed then). */
-static bool distinct_items(mr_pool_t *p, HashTable *keys, HashTable *seen, mr_item_t **items, uint32_t *n)
+static bool distinct_items(mr_obj_t *o, mr_pool_t *p, HashTable *keys, HashTable *seen, mr_item_t **items, uint32_t *n)
 {
 	zend_hash_init(seen, zend_hash_num_elements(keys), NULL, NULL, 0);
 	zval *zk;
@@ -789,7 +744,7 @@ static bool distinct_items(mr_pool_t *p, HashTable *keys, HashTable *seen, mr_it
 	*items = items_get(p, *n ? *n : 1);
 	zend_string *k;
 	ZEND_HASH_FOREACH_STR_KEY(seen, k) {
-		if (!key_prepare(p, ZSTR_VAL(k), ZSTR_LEN(k), 1, &(*items)[i++])) {
+		if (!key_prepare(o, ZSTR_VAL(k), ZSTR_LEN(k), 1, &(*items)[i++])) {
 			zend_hash_destroy(seen);
 			return false;
 		}
@@ -817,7 +772,7 @@ static mr_pool_t *multi_run(INTERNAL_FUNCTION_PARAMETERS, multi_t *m, uint32_t (
 
 	m->o = Z_MR_P(ZEND_THIS);
 	mr_pool_t *p = pool_of(m->o);
-	if (!p || !distinct_items(p, keys, &m->seen, &m->items, &m->n)) {
+	if (!p || !distinct_items(m->o, p, keys, &m->seen, &m->items, &m->n)) {
 		return NULL;
 	}
 	m->errors = m->n ? op(p, m->items, m->n) : 0;
@@ -859,39 +814,19 @@ PHP_METHOD(MemRehash, getMulti)
 /* Returns true after encoding value into the object's buffer at offset
  * *off (flags in *flags); false when it cannot be encoded (an exception
  * from a serializer stays thrown). */
-static bool encode_value(mr_obj_t *o, zval *value, size_t *off, size_t *len, uint32_t *flags)
+static inline bool encode_value(mr_obj_t *o, zval *value, size_t *off, size_t *len, uint32_t *flags)
 {
-	smart_str *tmp = &o->vbuf; /* reused: mr_codec_encode resets it */
-	if (mr_codec_encode(&o->codec, value, tmp, flags) != SUCCESS) {
-		set_res(o, MR_RES_PAYLOAD_FAILURE);
-		return false;
-	}
-	*off = o->ebuf.s ? ZSTR_LEN(o->ebuf.s) : 0;
-	*len = tmp->s ? ZSTR_LEN(tmp->s) : 0;
-	if (*len) {
-		smart_str_appendl(&o->ebuf, ZSTR_VAL(tmp->s), *len);
-	}
-	return true;
+	return mr_face_encode(&o->f, value, off, len, flags);
 }
 
-/* Returns the encode buffer's bytes (stable once every value is encoded). */
-static const char *ebuf_data(mr_obj_t *o)
+static inline const char *ebuf_data(mr_obj_t *o)
 {
-	return o->ebuf.s ? ZSTR_VAL(o->ebuf.s) : "";
+	return mr_face_ebuf(&o->f);
 }
 
-static void ebuf_reset(mr_obj_t *o)
+static inline void ebuf_reset(mr_obj_t *o)
 {
-	if (o->vbuf.s && ZSTR_LEN(o->vbuf.s) > (1u << 20)) {
-		smart_str_free(&o->vbuf);
-	}
-	if (o->ebuf.s) {
-		if (ZSTR_LEN(o->ebuf.s) > (1u << 20)) {
-			smart_str_free(&o->ebuf); /* do not keep a huge buffer around */
-		} else {
-			ZSTR_LEN(o->ebuf.s) = 0;
-		}
-	}
+	mr_face_ebuf_reset(&o->f);
 }
 
 /* set / add / replace of one key. */
@@ -911,7 +846,7 @@ static void store_one(INTERNAL_FUNCTION_PARAMETERS, char mode)
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
 	mr_item_t *it = items_get(p, 1);
-	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
+	if (!key_prepare(o, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
 
 	size_t off;
 	ebuf_reset(o);
@@ -958,7 +893,7 @@ PHP_METHOD(MemRehash, setMulti)
 	ebuf_reset(o);
 	ZEND_HASH_FOREACH_KEY_VAL(entries, ikey, skey, v) {
 		keys[i] = skey ? zend_string_copy(skey) : zend_long_to_str((zend_long) ikey);
-		if (!key_prepare(p, ZSTR_VAL(keys[i]), ZSTR_LEN(keys[i]), 1, &items[i])
+		if (!key_prepare(o, ZSTR_VAL(keys[i]), ZSTR_LEN(keys[i]), 1, &items[i])
 			|| !encode_value(o, v, &offs[i], &items[i].dlen, &items[i].flags)) {
 			ok = false;
 			i++;
@@ -997,7 +932,7 @@ PHP_METHOD(MemRehash, delete)
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
 	mr_item_t *it = items_get(p, 1);
-	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
+	if (!key_prepare(o, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
 	mr_migrate_delete(p, it, 1);
 	set_res(o, res_of(it->rc));
 	RETVAL_BOOL(it->rc == MR_OK);
@@ -1043,7 +978,7 @@ static void arith(INTERNAL_FUNCTION_PARAMETERS, bool incr)
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
 	mr_item_t *it = items_get(p, 1);
-	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
+	if (!key_prepare(o, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
 	mr_migrate_arith(p, it, incr, (uint64_t) by);
 	set_res(o, res_of(it->rc));
 	if (it->rc == MR_OK) {
@@ -1070,7 +1005,7 @@ PHP_METHOD(MemRehash, touch)
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
 	mr_item_t *it = items_get(p, 1);
-	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
+	if (!key_prepare(o, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
 	mr_migrate_touch(p, it, 1, ttl);
 	set_res(o, res_of(it->rc));
 	RETVAL_BOOL(it->rc == MR_OK);
@@ -1082,7 +1017,7 @@ PHP_METHOD(MemRehash, getResultCode)
 	ZEND_PARSE_PARAMETERS_NONE();
 	mr_obj_t *o = Z_MR_P(ZEND_THIS);
 	if (!pool_of(o)) RETURN_THROWS();
-	RETURN_LONG(o->rescode);
+	RETURN_LONG(o->f.rescode);
 }
 
 PHP_METHOD(MemRehash, getResultMessage)
@@ -1090,7 +1025,7 @@ PHP_METHOD(MemRehash, getResultMessage)
 	ZEND_PARSE_PARAMETERS_NONE();
 	mr_obj_t *o = Z_MR_P(ZEND_THIS);
 	if (!pool_of(o)) RETURN_THROWS();
-	int code = o->rescode;
+	int code = o->f.rescode;
 	if (code == MR_RES_PAYLOAD_FAILURE) {
 		RETURN_STRING("PAYLOAD FAILURE");
 	}
@@ -1110,7 +1045,7 @@ PHP_METHOD(MemRehash, locate)
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
 	mr_item_t *it = items_get(p, 1);
-	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
+	if (!key_prepare(o, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
 	mr_pool_locate(p, it);
 	array_init_size(return_value, 3);
 	add_assoc_string(return_value, "old", (char *) mr_wire_name(p->wire, it->o));
@@ -1398,7 +1333,7 @@ static bool drain_options(HashTable *opts, mr_drain_opts_t *o, drain_progress_t 
 	return true;
 }
 
-static void mr_drain_method(mr_obj_t *o, mr_pool_t *p, zend_string *server, HashTable *opts, zval *rv)
+static void mr_drain_method(mr_face_t *f, mr_pool_t *p, zend_string *server, HashTable *opts, zval *rv)
 {
 	mr_drain_opts_t dopts = { .batch = 100 };
 	drain_progress_t pr = { .started = mono_s() };
@@ -1436,7 +1371,7 @@ static void mr_drain_method(mr_obj_t *o, mr_pool_t *p, zend_string *server, Hash
 	if (stop == MR_STOP_ERROR) {
 		add_assoc_string(rv, "error", err);
 	}
-	set_res(o, stop == MR_STOP_ERROR ? MEMCACHED_FAILURE : MEMCACHED_SUCCESS);
+	mr_face_set_res(f, stop == MR_STOP_ERROR ? MEMCACHED_FAILURE : MEMCACHED_SUCCESS);
 }
 
 PHP_METHOD(MemRehash, drain)
@@ -1451,7 +1386,51 @@ PHP_METHOD(MemRehash, drain)
 	mr_obj_t *o = Z_MR_P(ZEND_THIS);
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
-	mr_drain_method(o, p, server, opts, return_value);
+	mr_drain_method(&o->f, p, server, opts, return_value);
+}
+
+/* ---- for the drop-in class (mr_memcached.c) ---- */
+
+void mr_face_server_list(mr_pool_t *p, bool old, zval *rv)
+{
+	if (old) {
+		server_list(p, p->old_conn, p->n_old, p->place_old, rv);
+	} else {
+		server_list(p, p->new_conn, p->n_new, p->place_new, rv);
+	}
+}
+
+void mr_face_stats(mr_face_t *f, zval *rv)
+{
+	mr_migrate_flush(f->pool); /* the moves' deletes at O count before the figures are read */
+	stats_array(mr_pool_ctr(f->pool), rv);
+}
+
+void mr_face_locate(mr_face_t *f, zend_string *key, zval *rv)
+{
+	mr_pool_t *p = f->pool;
+	mr_item_t *it = items_get(p, 1);
+	if (!mr_face_key(f, ZSTR_VAL(key), ZSTR_LEN(key), NULL, 1, it)) {
+		if (!EG(exception)) {
+			zend_argument_value_error(1, "is not a valid key");
+		}
+		return;
+	}
+	mr_pool_locate(p, it);
+	array_init_size(rv, 3);
+	add_assoc_string(rv, "old", (char *) mr_wire_name(p->wire, it->o));
+	add_assoc_string(rv, "new", (char *) mr_wire_name(p->wire, it->n));
+	add_assoc_bool(rv, "moves", it->o != it->n);
+}
+
+void mr_face_drain(mr_face_t *f, zend_string *server, HashTable *opts, zval *rv)
+{
+	mr_drain_method(f, f->pool, server, opts, rv);
+}
+
+zend_class_entry *mr_face_exception_ce(void)
+{
+	return mr_exception_ce;
 }
 
 /* ---- for the session handler (mr_session.c) ---- */
@@ -1463,12 +1442,12 @@ zend_class_entry *memrehash_ce(void)
 
 mr_pool_t *memrehash_pool_of(zend_object *obj)
 {
-	return obj->ce == mr_ce ? mr_from_obj(obj)->pool : NULL;
+	return obj->ce == mr_ce ? mr_from_obj(obj)->f.pool : NULL;
 }
 
 const mr_codec_opts_t *memrehash_codec_of(zend_object *obj)
 {
-	return obj->ce == mr_ce ? &mr_from_obj(obj)->codec : NULL;
+	return obj->ce == mr_ce ? &mr_from_obj(obj)->f.codec : NULL;
 }
 
 /* ---- module ---- */
@@ -1504,6 +1483,7 @@ PHP_MINIT_FUNCTION(memrehash)
 	}
 	mr_fleet_set_host_id(MR_G(host_id));
 	mr_session_register();
+	mr_memcached_register();
 	return SUCCESS;
 }
 
@@ -1521,6 +1501,7 @@ PHP_RSHUTDOWN_FUNCTION(memrehash)
 PHP_MSHUTDOWN_FUNCTION(memrehash)
 {
 	zend_hash_destroy(&persistent_pools);
+	mr_memcached_shutdown();
 	mr_counters_shutdown();
 	UNREGISTER_INI_ENTRIES();
 	return SUCCESS;
@@ -1548,6 +1529,7 @@ static const zend_module_dep memrehash_deps[] = {
 	ZEND_MOD_OPTIONAL("igbinary")
 	ZEND_MOD_OPTIONAL("msgpack")
 	ZEND_MOD_OPTIONAL("json")
+	ZEND_MOD_OPTIONAL("memcached") /* loads first: MemRehash\Memcached extends its class */
 	ZEND_MOD_END
 };
 

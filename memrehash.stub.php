@@ -19,6 +19,11 @@ final class MemRehash
      * @cvalue MR_DIST_KETAMA
      */
     public const DIST_KETAMA = UNKNOWN;
+    /**
+     * @var int
+     * @cvalue MR_DIST_CONSISTENT_PLAIN
+     */
+    public const DIST_CONSISTENT = UNKNOWN;
 
     /**
      * @var int

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 80b691e51fcfd829522c0e315bb62c07c8d43b99 */
+ * Stub hash: 70eb48b086a86c6b89952b817dc956ac90912396 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_MemRehash___construct, 0, 0, 2)
 	ZEND_ARG_TYPE_INFO(0, old, IS_ARRAY, 0)
@@ -165,6 +165,12 @@ static zend_class_entry *register_class_MemRehash(void)
 	zend_string *const_DIST_KETAMA_name = zend_string_init_interned("DIST_KETAMA", sizeof("DIST_KETAMA") - 1, 1);
 	zend_declare_class_constant_ex(class_entry, const_DIST_KETAMA_name, &const_DIST_KETAMA_value, ZEND_ACC_PUBLIC, NULL);
 	zend_string_release(const_DIST_KETAMA_name);
+
+	zval const_DIST_CONSISTENT_value;
+	ZVAL_LONG(&const_DIST_CONSISTENT_value, MR_DIST_CONSISTENT_PLAIN);
+	zend_string *const_DIST_CONSISTENT_name = zend_string_init_interned("DIST_CONSISTENT", sizeof("DIST_CONSISTENT") - 1, 1);
+	zend_declare_class_constant_ex(class_entry, const_DIST_CONSISTENT_name, &const_DIST_CONSISTENT_value, ZEND_ACC_PUBLIC, NULL);
+	zend_string_release(const_DIST_CONSISTENT_name);
 
 	zval const_HASH_DEFAULT_value;
 	ZVAL_LONG(&const_HASH_DEFAULT_value, MEMCACHED_HASH_DEFAULT);

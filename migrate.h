@@ -69,6 +69,8 @@ typedef struct mr_item {
 	size_t vlen;
 	uint32_t vflags;
 	uint64_t number;           /* increment/decrement result */
+	bool want_cas;             /* get: also report the item's CAS in out_cas */
+	uint64_t out_cas;          /* get: the CAS of the copy returned (at N once moved) */
 	/* internal */
 	uint32_t rn, ro, ra, rd;
 	int64_t ttl;
@@ -104,6 +106,21 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n);
 uint32_t mr_migrate_store(mr_pool_t *p, mr_item_t *items, uint32_t n, char mode, int64_t ttl);
 uint32_t mr_migrate_delete(mr_pool_t *p, mr_item_t *items, uint32_t n);
 uint32_t mr_migrate_arith(mr_pool_t *p, mr_item_t *it, bool incr, uint64_t delta);
+/* A write of one key at N that needs the key's current item there: a
+ * compare-and-swap (cas_check != 0, mode set), an append ('A') or a prepend
+ * ('P'). A key still at O is moved first (as a get moves it), then written
+ * at N; O is then cleared as after a set. Returns 1 on an error, else 0. */
+uint32_t mr_migrate_write_existing(mr_pool_t *p, mr_item_t *it, char mode, int64_t ttl, uint64_t cas_check);
+
+/* add of one key that fails when the key exists at N or, while it moves,
+ * at O (it is moved then). Returns 1 on an error, else 0. */
+uint32_t mr_migrate_add(mr_pool_t *p, mr_item_t *it, int64_t ttl);
+
+/* increment/decrement that creates a missing key with initial and ttl
+ * (the binary protocol's semantics, meta's N and J flags). A key still at O
+ * is moved first. Returns 1 on an error, else 0. */
+uint32_t mr_migrate_arith_init(mr_pool_t *p, mr_item_t *it, bool incr, uint64_t delta, uint64_t initial, int64_t ttl);
+
 uint32_t mr_migrate_touch(mr_pool_t *p, mr_item_t *items, uint32_t n, int64_t ttl);
 
 /* Reads the answers of the deletes at O that moves sent without waiting
