@@ -77,6 +77,35 @@ function cmp_uncovered(array $called): array
     return $missing;
 }
 
+/** Returns the lines of a record grouped by sequence step (a step is one
+ * random action: one call, or a getDelayed and its fetches). */
+function cmp_steps(array $lines): array
+{
+    $steps = [];
+    foreach ($lines as $l) {
+        $steps[$l['step'] ?? -1][] = $l;
+    }
+    return $steps;
+}
+
+/** Prints one differing line pair; returns 1. */
+function cmp_report_line(?array $la, ?array $lb, int $step): int
+{
+    if ($la === null || $lb === null) {
+        $one = $la ?? $lb;
+        echo "DIFF step $step {$one['op']}: only " . ($la ? 'A' : 'B') . ' made this call; args ' . cmp_show($one['args'] ?? null) . "\n";
+        echo '    ' . ($la ? 'A' : 'B') . ': ret ' . cmp_show($one['ret'] ?? null) . ' code ' . cmp_show($one['code'] ?? null) . "\n";
+        return 1;
+    }
+    echo "DIFF step $step {$la['op']}" . (($la['op'] !== $lb['op']) ? " / {$lb['op']}" : '') . ' args ' . cmp_show($la['args'] ?? null) . "\n";
+    foreach (['ret', 'errors', 'code', 'msg', 'extra'] as $f) {
+        if (($la[$f] ?? null) !== ($lb[$f] ?? null)) {
+            echo "    $f: A " . cmp_show($la[$f] ?? null) . "\n    $f: B " . cmp_show($lb[$f] ?? null) . "\n";
+        }
+    }
+    return 1;
+}
+
 function cmp_main(array $argv): int
 {
     if (count($argv) !== 4) {
@@ -84,47 +113,46 @@ function cmp_main(array $argv): int
         return 2;
     }
     [, $name, $fa, $fb] = $argv;
-    $a = cmp_read($fa);
-    $b = cmp_read($fb);
+    $a = cmp_steps(cmp_read($fa));
+    $b = cmp_steps(cmp_read($fb));
     $ops = 0;
     $diffs = 0;
     $problems = [];
-    $n = max(count($a), count($b));
-    for ($i = 0; $i < $n; $i++) {
-        $la = $a[$i] ?? null;
-        $lb = $b[$i] ?? null;
-        $op = $la['op'] ?? $lb['op'];
-        if ($op === '#dump' && $la && $lb && $lb['op'] === '#dump') {
-            $d = cmp_dumps(cmp_unpack($la['ret']), cmp_unpack($lb['ret']));
-            foreach ($d as $line) {
-                echo "DIFF $line\n";
+    $steps = array_unique(array_merge(array_keys($a), array_keys($b)));
+    sort($steps);
+    foreach ($steps as $step) {
+        $sa = $a[$step] ?? [];
+        $sb = $b[$step] ?? [];
+        $n = max(count($sa), count($sb));
+        for ($i = 0; $i < $n; $i++) {
+            $la = $sa[$i] ?? null;
+            $lb = $sb[$i] ?? null;
+            $op = ($la ?? $lb)['op'];
+            if ($op === '#dump' && $la && $lb) {
+                foreach (cmp_dumps(cmp_unpack($la['ret']), cmp_unpack($lb['ret'])) as $line) {
+                    echo "DIFF $line\n";
+                    $diffs++;
+                }
+                continue;
             }
-            $diffs += count($d);
-            continue;
-        }
-        if ($op === '#coverage') {
-            $missing = cmp_uncovered(array_map(fn($c) => substr($c, 2), array_column($la['ret']['array'] ?? [], 1)));
-            if ($missing) {
-                $problems[] = 'never called: ' . implode(', ', $missing);
-            }
-        }
-        if ($op[0] !== '#') {
-            $ops++;
-        }
-        if ($la === null || $lb === null) {
-            echo "DIFF #$i: one record ends here; the other has " . cmp_show($la ?? $lb) . "\n";
-            $diffs++;
-            continue;
-        }
-        unset($la['i'], $lb['i']);
-        if ($la !== $lb) {
-            $diffs++;
-            echo "DIFF #$i {$la['op']}" . (($la['op'] !== $lb['op']) ? " / {$lb['op']}" : '') . ' args ' . cmp_show($la['args'] ?? null) . "\n";
-            foreach (['ret', 'errors', 'code', 'msg', 'extra'] as $f) {
-                if (($la[$f] ?? null) !== ($lb[$f] ?? null)) {
-                    echo "    $f: A " . cmp_show($la[$f] ?? null) . "\n    $f: B " . cmp_show($lb[$f] ?? null) . "\n";
+            if ($op === '#coverage') {
+                foreach (['A' => $la, 'B' => $lb] as $side => $l) {
+                    $missing = cmp_uncovered(array_map(fn($c) => substr($c[1], 2), $l['ret']['array'] ?? []));
+                    if ($missing) {
+                        $problems[] = "side $side never called: " . implode(', ', $missing);
+                    }
                 }
             }
+            if ($op[0] !== '#') {
+                $ops++;
+            }
+            if ($la !== null && $lb !== null) {
+                unset($la['i'], $lb['i']);
+                if ($la === $lb) {
+                    continue;
+                }
+            }
+            $diffs += cmp_report_line($la, $lb, $step);
         }
     }
     if ($ops < DIFF_MIN_OPS) {

@@ -153,9 +153,12 @@ function diff_main(array $argv): void
     $seq = new DiffSequence(new DiffRng((int)$a['seed']), $m, $rec, $a['config']);
     $n = (int)$a['ops'];
     for ($i = 0; $i < $n; $i++) {
+        $rec->step = $i + 1;
         $seq->step();
     }
+    $rec->step = $n + 1;
     $seq->closing();
+    $rec->step = $n + 2;
     $rec->raw('coverage', array_keys($rec->methods));
     $rec->raw('dump', diff_dump($servers, $seq->universe()));
     fclose($out);
@@ -171,6 +174,8 @@ final class DiffRecorder
     private array $servers;
     private int $n = 0;
     private ?array $held = null;
+    /** the sequence step the next lines belong to (compare.php aligns by it) */
+    public int $step = 0;
 
     public function __construct($out, array $servers)
     {
@@ -248,6 +253,7 @@ final class DiffRecorder
     private function write(array $line): void
     {
         $line['i'] = $this->n++;
+        $line['step'] = $this->step;
         fwrite($this->out, json_encode($line, JSON_UNESCAPED_SLASHES) . "\n");
     }
 
@@ -500,7 +506,12 @@ final class DiffSequence
      * heap does not survive that (found by this test: crashes later on). */
     private function appendKey()
     {
-        return $this->r->chance(88) ? $this->r->pick($this->appendKeys) : $this->r->pick($this->badKeys);
+        if ($this->r->chance(88)) {
+            return $this->r->pick($this->appendKeys);
+        }
+        // Over the binary protocol "has space" and the like are valid keys
+        // that other calls fill with any value: only the empty key there.
+        return $this->binary ? '' : $this->r->pick($this->badKeys);
     }
 
     /** Returns a server key for the *ByKey calls (sometimes a bad one). */
