@@ -213,7 +213,9 @@ static bool set_option(mr_face_t *f, zend_long option, zval *value)
 	zend_long l = zval_get_long(value);
 	switch (option) {
 		case OPT_COMPRESSION:
-			f->codec.compression = zend_is_true(value) ? (f->codec.compression == MR_COMP_NONE ? MR_COMP_FASTLZ : f->codec.compression) : MR_COMP_NONE;
+			/* on: with the type last set (PECL's default: fastlz) */
+			f->codec.compression = !zend_is_true(value) ? MR_COMP_NONE
+				: f->dropin_opts[0] == COMP_ZLIB ? MR_COMP_ZLIB : MR_COMP_FASTLZ;
 			return true;
 		case OPT_COMPRESSION_TYPE:
 			if (l != COMP_ZLIB && l != COMP_FASTLZ) {
