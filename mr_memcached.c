@@ -160,6 +160,16 @@ static inline void after_op(mr_face_t *f)
 	mr_fleet_after_op(f->pool);
 }
 
+/* Records the result of a one-key call, and the server a failure was on
+ * (getLastDisconnectedServer). */
+static inline void item_res(mr_face_t *f, const mr_item_t *it)
+{
+	mr_face_set_res(f, mr_face_res(it->rc));
+	if (UNEXPECTED(it->rc == MR_ERR_CONNECT || it->rc == MR_ERR_TIMEOUT || it->rc == MR_ERR_DOWN)) {
+		f->last_down = (int32_t) it->n;
+	}
+}
+
 /* ---- options ---- */
 
 static bool option_warn(mr_face_t *f, const char *msg, zend_long option)
@@ -613,7 +623,7 @@ static bool store_value(mr_face_t *f, zend_string *server_key, zend_string *key,
 	} else {
 		mr_migrate_store(p, it, 1, mode, ttl);
 	}
-	mr_face_set_res(f, mr_face_res(it->rc));
+	item_res(f, it);
 	return it->rc == MR_OK;
 }
 
@@ -694,7 +704,7 @@ static void get_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_key)
 	bool extended = (flags & MR_GET_EXTENDED) != 0;
 	it->want_cas = extended;
 	mr_migrate_get(p, it, 1);
-	mr_face_set_res(f, mr_face_res(it->rc));
+	item_res(f, it);
 	if (EXPECTED(it->rc == MR_OK)) {
 		if (!item_value(f, it, extended, return_value)) {
 			RETVAL_FALSE;
@@ -1176,7 +1186,7 @@ static void cas_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_key)
 		RETURN_FALSE;
 	}
 	mr_migrate_write_existing(p, it, MR_MODE_SET, ttl, cas);
-	mr_face_set_res(f, mr_face_res(it->rc));
+	item_res(f, it);
 	after_op(f);
 	RETURN_BOOL(it->rc == MR_OK);
 }
@@ -1215,7 +1225,7 @@ static void concat_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_k
 	it->dlen = ZSTR_LEN(value);
 	it->flags = 0;
 	mr_migrate_write_existing(p, it, mode, 0, 0);
-	mr_face_set_res(f, mr_face_res(it->rc));
+	item_res(f, it);
 	after_op(f);
 	RETURN_BOOL(it->rc == MR_OK);
 }
@@ -1256,7 +1266,7 @@ static void delete_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_k
 		RETURN_FALSE;
 	}
 	mr_migrate_delete(p, it, 1);
-	mr_face_set_res(f, mr_face_res(it->rc));
+	item_res(f, it);
 	after_op(f);
 	RETURN_BOOL(it->rc == MR_OK);
 }
@@ -1358,7 +1368,7 @@ static void arith_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_ke
 	} else {
 		mr_migrate_arith(p, it, incr, (uint64_t) offset);
 	}
-	mr_face_set_res(f, mr_face_res(it->rc));
+	item_res(f, it);
 	after_op(f);
 	if (it->rc != MR_OK) {
 		RETURN_FALSE;
@@ -1393,7 +1403,7 @@ static void touch_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 	mr_item_t *it = mr_face_items(p, 1);
 	KEY_OR_RETURN(mr_face_key(f, ZSTR_VAL(key), ZSTR_LEN(key), server_key, 1, it));
 	mr_migrate_touch(p, it, 1, ttl);
-	mr_face_set_res(f, mr_face_res(it->rc));
+	item_res(f, it);
 	after_op(f);
 	RETURN_BOOL(it->rc == MR_OK);
 }
