@@ -700,26 +700,23 @@ static inline bool decode_item(mr_obj_t *o, const mr_item_t *it, zval *rv)
 	return mr_face_decode(&o->f, it, rv);
 }
 
-PHP_METHOD(MemRehash, get)
+/* Returns the constructed face of $this, or NULL after throwing. */
+static mr_face_t *face_of_this(zval *this_zv)
 {
-	zend_string *key;
-	ZEND_PARSE_PARAMETERS_START(1, 1)
-		Z_PARAM_STR(key)
-	ZEND_PARSE_PARAMETERS_END();
-
-	mr_obj_t *o = Z_MR_P(ZEND_THIS);
-	mr_pool_t *p = pool_of(o);
-	if (!p) RETURN_THROWS();
-	mr_item_t *it = items_get(p, 1);
-	if (!key_prepare(o, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
-
-	mr_migrate_get(p, it, 1);
-	set_res(o, res_of(it->rc));
-	if (it->rc != MR_OK || !decode_item(o, it, return_value)) {
-		RETVAL_FALSE;
-	}
-	mr_fleet_after_op(p);
+	mr_obj_t *o = Z_MR_P(this_zv);
+	return pool_of(o) ? &o->f : NULL;
 }
+
+/* A method whose body is shared with MemRehash\Memcached (mr_memcached.c). */
+#define MR_SHARED_METHOD(name, call) \
+	PHP_METHOD(MemRehash, name) \
+	{ \
+		mr_face_t *f = face_of_this(ZEND_THIS); \
+		if (!f) RETURN_THROWS(); \
+		call; \
+	}
+
+MR_SHARED_METHOD(get, mr_face_m_get(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
 
 /* Fills items with the distinct keys of the array keys (argument 1), all
  * checked before anything is sent. The items point into *seen, which the
@@ -780,34 +777,7 @@ static mr_pool_t *multi_run(INTERNAL_FUNCTION_PARAMETERS, multi_t *m, uint32_t (
 	return p;
 }
 
-PHP_METHOD(MemRehash, getMulti)
-{
-	multi_t m;
-	mr_pool_t *p = multi_run(INTERNAL_FUNCTION_PARAM_PASSTHRU, &m, mr_migrate_get);
-	if (!p) RETURN_THROWS();
-
-	bool payload_failed = false;
-	for (uint32_t i = 0; i < m.n; i++) {
-		mr_item_t *it = &m.items[i];
-		zval v;
-		if (it->rc == MR_OK) {
-			if (decode_item(m.o, it, &v)) {
-				zend_symtable_str_update(Z_ARRVAL_P(return_value), it->ukey, it->uklen, &v);
-			} else {
-				payload_failed = true;
-			}
-		}
-	}
-	zend_hash_destroy(&m.seen);
-	if (m.n > 0 && m.errors == m.n) {
-		set_res(m.o, res_of(m.items[0].rc));
-		zval_ptr_dtor(return_value);
-		RETVAL_FALSE;
-	} else {
-		set_res(m.o, m.errors ? MEMCACHED_SOME_ERRORS : payload_failed ? MR_RES_PAYLOAD_FAILURE : MEMCACHED_SUCCESS);
-	}
-	mr_fleet_after_op(p);
-}
+MR_SHARED_METHOD(getMulti, mr_face_m_get_multi(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
 
 /* ---- writes ---- */
 
@@ -921,23 +891,7 @@ PHP_METHOD(MemRehash, setMulti)
 	mr_fleet_after_op(p);
 }
 
-PHP_METHOD(MemRehash, delete)
-{
-	zend_string *key;
-	ZEND_PARSE_PARAMETERS_START(1, 1)
-		Z_PARAM_STR(key)
-	ZEND_PARSE_PARAMETERS_END();
-
-	mr_obj_t *o = Z_MR_P(ZEND_THIS);
-	mr_pool_t *p = pool_of(o);
-	if (!p) RETURN_THROWS();
-	mr_item_t *it = items_get(p, 1);
-	if (!key_prepare(o, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
-	mr_migrate_delete(p, it, 1);
-	set_res(o, res_of(it->rc));
-	RETVAL_BOOL(it->rc == MR_OK);
-	mr_fleet_after_op(p);
-}
+MR_SHARED_METHOD(delete, mr_face_m_delete(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
 
 PHP_METHOD(MemRehash, deleteMulti)
 {
@@ -960,37 +914,16 @@ PHP_METHOD(MemRehash, deleteMulti)
 	mr_fleet_after_op(p);
 }
 
-static void arith(INTERNAL_FUNCTION_PARAMETERS, bool incr)
-{
-	zend_string *key;
-	zend_long by = 1;
-	ZEND_PARSE_PARAMETERS_START(1, 2)
-		Z_PARAM_STR(key)
-		Z_PARAM_OPTIONAL
-		Z_PARAM_LONG(by)
-	ZEND_PARSE_PARAMETERS_END();
 
-	if (by < 0) {
-		zend_argument_value_error(2, "must be greater than or equal to 0");
-		RETURN_THROWS();
-	}
-	mr_obj_t *o = Z_MR_P(ZEND_THIS);
-	mr_pool_t *p = pool_of(o);
-	if (!p) RETURN_THROWS();
-	mr_item_t *it = items_get(p, 1);
-	if (!key_prepare(o, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
-	mr_migrate_arith(p, it, incr, (uint64_t) by);
-	set_res(o, res_of(it->rc));
-	if (it->rc == MR_OK) {
-		RETVAL_LONG((zend_long) it->number);
-	} else {
-		RETVAL_FALSE;
-	}
-	mr_fleet_after_op(p);
-}
-
-PHP_METHOD(MemRehash, increment) { arith(INTERNAL_FUNCTION_PARAM_PASSTHRU, true); }
-PHP_METHOD(MemRehash, decrement) { arith(INTERNAL_FUNCTION_PARAM_PASSTHRU, false); }
+MR_SHARED_METHOD(increment, mr_face_m_arith(INTERNAL_FUNCTION_PARAM_PASSTHRU, f, true))
+MR_SHARED_METHOD(decrement, mr_face_m_arith(INTERNAL_FUNCTION_PARAM_PASSTHRU, f, false))
+MR_SHARED_METHOD(cas, mr_face_m_cas(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
+MR_SHARED_METHOD(append, mr_face_m_append(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
+MR_SHARED_METHOD(prepend, mr_face_m_prepend(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
+MR_SHARED_METHOD(flush, mr_face_m_flush(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
+MR_SHARED_METHOD(getDelayed, mr_face_m_get_delayed(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
+MR_SHARED_METHOD(fetch, mr_face_m_fetch(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
+MR_SHARED_METHOD(fetchAll, mr_face_m_fetch_all(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
 
 PHP_METHOD(MemRehash, touch)
 {

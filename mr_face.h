@@ -34,7 +34,7 @@ typedef struct mr_face {
 	bool ketama_compat;
 	zend_long distribution, hash;
 	zend_long store_retry_count;
-	zend_long dropin_opts[2];  /* compression type and user flags, as last set */
+	zend_long dropin_opts[4];  /* compression type, user flags, send and receive timeouts, as last set */
 	zend_long *passive;        /* options kept for getOption only (no effect here), or NULL */
 	/* getDelayed results waiting for fetch()/fetchAll(): an array of result arrays */
 	zval delayed;

@@ -139,10 +139,35 @@ static mr_face_t *face_this(zval *this_zv)
 	mr_pool_t *p = f->pool; \
 	(void) p
 
+/* The same for the method bodies MemRehash shares: it passes its own
+ * (constructed) face; the drop-in passes NULL. */
+#define FACE_OR(face) \
+	mr_face_t *f = (face) ? (face) : face_this(ZEND_THIS); \
+	if (!f) RETURN_THROWS(); \
+	mr_pool_t *p = f->pool; \
+	(void) p
+
+/* A bad key: strict faces have thrown, the others return false. */
+#define KEY_OR_RETURN(call) \
+	if (UNEXPECTED(!(call))) { \
+		if (EG(exception)) RETURN_THROWS(); \
+		RETURN_FALSE; \
+	}
+
 /* Runs what every data call ends with: fleet bookkeeping, settling. */
 static inline void after_op(mr_face_t *f)
 {
 	mr_fleet_after_op(f->pool);
+}
+
+/* Records the result of a one-key call, and the server a failure was on
+ * (getLastDisconnectedServer). */
+static inline void item_res(mr_face_t *f, const mr_item_t *it)
+{
+	mr_face_set_res(f, mr_face_res(it->rc));
+	if (UNEXPECTED(it->rc == MR_ERR_CONNECT || it->rc == MR_ERR_TIMEOUT || it->rc == MR_ERR_DOWN)) {
+		f->last_down = (int32_t) it->n;
+	}
 }
 
 /* ---- options ---- */
@@ -183,6 +208,7 @@ static zend_long passive_default(zend_long option)
 {
 	switch (option) {
 		case MEMCACHED_BEHAVIOR_SERVER_FAILURE_LIMIT: return 5;
+		case MEMCACHED_BEHAVIOR_CACHE_LOOKUPS: return 1;
 		case MEMCACHED_BEHAVIOR_DEAD_TIMEOUT: return 0;
 		default: return 0;
 	}
@@ -197,7 +223,9 @@ static bool set_option(mr_face_t *f, zend_long option, zval *value)
 	zend_long l = zval_get_long(value);
 	switch (option) {
 		case OPT_COMPRESSION:
-			f->codec.compression = zend_is_true(value) ? (f->codec.compression == MR_COMP_NONE ? MR_COMP_FASTLZ : f->codec.compression) : MR_COMP_NONE;
+			/* on: with the type last set (PECL's default: fastlz) */
+			f->codec.compression = !zend_is_true(value) ? MR_COMP_NONE
+				: f->dropin_opts[0] == COMP_ZLIB ? MR_COMP_ZLIB : MR_COMP_FASTLZ;
 			return true;
 		case OPT_COMPRESSION_TYPE:
 			if (l != COMP_ZLIB && l != COMP_FASTLZ) {
@@ -279,8 +307,10 @@ static bool set_option(mr_face_t *f, zend_long option, zval *value)
 			} else if (option == MEMCACHED_BEHAVIOR_RETRY_TIMEOUT) {
 				wo.retry_interval_ms = (uint32_t) l * 1000;
 			} else {
-				/* microseconds, as libmemcached takes them */
+				/* microseconds, as libmemcached takes them; one timeout
+				 * bounds a whole round trip here */
 				wo.timeout_ms = l >= 1000 ? (uint32_t) (l / 1000) : 1;
+				f->dropin_opts[option == MEMCACHED_BEHAVIOR_SND_TIMEOUT ? 2 : 3] = l;
 			}
 			mr_wire_set_opts(p->wire, &wo);
 			return true;
@@ -344,8 +374,8 @@ static void get_option(mr_face_t *f, zend_long option, zval *rv)
 		case MEMCACHED_BEHAVIOR_KETAMA_WEIGHTED: ZVAL_LONG(rv, f->distribution == MR_DIST_KETAMA); return;
 		case MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT: ZVAL_LONG(rv, wo->connect_timeout_ms); return;
 		case MEMCACHED_BEHAVIOR_POLL_TIMEOUT: ZVAL_LONG(rv, wo->timeout_ms); return;
-		case MEMCACHED_BEHAVIOR_SND_TIMEOUT:
-		case MEMCACHED_BEHAVIOR_RCV_TIMEOUT: ZVAL_LONG(rv, (zend_long) wo->timeout_ms * 1000); return;
+		case MEMCACHED_BEHAVIOR_SND_TIMEOUT: ZVAL_LONG(rv, f->dropin_opts[2]); return;
+		case MEMCACHED_BEHAVIOR_RCV_TIMEOUT: ZVAL_LONG(rv, f->dropin_opts[3]); return;
 		case MEMCACHED_BEHAVIOR_RETRY_TIMEOUT: ZVAL_LONG(rv, wo->retry_interval_ms / 1000); return;
 		case MEMCACHED_BEHAVIOR_NOREPLY: case MEMCACHED_BEHAVIOR_USE_UDP: case MEMCACHED_BEHAVIOR_NUMBER_OF_REPLICAS:
 		case MEMCACHED_BEHAVIOR_RANDOMIZE_REPLICA_READ: case MEMCACHED_BEHAVIOR_HASH_WITH_PREFIX_KEY:
@@ -593,7 +623,7 @@ static bool store_value(mr_face_t *f, zend_string *server_key, zend_string *key,
 	} else {
 		mr_migrate_store(p, it, 1, mode, ttl);
 	}
-	mr_face_set_res(f, mr_face_res(it->rc));
+	item_res(f, it);
 	return it->rc == MR_OK;
 }
 
@@ -646,7 +676,7 @@ static bool read_through(mr_face_t *f, zval *this_zv, zend_fcall_info *fci, zend
 	return stored;
 }
 
-static void get_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
+static void get_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_key)
 {
 	zend_string *server_key = NULL, *key;
 	zend_fcall_info fci = empty_fcall_info;
@@ -668,15 +698,13 @@ static void get_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 			Z_PARAM_LONG(flags)
 		ZEND_PARSE_PARAMETERS_END();
 	}
-	FACE();
+	FACE_OR(face);
 	mr_item_t *it = mr_face_items(p, 1);
-	if (!mr_face_key(f, ZSTR_VAL(key), ZSTR_LEN(key), server_key, 1, it)) {
-		RETURN_FALSE;
-	}
+	KEY_OR_RETURN(mr_face_key(f, ZSTR_VAL(key), ZSTR_LEN(key), server_key, 1, it));
 	bool extended = (flags & MR_GET_EXTENDED) != 0;
 	it->want_cas = extended;
 	mr_migrate_get(p, it, 1);
-	mr_face_set_res(f, mr_face_res(it->rc));
+	item_res(f, it);
 	if (EXPECTED(it->rc == MR_OK)) {
 		if (!item_value(f, it, extended, return_value)) {
 			RETVAL_FALSE;
@@ -698,8 +726,8 @@ static void get_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 	after_op(f);
 }
 
-PHP_METHOD(MemRehash_Memcached, get) { get_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, false); }
-PHP_METHOD(MemRehash_Memcached, getByKey) { get_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, true); }
+PHP_METHOD(MemRehash_Memcached, get) { get_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, NULL, false); }
+PHP_METHOD(MemRehash_Memcached, getByKey) { get_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, NULL, true); }
 
 /* The distinct keys of a multi-key call, checked and placed. */
 typedef struct {
@@ -710,8 +738,11 @@ typedef struct {
 } keys_t;
 
 /* Fills k from an array of keys (values). Keys PECL's own check refuses
- * are left out (bad counts them). With order, rv gets a null per key first. */
-static void keys_collect(mr_face_t *f, HashTable *in, zend_string *server_key, zval *order_rv, keys_t *k)
+ * are left out (bad counts them). With order, rv gets a null per key first.
+ * Returns true; false after throwing (a strict face: a key that is not a
+ * string or int, or a bad key; all are checked before anything is sent),
+ * k->seen destroyed then. */
+static bool keys_collect(mr_face_t *f, HashTable *in, zend_string *server_key, zval *order_rv, keys_t *k)
 {
 	mr_pool_t *p = f->pool;
 	uint32_t cap = zend_hash_num_elements(in);
@@ -720,6 +751,12 @@ static void keys_collect(mr_face_t *f, HashTable *in, zend_string *server_key, z
 	k->bad = 0;
 	zval *zk;
 	ZEND_HASH_FOREACH_VAL(in, zk) {
+		if (f->strict && Z_TYPE_P(zk) != IS_STRING && Z_TYPE_P(zk) != IS_LONG
+			&& !(Z_ISREF_P(zk) && (Z_TYPE_P(Z_REFVAL_P(zk)) == IS_STRING || Z_TYPE_P(Z_REFVAL_P(zk)) == IS_LONG))) {
+			zend_argument_type_error(1, "must contain only string or int keys, %s given", zend_zval_type_name(zk));
+			zend_hash_destroy(&k->seen);
+			return false;
+		}
 		zend_string *s = mr_face_key_string(zk);
 		if (order_rv) {
 			zval nul;
@@ -741,6 +778,9 @@ static void keys_collect(mr_face_t *f, HashTable *in, zend_string *server_key, z
 		if (mr_face_key(f, ZSTR_VAL(ks), ZSTR_LEN(ks), server_key, 1, &k->items[i])) {
 			ZVAL_LONG(iv, i);
 			i++;
+		} else if (EG(exception)) {
+			zend_hash_destroy(&k->seen);
+			return false;
 		} else {
 			ZVAL_LONG(iv, -1);
 			k->bad++;
@@ -748,9 +788,10 @@ static void keys_collect(mr_face_t *f, HashTable *in, zend_string *server_key, z
 		f->rescode = saved;
 	} ZEND_HASH_FOREACH_END();
 	k->n = i;
+	return true;
 }
 
-static void get_multi_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
+static void get_multi_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_key)
 {
 	zend_string *server_key = NULL;
 	HashTable *keys;
@@ -769,15 +810,20 @@ static void get_multi_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 			Z_PARAM_LONG(flags)
 		ZEND_PARSE_PARAMETERS_END();
 	}
-	FACE();
+	FACE_OR(face);
 	array_init(return_value);
 	if (zend_hash_num_elements(keys) == 0) {
-		mr_face_set_res(f, MEMCACHED_NOTFOUND);
+		/* PECL: NOTFOUND; MemRehash: nothing asked, nothing wrong */
+		mr_face_set_res(f, f->strict ? MEMCACHED_SUCCESS : MEMCACHED_NOTFOUND);
 		return;
 	}
 	bool extended = (flags & MR_GET_EXTENDED) != 0;
 	keys_t k;
-	keys_collect(f, keys, server_key, (flags & MR_GET_PRESERVE_ORDER) ? return_value : NULL, &k);
+	if (!keys_collect(f, keys, server_key, (flags & MR_GET_PRESERVE_ORDER) ? return_value : NULL, &k)) {
+		zval_ptr_dtor(return_value);
+		ZVAL_NULL(return_value);
+		RETURN_THROWS();
+	}
 	for (uint32_t i = 0; i < k.n; i++) {
 		k.items[i].want_cas = extended;
 	}
@@ -806,16 +852,19 @@ static void get_multi_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 		mr_face_set_res(f, mr_face_res(first_rc));
 		zval_ptr_dtor(return_value);
 		RETVAL_FALSE;
-	} else if (errors || undecodable) {
+	} else if (errors || (undecodable && !f->strict)) {
 		mr_face_set_res(f, MEMCACHED_SOME_ERRORS);
+	} else if (f->strict) {
+		/* MemRehash: a miss is no error; an undecodable value is reported as such */
+		mr_face_set_res(f, undecodable ? MR_RES_PAYLOAD_FAILURE : MEMCACHED_SUCCESS);
 	} else {
 		mr_face_set_res(f, found ? MEMCACHED_SUCCESS : MEMCACHED_NOTFOUND);
 	}
 	after_op(f);
 }
 
-PHP_METHOD(MemRehash_Memcached, getMulti) { get_multi_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, false); }
-PHP_METHOD(MemRehash_Memcached, getMultiByKey) { get_multi_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, true); }
+PHP_METHOD(MemRehash_Memcached, getMulti) { get_multi_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, NULL, false); }
+PHP_METHOD(MemRehash_Memcached, getMultiByKey) { get_multi_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, NULL, true); }
 
 /* A getDelayed result, as fetch() returns it: key, value, and with CAS
  * asked for, cas and flags. */
@@ -837,7 +886,7 @@ static void delayed_entry(mr_face_t *f, zend_string *key, const mr_item_t *it, b
 /* getDelayed runs the multi-get at once (the engine is synchronous and
  * moves keys as it reads) and keeps the results for fetch()/fetchAll(),
  * or hands each to the callback. */
-static void get_delayed_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
+static void get_delayed_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_key)
 {
 	zend_string *server_key = NULL;
 	HashTable *keys;
@@ -860,12 +909,14 @@ static void get_delayed_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 			Z_PARAM_FUNC_OR_NULL(fci, fcc)
 		ZEND_PARSE_PARAMETERS_END();
 	}
-	FACE();
+	FACE_OR(face);
 	zval_ptr_dtor(&f->delayed);
 	array_init(&f->delayed);
 	f->delayed_pos = 0;
 	keys_t k;
-	keys_collect(f, keys, server_key, NULL, &k);
+	if (!keys_collect(f, keys, server_key, NULL, &k)) {
+		RETURN_THROWS();
+	}
 	for (uint32_t i = 0; i < k.n; i++) {
 		k.items[i].want_cas = with_cas;
 	}
@@ -907,13 +958,13 @@ static void get_delayed_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 	RETURN_BOOL(ok);
 }
 
-PHP_METHOD(MemRehash_Memcached, getDelayed) { get_delayed_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, false); }
-PHP_METHOD(MemRehash_Memcached, getDelayedByKey) { get_delayed_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, true); }
+PHP_METHOD(MemRehash_Memcached, getDelayed) { get_delayed_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, NULL, false); }
+PHP_METHOD(MemRehash_Memcached, getDelayedByKey) { get_delayed_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, NULL, true); }
 
-PHP_METHOD(MemRehash_Memcached, fetch)
+static void fetch_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face)
 {
 	ZEND_PARSE_PARAMETERS_NONE();
-	FACE();
+	FACE_OR(face);
 	zval *e = Z_TYPE(f->delayed) == IS_ARRAY ? zend_hash_index_find(Z_ARRVAL(f->delayed), f->delayed_pos) : NULL;
 	if (!e) {
 		zval_ptr_dtor(&f->delayed);
@@ -926,10 +977,12 @@ PHP_METHOD(MemRehash_Memcached, fetch)
 	RETURN_COPY(e);
 }
 
-PHP_METHOD(MemRehash_Memcached, fetchAll)
+PHP_METHOD(MemRehash_Memcached, fetch) { fetch_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, NULL); }
+
+static void fetch_all_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face)
 {
 	ZEND_PARSE_PARAMETERS_NONE();
-	FACE();
+	FACE_OR(face);
 	if (Z_TYPE(f->delayed) != IS_ARRAY) {
 		mr_face_set_res(f, MEMCACHED_NOTFOUND);
 		RETURN_FALSE;
@@ -948,6 +1001,8 @@ PHP_METHOD(MemRehash_Memcached, fetchAll)
 	ZVAL_UNDEF(&f->delayed);
 	mr_face_set_res(f, MEMCACHED_SUCCESS);
 }
+
+PHP_METHOD(MemRehash_Memcached, fetchAll) { fetch_all_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, NULL); }
 
 /* ---- writes ---- */
 
@@ -1079,7 +1134,7 @@ static uint64_t cas_token(zval *z, bool *ok)
 	}
 }
 
-static void cas_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
+static void cas_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_key)
 {
 	zval *token, *value;
 	zend_string *server_key = NULL, *key;
@@ -1102,14 +1157,16 @@ static void cas_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 			Z_PARAM_LONG(ttl)
 		ZEND_PARSE_PARAMETERS_END();
 	}
-	FACE();
+	FACE_OR(face);
 	mr_item_t *it = mr_face_items(p, 1);
-	if (!mr_face_key(f, ZSTR_VAL(key), ZSTR_LEN(key), server_key, 2, it)) {
-		RETURN_FALSE;
-	}
+	KEY_OR_RETURN(mr_face_key(f, ZSTR_VAL(key), ZSTR_LEN(key), server_key, 2, it));
 	bool tok_ok;
 	uint64_t cas = cas_token(token, &tok_ok);
 	if (!tok_ok) {
+		if (f->strict) {
+			zend_argument_value_error(1, "must be a CAS token (an int or a decimal string)");
+			RETURN_THROWS();
+		}
 		php_error_docref(NULL, E_WARNING, "Failed to unmarshall cas token");
 		mr_face_set_res(f, MEMCACHED_INVALID_ARGUMENTS);
 		RETURN_FALSE;
@@ -1129,15 +1186,15 @@ static void cas_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 		RETURN_FALSE;
 	}
 	mr_migrate_write_existing(p, it, MR_MODE_SET, ttl, cas);
-	mr_face_set_res(f, mr_face_res(it->rc));
+	item_res(f, it);
 	after_op(f);
 	RETURN_BOOL(it->rc == MR_OK);
 }
 
-PHP_METHOD(MemRehash_Memcached, cas) { cas_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, false); }
-PHP_METHOD(MemRehash_Memcached, casByKey) { cas_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, true); }
+PHP_METHOD(MemRehash_Memcached, cas) { cas_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, NULL, false); }
+PHP_METHOD(MemRehash_Memcached, casByKey) { cas_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, NULL, true); }
 
-static void concat_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key, char mode)
+static void concat_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_key, char mode)
 {
 	zend_string *server_key = NULL, *key, *value;
 	if (by_key) {
@@ -1152,13 +1209,15 @@ static void concat_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key, char mode)
 			Z_PARAM_STR(value)
 		ZEND_PARSE_PARAMETERS_END();
 	}
-	FACE();
+	FACE_OR(face);
 	mr_item_t *it = mr_face_items(p, 1);
-	if (!mr_face_key(f, ZSTR_VAL(key), ZSTR_LEN(key), server_key, 1, it)) {
-		RETURN_FALSE;
-	}
+	KEY_OR_RETURN(mr_face_key(f, ZSTR_VAL(key), ZSTR_LEN(key), server_key, 1, it));
 	if (f->codec.compression != MR_COMP_NONE) {
 		/* as PECL: the bytes would be appended to a compressed payload */
+		if (f->strict) {
+			zend_throw_exception_ex(mr_face_exception_ce(), 0, "cannot append or prepend with compression on (option \"compression\" => false)");
+			RETURN_THROWS();
+		}
 		php_error_docref(NULL, E_WARNING, "cannot append/prepend with compression turned on");
 		RETURN_NULL();
 	}
@@ -1166,17 +1225,17 @@ static void concat_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key, char mode)
 	it->dlen = ZSTR_LEN(value);
 	it->flags = 0;
 	mr_migrate_write_existing(p, it, mode, 0, 0);
-	mr_face_set_res(f, mr_face_res(it->rc));
+	item_res(f, it);
 	after_op(f);
 	RETURN_BOOL(it->rc == MR_OK);
 }
 
-PHP_METHOD(MemRehash_Memcached, append) { concat_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, false, MR_MODE_APPEND); }
-PHP_METHOD(MemRehash_Memcached, appendByKey) { concat_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, true, MR_MODE_APPEND); }
-PHP_METHOD(MemRehash_Memcached, prepend) { concat_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, false, MR_MODE_PREPEND); }
-PHP_METHOD(MemRehash_Memcached, prependByKey) { concat_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, true, MR_MODE_PREPEND); }
+PHP_METHOD(MemRehash_Memcached, append) { concat_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, NULL, false, MR_MODE_APPEND); }
+PHP_METHOD(MemRehash_Memcached, appendByKey) { concat_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, NULL, true, MR_MODE_APPEND); }
+PHP_METHOD(MemRehash_Memcached, prepend) { concat_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, NULL, false, MR_MODE_PREPEND); }
+PHP_METHOD(MemRehash_Memcached, prependByKey) { concat_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, NULL, true, MR_MODE_PREPEND); }
 
-static void delete_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
+static void delete_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_key)
 {
 	zend_string *server_key = NULL, *key;
 	zend_long time = 0;
@@ -1194,24 +1253,26 @@ static void delete_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 			Z_PARAM_LONG(time)
 		ZEND_PARSE_PARAMETERS_END();
 	}
-	FACE();
+	FACE_OR(face);
 	mr_item_t *it = mr_face_items(p, 1);
-	if (!mr_face_key(f, ZSTR_VAL(key), ZSTR_LEN(key), server_key, 1, it)) {
-		RETURN_FALSE;
-	}
+	KEY_OR_RETURN(mr_face_key(f, ZSTR_VAL(key), ZSTR_LEN(key), server_key, 1, it));
 	if (time != 0) {
 		/* libmemcached refuses a delete with a hold time (memcached >= 1.4 dropped it) */
+		if (f->strict) {
+			zend_argument_value_error(by_key ? 3 : 2, "must be 0: memcached has no delete hold time");
+			RETURN_THROWS();
+		}
 		mr_face_set_res(f, MEMCACHED_INVALID_ARGUMENTS);
 		RETURN_FALSE;
 	}
 	mr_migrate_delete(p, it, 1);
-	mr_face_set_res(f, mr_face_res(it->rc));
+	item_res(f, it);
 	after_op(f);
 	RETURN_BOOL(it->rc == MR_OK);
 }
 
-PHP_METHOD(MemRehash_Memcached, delete) { delete_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, false); }
-PHP_METHOD(MemRehash_Memcached, deleteByKey) { delete_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, true); }
+PHP_METHOD(MemRehash_Memcached, delete) { delete_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, NULL, false); }
+PHP_METHOD(MemRehash_Memcached, deleteByKey) { delete_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, NULL, true); }
 
 static void delete_multi_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 {
@@ -1235,7 +1296,11 @@ static void delete_multi_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 	FACE();
 	array_init(return_value);
 	keys_t k;
-	keys_collect(f, keys, server_key, NULL, &k);
+	if (!keys_collect(f, keys, server_key, NULL, &k)) {
+		zval_ptr_dtor(return_value);
+		ZVAL_NULL(return_value);
+		RETURN_THROWS();
+	}
 	if (k.n && time == 0) {
 		mr_migrate_delete(p, k.items, k.n);
 	}
@@ -1262,7 +1327,7 @@ static void delete_multi_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 PHP_METHOD(MemRehash_Memcached, deleteMulti) { delete_multi_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, false); }
 PHP_METHOD(MemRehash_Memcached, deleteMultiByKey) { delete_multi_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, true); }
 
-static void arith_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key, bool incr)
+static void arith_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_key, bool incr)
 {
 	zend_string *server_key = NULL, *key;
 	zend_long offset = 1, initial = 0, expiry = 0;
@@ -1285,12 +1350,14 @@ static void arith_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key, bool incr)
 		ZEND_PARSE_PARAMETERS_END();
 	}
 	bool with_initial = ZEND_NUM_ARGS() >= (by_key ? 4u : 3u);
-	FACE();
+	FACE_OR(face);
 	mr_item_t *it = mr_face_items(p, 1);
-	if (!mr_face_key(f, ZSTR_VAL(key), ZSTR_LEN(key), server_key, 1, it)) {
-		RETURN_FALSE;
-	}
+	KEY_OR_RETURN(mr_face_key(f, ZSTR_VAL(key), ZSTR_LEN(key), server_key, 1, it));
 	if (offset < 0) {
+		if (f->strict) {
+			zend_argument_value_error(by_key ? 3 : 2, "must be greater than or equal to 0");
+			RETURN_THROWS();
+		}
 		php_error_docref(NULL, E_WARNING, "offset cannot be a negative value");
 		RETURN_FALSE;
 	}
@@ -1301,7 +1368,7 @@ static void arith_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key, bool incr)
 	} else {
 		mr_migrate_arith(p, it, incr, (uint64_t) offset);
 	}
-	mr_face_set_res(f, mr_face_res(it->rc));
+	item_res(f, it);
 	after_op(f);
 	if (it->rc != MR_OK) {
 		RETURN_FALSE;
@@ -1309,10 +1376,10 @@ static void arith_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key, bool incr)
 	RETURN_LONG((zend_long) it->number);
 }
 
-PHP_METHOD(MemRehash_Memcached, increment) { arith_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, false, true); }
-PHP_METHOD(MemRehash_Memcached, decrement) { arith_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, false, false); }
-PHP_METHOD(MemRehash_Memcached, incrementByKey) { arith_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, true, true); }
-PHP_METHOD(MemRehash_Memcached, decrementByKey) { arith_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, true, false); }
+PHP_METHOD(MemRehash_Memcached, increment) { arith_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, NULL, false, true); }
+PHP_METHOD(MemRehash_Memcached, decrement) { arith_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, NULL, false, false); }
+PHP_METHOD(MemRehash_Memcached, incrementByKey) { arith_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, NULL, true, true); }
+PHP_METHOD(MemRehash_Memcached, decrementByKey) { arith_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, NULL, true, false); }
 
 static void touch_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 {
@@ -1334,11 +1401,9 @@ static void touch_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 	}
 	FACE();
 	mr_item_t *it = mr_face_items(p, 1);
-	if (!mr_face_key(f, ZSTR_VAL(key), ZSTR_LEN(key), server_key, 1, it)) {
-		RETURN_FALSE;
-	}
+	KEY_OR_RETURN(mr_face_key(f, ZSTR_VAL(key), ZSTR_LEN(key), server_key, 1, it));
 	mr_migrate_touch(p, it, 1, ttl);
-	mr_face_set_res(f, mr_face_res(it->rc));
+	item_res(f, it);
 	after_op(f);
 	RETURN_BOOL(it->rc == MR_OK);
 }
@@ -1400,14 +1465,14 @@ static bool is_new(mr_pool_t *p, uint32_t c)
 	return (p->role[c] & MR_ROLE_NEW) != 0;
 }
 
-PHP_METHOD(MemRehash_Memcached, flush)
+static void flush_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face)
 {
 	zend_long delay = 0;
 	ZEND_PARSE_PARAMETERS_START(0, 1)
 		Z_PARAM_OPTIONAL
 		Z_PARAM_LONG(delay)
 	ZEND_PARSE_PARAMETERS_END();
-	FACE();
+	FACE_OR(face);
 	mr_migrate_flush(p);
 	char line[64];
 	snprintf(line, sizeof(line), "flush_all " ZEND_LONG_FMT, delay);
@@ -1428,6 +1493,8 @@ PHP_METHOD(MemRehash_Memcached, flush)
 	mr_face_set_res(f, code);
 	RETURN_BOOL(code == MEMCACHED_SUCCESS);
 }
+
+PHP_METHOD(MemRehash_Memcached, flush) { flush_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, NULL); }
 
 PHP_METHOD(MemRehash_Memcached, getStats)
 {
@@ -1764,9 +1831,7 @@ PHP_METHOD(MemRehash_Memcached, checkKey)
 	ZEND_PARSE_PARAMETERS_END();
 	FACE();
 	mr_item_t *it = mr_face_items(p, 1);
-	if (!mr_face_key(f, ZSTR_VAL(key), ZSTR_LEN(key), NULL, 1, it)) {
-		RETURN_FALSE;
-	}
+	KEY_OR_RETURN(mr_face_key(f, ZSTR_VAL(key), ZSTR_LEN(key), NULL, 1, it));
 	mr_face_set_res(f, MEMCACHED_SUCCESS);
 	RETURN_TRUE;
 }
@@ -1848,6 +1913,20 @@ PHP_METHOD(MemRehash_Memcached, drain)
 	FACE();
 	mr_face_drain(f, server, opts, return_value);
 }
+
+/* ---- the bodies MemRehash shares (its strict face) ---- */
+
+void mr_face_m_get(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *f) { get_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, f, false); }
+void mr_face_m_get_multi(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *f) { get_multi_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, f, false); }
+void mr_face_m_get_delayed(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *f) { get_delayed_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, f, false); }
+void mr_face_m_fetch(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *f) { fetch_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, f); }
+void mr_face_m_fetch_all(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *f) { fetch_all_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, f); }
+void mr_face_m_cas(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *f) { cas_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, f, false); }
+void mr_face_m_append(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *f) { concat_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, f, false, MR_MODE_APPEND); }
+void mr_face_m_prepend(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *f) { concat_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, f, false, MR_MODE_PREPEND); }
+void mr_face_m_delete(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *f) { delete_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, f, false); }
+void mr_face_m_arith(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *f, bool incr) { arith_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, f, false, incr); }
+void mr_face_m_flush(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *f) { flush_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, f); }
 
 /* ---- registration ---- */
 

@@ -15,4 +15,19 @@ void mr_memcached_shutdown(void);
 /* Returns the engine state attached to a \Memcached object, or NULL. */
 mr_face_t *mr_memcached_face(zend_object *obj);
 
+/* Method bodies shared with MemRehash: f is its (constructed, strict)
+ * face. Parameters are parsed as the MemRehash method declares them, which
+ * is as \Memcached declares its own. */
+void mr_face_m_get(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *f);
+void mr_face_m_get_multi(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *f);
+void mr_face_m_get_delayed(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *f);
+void mr_face_m_fetch(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *f);
+void mr_face_m_fetch_all(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *f);
+void mr_face_m_cas(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *f);
+void mr_face_m_append(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *f);
+void mr_face_m_prepend(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *f);
+void mr_face_m_delete(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *f);
+void mr_face_m_arith(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *f, bool incr);
+void mr_face_m_flush(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *f);
+
 #endif
