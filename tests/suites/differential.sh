@@ -22,6 +22,7 @@
 # MR_DIFF_SEED (default 20261207) and MR_DIFF_OPS (default 10000) pick the
 # sequence; the servers are the run's (MR_TEST_PORTS).
 set -uo pipefail
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ext=${MR_EXT:-$root/modules/memrehash.so}
@@ -41,6 +42,7 @@ compare=$root/tests/differential/compare.php
 # built with, loaded in Debian's order, and Debian's memcached.* settings
 # (read from the ordinary PHP, sessions' aside).
 bare=(php -n -d extension=igbinary.so -d extension=msgpack.so -d extension=memcached.so)
+# shellcheck disable=SC2016 # the single quotes hold PHP code
 while IFS= read -r setting; do
 	[[ -n $setting ]] && bare+=(-d "$setting")
 done < <(php -r 'foreach (ini_get_all("memcached", false) as $k => $v) { if (strpos($k, ".sess_") === false) echo "$k=$v\n"; }')

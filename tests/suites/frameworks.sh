@@ -10,6 +10,7 @@
 # "not ok" line each (skipped and incomplete count as failed), then a line
 # per test class, then "N passed, N failed".
 set -uo pipefail
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ext=${MR_EXT:-$root/modules/memrehash.so}
