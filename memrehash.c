@@ -31,9 +31,11 @@ static zend_class_entry *mr_ce;
 static zend_class_entry *mr_exception_ce;
 static zend_object_handlers mr_handlers;
 
-/* Pools created with the `persistent` option, by id: they and their
- * connections outlive the request, as `new Memcached($id)` does. */
-static HashTable persistent_pools;
+/* Pools created with the `persistent` option, by id, live in
+ * MR_G(persistent_pools): they and their connections outlive the request, as
+ * `new Memcached($id)` does. A module global, so each thread of a
+ * thread-safe PHP has its own (as PECL memcached's EG(persistent_list)):
+ * a pool's connections carry one request's batch at a time. */
 
 typedef struct {
 	mr_pool_t *pool;           /* NULL until the constructor succeeded */
@@ -702,7 +704,7 @@ PHP_METHOD(MemRehash, __construct)
 
 	o->signature = config_signature(&cfg, o);
 	if (cfg.persistent_id) {
-		zval *zv = zend_hash_find(&persistent_pools, cfg.persistent_id);
+		zval *zv = zend_hash_find(&MR_G(persistent_pools), cfg.persistent_id);
 		mr_pool_t *p = zv ? Z_PTR_P(zv) : NULL;
 		if (p && zend_string_equals(p->signature, o->signature)) {
 			o->pool = p;
@@ -713,7 +715,7 @@ PHP_METHOD(MemRehash, __construct)
 				 * string as is: these must outlive the request */
 				zend_string *pk = zend_string_init(ZSTR_VAL(cfg.persistent_id), ZSTR_LEN(cfg.persistent_id), 1);
 				p->signature = zend_string_init(ZSTR_VAL(o->signature), ZSTR_LEN(o->signature), 1);
-				zend_hash_update_ptr(&persistent_pools, pk, p);
+				zend_hash_update_ptr(&MR_G(persistent_pools), pk, p);
 				zend_string_release(pk);
 				o->pool = p;
 			}
@@ -1479,6 +1481,14 @@ static PHP_GINIT_FUNCTION(memrehash)
 	ZEND_TSRMLS_CACHE_UPDATE();
 #endif
 	memset(memrehash_globals, 0, sizeof(*memrehash_globals));
+	zend_hash_init(&memrehash_globals->persistent_pools, 8, NULL, persistent_pool_dtor, 1);
+}
+
+/* A thread's (or, without ZTS, the process's) persistent pools go with its
+ * globals: when the thread ends, or at module shutdown. */
+static PHP_GSHUTDOWN_FUNCTION(memrehash)
+{
+	zend_hash_destroy(&memrehash_globals->persistent_pools);
 }
 
 PHP_MINIT_FUNCTION(memrehash)
@@ -1491,8 +1501,6 @@ PHP_MINIT_FUNCTION(memrehash)
 	mr_handlers.free_obj = mr_free;
 	mr_handlers.clone_obj = NULL;
 	mr_exception_ce = register_class_MemRehashException(spl_ce_RuntimeException);
-
-	zend_hash_init(&persistent_pools, 8, NULL, persistent_pool_dtor, 1);
 
 	/* mapped here, before PHP-FPM forks its workers, so they all share it */
 	char err[256];
@@ -1512,7 +1520,7 @@ PHP_MINIT_FUNCTION(memrehash)
 PHP_RSHUTDOWN_FUNCTION(memrehash)
 {
 	mr_pool_t *p;
-	ZEND_HASH_FOREACH_PTR(&persistent_pools, p) {
+	ZEND_HASH_FOREACH_PTR(&MR_G(persistent_pools), p) {
 		mr_migrate_flush(p);
 	} ZEND_HASH_FOREACH_END();
 	return SUCCESS;
@@ -1520,7 +1528,9 @@ PHP_RSHUTDOWN_FUNCTION(memrehash)
 
 PHP_MSHUTDOWN_FUNCTION(memrehash)
 {
-	zend_hash_destroy(&persistent_pools);
+	/* freed while the counters are still mapped; GSHUTDOWN, which runs
+	 * after this, then finds the table empty */
+	zend_hash_clean(&MR_G(persistent_pools));
 	mr_counters_shutdown();
 	UNREGISTER_INI_ENTRIES();
 	return SUCCESS;
@@ -1564,7 +1574,7 @@ zend_module_entry memrehash_module_entry = {
 	PHP_MEMREHASH_VERSION,
 	PHP_MODULE_GLOBALS(memrehash),
 	PHP_GINIT(memrehash),
-	NULL,
+	PHP_GSHUTDOWN(memrehash),
 	NULL,
 	STANDARD_MODULE_PROPERTIES_EX
 };
