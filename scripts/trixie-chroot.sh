@@ -7,8 +7,9 @@
 #   bash scripts/trixie-chroot.sh --check  exit 0 if it is usable, 1 otherwise
 #
 # Usable means: the marker file (which records the package list it was built
-# with) matches PACKAGES below, and `php8.4 -v` runs inside it. Anything else
-# is removed and rebuilt: debootstrap --variant=minbase from Debian's archive
+# with) matches PACKAGES below, and php8.4 runs inside it. A chroot whose
+# php8.4 runs but whose list is older gets the missing packages with apt-get.
+# Anything else is removed and rebuilt: debootstrap --variant=minbase from Debian's archive
 # (the mirror this machine's apt uses), then apt-get install in the chroot,
 # all under `nice -n 10`, into a temporary directory renamed into place only
 # once complete, so a run killed half-way leaves nothing that looks usable.
@@ -30,14 +31,22 @@ marker=.memrehash-chroot
 PACKAGES=(
 	build-essential pkg-config php8.4-dev php8.4-cli php8.4-xml php8.4-mbstring
 	libmemcached-dev zlib1g-dev php-memcached php-igbinary php-msgpack memcached
+	# composer validate --strict of composer.json (trixie's Composer knows
+	# the php-ext section PIE reads; bookworm's 2.5 does not)
+	composer
 )
 want="packages: ${PACKAGES[*]}"
+
+# php_runs DIR: true if DIR holds a finished chroot whose php8.4 runs.
+php_runs() {
+	[[ -f $1/$marker ]] &&
+		chroot "$1" /usr/bin/php8.4 -n -r 'exit(PHP_VERSION_ID >= 80400 ? 0 : 1);' >/dev/null 2>&1
+}
 
 # usable DIR: true if DIR holds a finished chroot with these packages whose
 # php8.4 runs.
 usable() {
-	[[ -f $1/$marker ]] && [[ $(cat "$1/$marker") == "$want" ]] &&
-		chroot "$1" /usr/bin/php8.4 -n -r 'exit(PHP_VERSION_ID >= 80400 ? 0 : 1);' >/dev/null 2>&1
+	php_runs "$1" && [[ $(cat "$1/$marker") == "$want" ]]
 }
 
 if [[ ${1:-} == --check ]]; then
@@ -61,6 +70,31 @@ fi
 
 mkdir -p "$(dirname "$log")" "$(dirname "$dir")"
 : >"$log"
+step() {
+	echo "+ $*" >>"$log"
+	"$@" </dev/null >>"$log" 2>&1
+}
+
+# A working chroot from an older package list: add what is missing.
+if php_runs "$dir"; then
+	echo "trixie-chroot: adding packages to $dir (log: $log)" >&2
+	mount -t proc proc "$dir/proc"
+	topup() {
+		step nice -n 10 chroot "$dir" env DEBIAN_FRONTEND=noninteractive LC_ALL=C "$@"
+	}
+	if topup apt-get update -q &&
+		topup apt-get install -y -q -o Dpkg::Use-Pty=0 --no-install-recommends "${PACKAGES[@]}"; then
+		topup apt-get clean || true
+		echo "$want" >"$dir/$marker"
+	fi
+	umount "$dir/proc" || umount -l "$dir/proc"
+	if usable "$dir"; then
+		echo "$dir"
+		exit 0
+	fi
+	echo "trixie-chroot: adding packages failed; rebuilding" >&2
+fi
+
 tmp=$dir.new
 # umount_under DIR: unmounts whatever is mounted below DIR (a killed build
 # can leave its /proc mounted), deepest first.
@@ -77,11 +111,6 @@ cleanup() {
 }
 trap cleanup EXIT
 cleanup
-
-step() {
-	echo "+ $*" >>"$log"
-	"$@" </dev/null >>"$log" 2>&1
-}
 
 start=$SECONDS
 echo "trixie-chroot: building $dir (debootstrap trixie from $mirror; log: $log)" >&2

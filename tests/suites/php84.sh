@@ -9,7 +9,9 @@
 #   2. copies the sources into a fresh directory inside the chroot (the
 #      checkout keeps its own PHP 8.2 build) and builds there with phpize8.4,
 #      ./configure, make: one check, which also fails on a compiler warning;
-#   3. runs every tests/**/*.phpt with the chroot's php8.4 and run-tests.php,
+#   3. composer validate --strict of composer.json (PIE's metadata) with
+#      trixie's Composer (2.8; bookworm's 2.5 predates the php-ext section);
+#   4. runs every tests/**/*.phpt with the chroot's php8.4 and run-tests.php,
 #      one check per test. The memcached servers are the ones tests/run.sh
 #      started for this suite on 127.0.0.1 (MR_TEST_PORTS): the chroot
 #      shares the host's network. A PASS passes; anything else (a SKIP too:
@@ -75,8 +77,8 @@ in_chroot() {
 # ---- 2. copy and build
 work_rel=$(chroot "$chroot_dir" mktemp -d /tmp/memrehash.XXXXXX)
 mkdir -p "$chroot_dir$work_rel/tests"
-cp -p config.m4 ./*.c ./*.h memrehash.stub.php "$chroot_dir$work_rel/"
-(cd tests && find . -path ./output -prune -o -type f -print0 | cpio -0 -pdm --quiet "$chroot_dir$work_rel/tests")
+cp -p config.m4 ./*.c ./*.h memrehash.stub.php composer.json "$chroot_dir$work_rel/"
+tar -C tests --exclude=./output -cf - . | tar -C "$chroot_dir$work_rel/tests" -xf -
 t0=$SECONDS
 if in_chroot sh -c 'phpize8.4 && ./configure --with-php-config=php-config8.4 --enable-memrehash && make -j2' \
 	</dev/null >"$out/php84-build.log" 2>&1 && [[ -f $chroot_dir$work_rel/modules/memrehash.so ]]; then
@@ -94,7 +96,16 @@ else
 	finish
 fi
 
-# ---- 3. the phpt tests
+# ---- 3. PIE's metadata
+if in_chroot env COMPOSER_ALLOW_SUPERUSER=1 COMPOSER_HOME=/tmp/composer-home \
+	composer validate --strict --no-interaction composer.json </dev/null >"$out/composer-validate.log" 2>&1; then
+	ok "php84: composer validate --strict composer.json ($(in_chroot composer --version 2>/dev/null | grep -o 'Composer version [0-9.]*'))"
+else
+	sed 's/^/    /' "$out/composer-validate.log"
+	not_ok "php84: composer validate --strict composer.json"
+fi
+
+# ---- 4. the phpt tests
 if [[ -n ${MR_PHP84_TESTS:-} ]]; then
 	read -r -a files <<<"$MR_PHP84_TESTS"
 else
