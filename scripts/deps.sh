@@ -29,6 +29,9 @@ PACKAGES=(
 	php8.2-fpm chromium fonts-liberation fonts-dejavu-core
 	# sanitizer builds, fuzzing, helper scripts
 	clang libclang-rt-14-dev libphp8.2-embed python3
+	# the php84 suite's Debian 13 chroot (scripts/trixie-chroot.sh), the zts
+	# suite's PHP from Debian's source package (scripts/php-zts.sh)
+	debootstrap xz-utils
 )
 
 log=${MR_DEPS_LOG:-tests/output/deps.log}

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# mr-suite: slow
 # Suite: memrehash on PHP 8.4, as Debian 13 (trixie) ships it.
 #
 #   1. scripts/trixie-chroot.sh: a trixie chroot with php8.4-dev, the PECL
