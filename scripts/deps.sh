@@ -31,7 +31,7 @@ PACKAGES=(
 	clang libclang-rt-14-dev libphp8.2-embed python3
 	# the php84 suite's Debian 13 chroot (scripts/trixie-chroot.sh), the zts
 	# suite's PHP from Debian's source package (scripts/php-zts.sh)
-	debootstrap xz-utils
+	debootstrap xz-utils libpcre2-dev
 )
 
 log=${MR_DEPS_LOG:-tests/output/deps.log}
