@@ -240,6 +240,9 @@ if ($drain !== null) {
     $drainInfo['summary'] = trim((string)@file_get_contents($config['dir'] . "/drain-$name.log"));
 }
 
+/* the database's count once every answer is in: whole-scenario totals do not
+ * depend on where a second's boundary fell */
+$comEnd = com_select($db);
 $perSecond = [];
 $all = ['before' => [], 'after' => []];
 for ($k = 0; $k < $seconds; $k++) {
@@ -265,7 +268,7 @@ $result = [
     'answered' => $sent,
     'bad' => array_sum(array_column($perSecond, 'bad')),
     'db_pages' => array_sum(array_column($perSecond, 'db_pages')),
-    'late_sends_ms' => null,
+    'db_queries' => $comEnd - $ticks[0]['com_select'],
     'seconds' => $perSecond,
     'latencies' => $all,
     'failures' => $failures,

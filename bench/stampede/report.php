@@ -26,8 +26,8 @@ const GROUPS = [
 const COLORS = ['#d62728', '#ff7f0e', '#1f77b4', '#2ca02c', '#9467bd', '#8c564b'];
 const PANELS = [
     'rps' => ['requests/s', ''],
-    'p50' => ['p50 latency', 'ms'],
-    'p99' => ['p99 latency', 'ms'],
+    'p50' => ['p50 latency', 'ms, log scale'],
+    'p99' => ['p99 latency', 'ms, log scale'],
     'db' => ['database queries/s (MariaDB Com_select)', ''],
     'hit' => ['cache hit rate (pages not from the database)', '%'],
     'old' => ['pool old-hit rate (metrics endpoint)', '%'],
@@ -137,17 +137,22 @@ function chart(string $title, array $results, ?array $control, string $subtitle)
                 $max = max($max, (float)$v);
             }
         }
-        $max = in_array($m, ['hit', 'old'], true) ? 100.0 : nice_max($max * 1.05);
+        /* latencies on a log scale (1 ms up to a power of ten): a stall of
+         * seconds and a steady 5 ms both stay readable */
+        $log = in_array($m, ['p50', 'p99'], true);
+        $max = in_array($m, ['hit', 'old'], true) ? 100.0 : ($log ? 10 ** max(1, (int)ceil(log10(max(1.0, $max)))) : nice_max($max * 1.05));
+        $grid = $log ? (int)log10($max) : 4;
+        $scale = static fn(float $v): float => $log ? log10(max(1.0, $v)) / log10($max) : $v / $max;
         $o .= '<text x="' . ($px - $ml + 4) . '" y="' . ($py - 10) . '" font-size="13" font-weight="bold">' . x($label) . ($unit ? ' (' . x($unit) . ')' : '') . "</text>\n";
         $o .= "<rect x=\"$px\" y=\"$py\" width=\"$pw\" height=\"$ph\" fill=\"#fafafa\" stroke=\"#ccc\"/>\n";
-        for ($g = 0; $g <= 4; $g++) {
-            $gy = $py + $ph - $g * $ph / 4;
-            $v = $max * $g / 4;
+        for ($g = 0; $g <= $grid; $g++) {
+            $gy = $py + $ph - $g * $ph / $grid;
+            $v = $log ? 10 ** $g : $max * $g / $grid;
             $o .= "<line x1=\"$px\" y1=\"$gy\" x2=\"" . ($px + $pw) . "\" y2=\"$gy\" stroke=\"#e5e5e5\"/>";
             $o .= '<text x="' . ($px - 5) . '" y="' . ($gy + 4) . '" font-size="10" text-anchor="end" fill="#555">' . x(rtrim(rtrim(sprintf('%.1f', $v), '0'), '.')) . "</text>\n";
         }
         $sx = static fn(float $t): float => $px + ($t - $t0) / max(1, $t1 - $t0) * $pw;
-        for ($t = (int)(ceil($t0 / 10) * 10); $t <= $t1; $t += 10) {
+        for ($t = (int)(ceil($t0 / 5) * 5); $t <= $t1; $t += 5) {
             $o .= '<text x="' . round($sx($t), 1) . '" y="' . ($py + $ph + 13) . '" font-size="10" text-anchor="middle" fill="#555">' . $t . " s</text>";
         }
         $zx = round($sx(0), 1);
@@ -164,7 +169,7 @@ function chart(string $title, array $results, ?array $control, string $subtitle)
                     $pts = [];
                     continue;
                 }
-                $vy = $py + $ph - min(1.0, $v / $max) * $ph;
+                $vy = $py + $ph - min(1.0, $scale((float)$v)) * $ph;
                 $pts[] = round($sx($t + 0.5), 1) . ',' . round($vy, 1);
             }
             if ($pts) {
@@ -186,11 +191,10 @@ function figures(array $r, ?array $control): array
     $after = array_filter($db, static fn($v, $t) => $t >= 0 && $v !== null, ARRAY_FILTER_USE_BOTH);
     $steady = $before ? array_sum($before) / count($before) : 0.0;
     $total = array_sum($after);
-    $ctl = null;
-    if ($control !== null) {
-        $cdb = series($control, 'db');
-        $ctl = array_sum(array_filter($cdb, static fn($v, $t) => $t >= 0 && $v !== null, ARRAY_FILTER_USE_BOTH));
-    }
+    /* extra: the scenario's whole count against the control's (the same
+     * requests, the same warm state, no change); the part before the switch
+     * is the same in both */
+    $ctl = $control === null ? null : $control['db_queries'];
     $p99 = series($r, 'p99');
     $window = 20;
     $move = [];
@@ -205,7 +209,8 @@ function figures(array $r, ?array $control): array
         'steady_db' => $steady,
         'peak_db' => $after ? max($after) : 0,
         'total_db_after' => $total,
-        'extra_db' => $ctl === null ? null : $total - $ctl,
+        'db_queries' => $r['db_queries'],
+        'extra_db' => $ctl === null ? null : $r['db_queries'] - $ctl,
         'p99_steady' => pctl($r['latencies']['before'], 99),
         'p99_move' => pctl($firstN, 99),
         'p99_peak_second' => max(array_filter($p99, static fn($v, $t) => $t >= 0 && $v !== null, ARRAY_FILTER_USE_BOTH) ?: [0]),

@@ -17,8 +17,11 @@
 # correctness checks ("ok - ..." lines; exit 1 when one fails), and every
 # process started here is stopped by its pid.
 #
-# Full run: 500 requests/s, 15 s before and 40 s after the switch, about
-# 11 minutes. --quick: 150 requests/s, 4 s + 6 s, under 3 minutes (CI).
+# Full run: 300 requests/s, 15 s before and 40 s after the switch, about
+# 11 minutes. --quick: 100 requests/s, 3 s + 4 s, under 3 minutes (CI).
+# STAMPEDE_RATE, STAMPEDE_BEFORE, STAMPEDE_AFTER override those;
+# STAMPEDE_SCENARIOS="none 3to2-ketama-mr" runs only the scenarios named
+# (the control "none" is the baseline of the extra-queries figures).
 # Output: --out DIR (default bench/stampede/results; --quick:
 # tests/output/stampede). MR_SKIP_DEPS=1 skips scripts/deps.sh; MR_KEEP_TMP=1
 # keeps the temp dir (logs of every server).
@@ -38,10 +41,10 @@ while [[ $# -gt 0 ]]; do
 	shift
 done
 if [[ $quick -eq 1 ]]; then
-	rate=${STAMPEDE_RATE:-150} before=${STAMPEDE_BEFORE:-4} after=${STAMPEDE_AFTER:-6}
+	rate=${STAMPEDE_RATE:-100} before=${STAMPEDE_BEFORE:-3} after=${STAMPEDE_AFTER:-4}
 	out=${out:-$root/tests/output/stampede}
 else
-	rate=${STAMPEDE_RATE:-500} before=${STAMPEDE_BEFORE:-15} after=${STAMPEDE_AFTER:-40}
+	rate=${STAMPEDE_RATE:-300} before=${STAMPEDE_BEFORE:-15} after=${STAMPEDE_AFTER:-40}
 	out=${out:-$here/results}
 fi
 base=${STAMPEDE_PORT_BASE:-23000}
@@ -208,6 +211,7 @@ started nginx
 wait_until 20 nginx curl -s -o /dev/null "http://127.0.0.1:$((base + 80))/"
 
 # ---- data -----------------------------------------------------------------------
+log "servers up after $SECONDS s"
 t=$SECONDS
 php "$here/setup.php" load "$tmp/config.php" || exit 3
 sum_before=$(php "$here/setup.php" checksum "$tmp/config.php") || exit 3
@@ -216,6 +220,9 @@ log "data loaded in $((SECONDS - t)) s; the page's query takes $cost ms; $sum_be
 
 # ---- scenarios --------------------------------------------------------------------
 mapfile -t scenarios < <(php -r 'echo implode("\n", array_keys(require $argv[1])), "\n";' "$here/scenarios.php")
+if [[ -n ${STAMPEDE_SCENARIOS:-} ]]; then
+	read -r -a scenarios <<<"${STAMPEDE_SCENARIOS//,/ }"
+fi
 {
 	echo "date $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "host $(nproc) cores, $(uname -r)"
@@ -230,8 +237,11 @@ for i in $(seq 1 200); do
 done | curl -s -K - -o /dev/null
 rm -f "$out"/scenario-*.json
 for s in "${scenarios[@]}"; do
+	t=$SECONDS
 	"${php_cli[@]}" "$here/warm.php" "$tmp/config.php" "$s" || { log "warm-up of $s failed"; continue; }
+	t2=$SECONDS
 	"${php_cli[@]}" "$here/load.php" "$tmp/config.php" "$s" "$out/scenario-$s.json"
+	log "$s: warm-up $((t2 - t)) s, load $((SECONDS - t2)) s"
 	echo "load_after_$s $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/run.txt"
 done
 sum_after=$(php "$here/setup.php" checksum "$tmp/config.php") || exit 3
