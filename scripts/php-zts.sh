@@ -100,7 +100,7 @@ start=$SECONDS
 # fetching the source package first when it is not there.
 source_tarball() {
 	local pkg=$1 tarball apt_dir
-	tarball=$(find "$dir/src" -maxdepth 1 -name "${pkg}_*.orig.tar.*" | sort -V | tail -n 1)
+	tarball=$(find "$dir/src" -maxdepth 1 -name "${pkg}_*.orig.tar.*" ! -name '*.asc' | sort -V | tail -n 1)
 	if [[ -n $tarball ]]; then
 		echo "$tarball"
 		return
@@ -118,7 +118,7 @@ source_tarball() {
 		step "${apt[@]}" update || fail "apt-get update of the deb-src index"
 	(cd "$dir/src" && step "${apt[@]}" source --download-only "$pkg") ||
 		fail "apt-get source --download-only $pkg"
-	tarball=$(find "$dir/src" -maxdepth 1 -name "${pkg}_*.orig.tar.*" | sort -V | tail -n 1)
+	tarball=$(find "$dir/src" -maxdepth 1 -name "${pkg}_*.orig.tar.*" ! -name '*.asc' | sort -V | tail -n 1)
 	[[ -n $tarball ]] || fail "no ${pkg}_*.orig.tar.* after apt-get source"
 	echo "$tarball"
 }
