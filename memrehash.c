@@ -17,12 +17,12 @@
 
 #include "php_memrehash.h"
 #include "migrate.h"
+#include "mr_drain.h"
 #include "mr_codec.h"
 #include "mr_fleet.h"
 #include "mr_session.h"
 #include "mr_face.h"
 #include "mr_memcached.h"
-
 
 #include "memrehash_arginfo.h"
 
@@ -32,9 +32,12 @@ static zend_class_entry *mr_ce;
 static zend_class_entry *mr_exception_ce;
 static zend_object_handlers mr_handlers;
 
-/* Pools created with the `persistent` option, by id: they and their
- * connections outlive the request, as `new Memcached($id)` does. */
-static HashTable persistent_pools;
+/* Pools created with the `persistent` option, by id, live in
+ * MR_G(persistent_pools) (see "persistent pools" below): they and their
+ * connections outlive the request, as `new Memcached($id)` does. A module
+ * global, so each thread of a thread-safe PHP has its own, as PECL
+ * memcached's EG(persistent_list): a pool's connections carry one request's
+ * batch at a time. */
 
 typedef struct {
 	mr_face_t f;               /* the engine state (mr_face.h) */
@@ -93,6 +96,14 @@ static mr_pool_t *pool_of(mr_obj_t *o)
 	return o->f.pool;
 }
 
+/* After each operation: what an earlier one left unread (migrate.c), then
+ * the once-a-second fleet housekeeping (mr_fleet.c). */
+static void after_op(mr_pool_t *p)
+{
+	mr_migrate_after_op(p);
+	mr_fleet_after_op(p);
+}
+
 /* ---- keys ---- */
 
 /* Returns true when key (argument arg_num) is acceptable and fills it with
@@ -101,8 +112,6 @@ static inline bool key_prepare(mr_obj_t *o, const char *key, size_t klen, uint32
 {
 	return mr_face_key(&o->f, key, klen, NULL, arg_num, it);
 }
-
-#define items_get mr_face_items
 
 /* Returns the string form of an array key or a key value (ints become
  * strings), or NULL after a TypeError. The result must be released. */
@@ -411,32 +420,6 @@ static bool parse_options(mr_face_t *o, HashTable *opts, mr_config_t *cfg)
 	return true;
 }
 
-/* Returns the default pool name: both lists, so that every worker with the
- * same configuration shares counters. Long lists end in a hash. */
-static zend_string *default_name(const mr_config_t *cfg)
-{
-	smart_str s = {0};
-	for (uint32_t i = 0; i < cfg->n_old; i++) {
-		if (i) smart_str_appendc(&s, ',');
-		smart_str_appends(&s, cfg->old_list[i].name);
-	}
-	smart_str_appends(&s, " > ");
-	for (uint32_t i = 0; i < cfg->n_new; i++) {
-		if (i) smart_str_appendc(&s, ',');
-		smart_str_appends(&s, cfg->new_list[i].name);
-	}
-	smart_str_0(&s);
-	if (ZSTR_LEN(s.s) >= MR_POOL_NAME_MAX) {
-		zend_ulong h = zend_hash_func(ZSTR_VAL(s.s), ZSTR_LEN(s.s));
-		char tail[24];
-		int tl = snprintf(tail, sizeof(tail), "~%016llx", (unsigned long long) h);
-		ZSTR_LEN(s.s) = MR_POOL_NAME_MAX - 1 - (size_t) tl;
-		smart_str_appendl(&s, tail, (size_t) tl);
-		smart_str_0(&s);
-	}
-	return s.s;
-}
-
 /* Returns a string that is equal for two identical configurations. */
 static zend_string *config_signature(const mr_config_t *cfg)
 {
@@ -457,129 +440,95 @@ static zend_string *config_signature(const mr_config_t *cfg)
 	return s.s;
 }
 
-/* Frees a pool and everything it owns. */
-static void pool_free(mr_pool_t *p)
+/* Fills out (pointing into cfg) with what mr_pool_new takes. */
+static void pool_cfg_of(const mr_config_t *cfg, mr_pool_cfg_t *out)
 {
-	if (!p) {
-		return;
-	}
-	bool pers = p->persistent;
-	mr_migrate_later_free(p);
-	mr_wire_free(p->wire);
-	mr_place_free(p->place_old);
-	mr_place_free(p->place_new);
-	pefree(p->old_conn, pers);
-	pefree(p->new_conn, pers);
-	pefree(p->role, pers);
-	pefree(p->srv, pers);
-	if (p->items) pefree(p->items, pers);
-	if (p->signature) zend_string_release(p->signature);
-	pefree(p, pers);
+	*out = (mr_pool_cfg_t) {
+		.old_list = cfg->old_list, .new_list = cfg->new_list,
+		.n_old = cfg->n_old, .n_new = cfg->n_new,
+		.dist = (int) cfg->dist, .hash = (int) cfg->hash,
+		.old_dist = (int) cfg->old_dist, .old_hash = (int) cfg->old_hash,
+		.name = cfg->name ? ZSTR_VAL(cfg->name) : "",
+		.prefix = cfg->prefix ? ZSTR_VAL(cfg->prefix) : NULL,
+		.prefix_len = cfg->prefix ? ZSTR_LEN(cfg->prefix) : 0,
+		.migrate = cfg->migrate, .deferred_delete = cfg->deferred_delete,
+		.fallback_ttl = cfg->fallback_ttl,
+		.complete_below = cfg->complete_below, .cutover_set = cfg->cutover_set,
+		.window = (uint32_t) cfg->window,
+		.connect_timeout_ms = (uint32_t) cfg->connect_timeout, .timeout_ms = (uint32_t) cfg->timeout,
+		.retry_interval_s = (uint32_t) cfg->retry_interval,
+	};
 }
+
+/* Returns a new pool for cfg, or NULL after throwing. */
+static mr_pool_t *pool_new(const mr_pool_cfg_t *pc, bool persistent)
+{
+	char err[320];
+	mr_pool_t *p = mr_pool_new(pc, persistent, err, sizeof(err));
+	if (!p) {
+		zend_throw_exception_ex(mr_exception_ce, 0, "%s", err);
+	}
+	return p;
+}
+
+/* ---- persistent pools ---- */
 
 static void persistent_pool_dtor(zval *zv)
 {
 	mr_pool_t *p = Z_PTR_P(zv);
 	if (p->refs == 0) {
-		pool_free(p);
+		mr_migrate_close(p);
 	} else {
 		p->orphan = true; /* replaced while an object still uses it */
 	}
 }
 
-/* Returns the wire connection index for server spec s, adding it to the
- * distinct-server table when new. */
-static uint32_t conn_index(const mr_server_spec_t **distinct, uint32_t *nd, const mr_server_spec_t *s)
+/* Returns the persistent pool for id built with this signature (reused,
+ * or built and stored, replacing one built for another configuration), or
+ * NULL after throwing. The caller holds a reference on it. */
+static mr_pool_t *persistent_pool(zend_string *id, zend_string *signature, const mr_pool_cfg_t *pc)
 {
-	for (uint32_t i = 0; i < *nd; i++) {
-		if (strcmp(distinct[i]->name, s->name) == 0) {
-			return i;
+	zval *zv = zend_hash_find(&MR_G(persistent_pools), id);
+	mr_pool_t *p = zv ? Z_PTR_P(zv) : NULL;
+	if (p && zend_string_equals(p->signature, signature)) {
+		mr_pool_attach_counters(p, pc); /* this object's cut-over settings apply */
+	} else {
+		p = pool_new(pc, true);
+		if (!p) {
+			return NULL;
 		}
+		/* zend_string_dup() would hand back an interned (request-lived)
+		 * string as is: these must outlive the request */
+		zend_string *pk = zend_string_init(ZSTR_VAL(id), ZSTR_LEN(id), 1);
+		p->signature = zend_string_init(ZSTR_VAL(signature), ZSTR_LEN(signature), 1);
+		zend_hash_update_ptr(&MR_G(persistent_pools), pk, p);
+		zend_string_release(pk);
 	}
-	distinct[*nd] = s;
-	return (*nd)++;
-}
-
-/* Returns a new pool for cfg, or NULL after throwing. */
-static mr_pool_t *pool_new(const mr_config_t *cfg, bool pers)
-{
-	char err[256];
-	mr_pool_t *p = pecalloc(1, sizeof(*p), pers);
-	p->persistent = pers;
-	p->n_old = cfg->n_old;
-	p->n_new = cfg->n_new;
-	p->place_old = mr_place_new(cfg->old_list, cfg->n_old, (int) cfg->old_dist, (int) cfg->old_hash, err, sizeof(err));
-	p->place_new = p->place_old ? mr_place_new(cfg->new_list, cfg->n_new, (int) cfg->dist, (int) cfg->hash, err, sizeof(err)) : NULL;
-	if (!p->place_new) {
-		zend_throw_exception_ex(mr_exception_ce, 0, "cannot place keys: %s", err);
-		mr_place_free(p->place_old);
-		pefree(p, pers);
-		return NULL;
-	}
-	const mr_server_spec_t **distinct = emalloc((cfg->n_old + cfg->n_new) * sizeof(*distinct));
-	uint32_t nd = 0;
-	p->old_conn = pemalloc(cfg->n_old * sizeof(uint32_t), pers);
-	p->new_conn = pemalloc(cfg->n_new * sizeof(uint32_t), pers);
-	for (uint32_t i = 0; i < cfg->n_old; i++) {
-		p->old_conn[i] = conn_index(distinct, &nd, &cfg->old_list[i]);
-	}
-	for (uint32_t i = 0; i < cfg->n_new; i++) {
-		p->new_conn[i] = conn_index(distinct, &nd, &cfg->new_list[i]);
-	}
-	const char **hosts = emalloc(nd * sizeof(char *));
-	const char **names = emalloc(nd * sizeof(char *));
-	uint16_t *ports = emalloc(nd * sizeof(uint16_t));
-	p->role = pecalloc(nd, 1, pers);
-	p->srv = pecalloc(nd, sizeof(mr_ctr_server_t *), pers);
-	for (uint32_t i = 0; i < nd; i++) {
-		hosts[i] = distinct[i]->host;
-		names[i] = distinct[i]->name;
-		ports[i] = distinct[i]->port;
-	}
-	for (uint32_t i = 0; i < cfg->n_old; i++) p->role[p->old_conn[i]] |= MR_ROLE_OLD;
-	for (uint32_t i = 0; i < cfg->n_new; i++) p->role[p->new_conn[i]] |= MR_ROLE_NEW;
-	p->wire = mr_wire_new(hosts, ports, names, nd, pers);
-	mr_wire_opts_t wo = {
-		.timeout_ms = (uint32_t) cfg->timeout,
-		.connect_timeout_ms = (uint32_t) cfg->connect_timeout,
-		.retry_interval_ms = (uint32_t) cfg->retry_interval * 1000,
-	};
-	mr_wire_set_opts(p->wire, &wo);
-	efree(hosts);
-	efree(names);
-	efree(ports);
-	efree(distinct);
-
-	if (cfg->prefix) {
-		memcpy(p->prefix, ZSTR_VAL(cfg->prefix), ZSTR_LEN(cfg->prefix));
-		p->prefix_len = ZSTR_LEN(cfg->prefix);
-	}
-	p->migrate = cfg->migrate;
-	p->deferred_delete = cfg->deferred_delete;
-	p->fallback_ttl = cfg->fallback_ttl;
-	snprintf(p->name, sizeof(p->name), "%s", ZSTR_VAL(cfg->name));
-	mr_fleet_init_pool(p);
+	p->refs++;
 	return p;
 }
 
-/* Binds the pool to its shared counters slot (or its own, when none is free). */
-static void pool_attach_counters(mr_pool_t *p, const mr_config_t *cfg)
+/* Drops the object's use of its pool: frees a request pool, and a
+ * persistent one only when it was replaced and this was its last user. */
+static void pool_release(mr_face_t *o)
 {
-	uint64_t ppm = (uint64_t) (cfg->complete_below * 1e6 + 0.5);
-	p->ctr = mr_counters_pool(p->name, ppm, (uint64_t) cfg->window, cfg->cutover_set);
-	if (!p->ctr) {
-		php_error_docref(NULL, E_WARNING, "all %u counter slots are in use: pool \"%s\" counts in this process only (raise memrehash.max_pools)",
-			mr_counters_max_pools(), p->name);
-		memset(&p->local_ctr, 0, sizeof(p->local_ctr));
-		snprintf(p->local_ctr.name, sizeof(p->local_ctr.name), "%s", p->name);
-		p->local_ctr.started = (uint64_t) time(NULL);
-		p->local_ctr.complete_below_ppm = ppm;
-		p->local_ctr.window = (uint64_t) cfg->window;
+	mr_pool_t *p = o->pool;
+	o->pool = NULL;
+	if (!p) {
+		return;
 	}
-	mr_ctr_pool_t *ctr = mr_pool_ctr(p);
-	for (uint32_t i = 0; i < mr_wire_count(p->wire); i++) {
-		p->srv[i] = mr_counters_server(ctr, mr_wire_name(p->wire, i), p->role[i]);
+	if (!o->persistent || (--p->refs == 0 && p->orphan)) {
+		mr_migrate_close(p);
 	}
+}
+
+/* Settles every persistent pool's delayed deletes (RSHUTDOWN). */
+static void persistent_pools_flush(void)
+{
+	mr_pool_t *p;
+	ZEND_HASH_FOREACH_PTR(&MR_G(persistent_pools), p) {
+		mr_migrate_flush(p);
+	} ZEND_HASH_FOREACH_END();
 }
 
 /* ---- object ---- */
@@ -594,35 +543,16 @@ static zend_object *mr_create(zend_class_entry *ce)
 	return &o->std;
 }
 
-void mr_face_release(mr_face_t *f)
-{
-	if (f->pool && !f->persistent) {
-		pool_free(f->pool);
-	} else if (f->pool && --f->pool->refs == 0 && f->pool->orphan) {
-		pool_free(f->pool);
-	}
-	f->pool = NULL;
-	if (f->signature) {
-		zend_string_release(f->signature);
-		f->signature = NULL;
-	}
-	smart_str_free(&f->ebuf);
-	smart_str_free(&f->vbuf);
-	zval_ptr_dtor(&f->delayed);
-	ZVAL_UNDEF(&f->delayed);
-	if (f->passive) {
-		efree(f->passive);
-		f->passive = NULL;
-	}
-}
 
 static void mr_free(zend_object *obj)
 {
-	mr_face_release(&mr_from_obj(obj)->f);
+	mr_face_release(&mr_from_obj(obj)->f); /* its pool through face_release_pool */
 	zend_object_std_dtor(obj);
 }
 
-bool mr_face_construct(mr_face_t *f, HashTable *old_ht, HashTable *new_ht, HashTable *opts)
+/* Returns true after building f's pool from server lists and MemRehash
+ * options; false after throwing MemRehashException. */
+static bool face_build(mr_face_t *f, HashTable *old_ht, HashTable *new_ht, HashTable *opts)
 {
 	mr_config_t cfg = {
 		.dist = MR_DIST_MODULA, .hash = MEMCACHED_HASH_DEFAULT,
@@ -642,35 +572,18 @@ bool mr_face_construct(mr_face_t *f, HashTable *old_ht, HashTable *new_ht, HashT
 	}
 	if (!cfg.old_dist_set) cfg.old_dist = cfg.dist;
 	if (!cfg.old_hash_set) cfg.old_hash = cfg.hash;
-	if (!cfg.name) cfg.name = default_name(&cfg);
-
-	f->signature = config_signature(&cfg);
-	if (cfg.persistent_id) {
-		zval *zv = zend_hash_find(&persistent_pools, cfg.persistent_id);
-		mr_pool_t *p = zv ? Z_PTR_P(zv) : NULL;
-		if (p && zend_string_equals(p->signature, f->signature)) {
-			f->pool = p;
-		} else {
-			p = pool_new(&cfg, true);
-			if (p) {
-				/* zend_string_dup() would hand back an interned (request-lived)
-				 * string as is: these must outlive the request */
-				zend_string *pk = zend_string_init(ZSTR_VAL(cfg.persistent_id), ZSTR_LEN(cfg.persistent_id), 1);
-				p->signature = zend_string_init(ZSTR_VAL(f->signature), ZSTR_LEN(f->signature), 1);
-				zend_hash_update_ptr(&persistent_pools, pk, p);
-				zend_string_release(pk);
-				f->pool = p;
-			}
-		}
-		if (f->pool) {
-			f->pool->refs++;
-		}
-		f->persistent = true;
-	} else {
-		f->pool = pool_new(&cfg, false);
+	mr_pool_cfg_t pc;
+	pool_cfg_of(&cfg, &pc);
+	if (!cfg.name) {
+		char name[MR_POOL_NAME_MAX];
+		mr_pool_default_name(&pc, name, sizeof(name));
+		cfg.name = zend_string_init(name, strlen(name), 0);
+		pc.name = ZSTR_VAL(cfg.name);
 	}
+	f->signature = config_signature(&cfg);
+	f->persistent = cfg.persistent_id != NULL;
+	f->pool = f->persistent ? persistent_pool(cfg.persistent_id, f->signature, &pc) : pool_new(&pc, false);
 	if (f->pool) {
-		pool_attach_counters(f->pool, &cfg);
 		f->distribution = cfg.dist;
 		f->hash = cfg.hash;
 	}
@@ -688,7 +601,7 @@ PHP_METHOD(MemRehash, __construct)
 		Z_PARAM_OPTIONAL
 		Z_PARAM_ARRAY_HT(opts)
 	ZEND_PARSE_PARAMETERS_END();
-	mr_face_construct(&Z_MR_P(ZEND_THIS)->f, old_ht, new_ht, opts);
+	face_build(&Z_MR_P(ZEND_THIS)->f, old_ht, new_ht, opts);
 }
 
 /* ---- reads ---- */
@@ -738,7 +651,7 @@ static bool distinct_items(mr_obj_t *o, mr_pool_t *p, HashTable *keys, HashTable
 
 	uint32_t i = 0;
 	*n = zend_hash_num_elements(seen);
-	*items = items_get(p, *n ? *n : 1);
+	*items = mr_pool_items(p, *n ? *n : 1);
 	zend_string *k;
 	ZEND_HASH_FOREACH_STR_KEY(seen, k) {
 		if (!key_prepare(o, ZSTR_VAL(k), ZSTR_LEN(k), 1, &(*items)[i++])) {
@@ -815,7 +728,7 @@ static void store_one(INTERNAL_FUNCTION_PARAMETERS, char mode)
 	mr_obj_t *o = Z_MR_P(ZEND_THIS);
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
-	mr_item_t *it = items_get(p, 1);
+	mr_item_t *it = mr_pool_items(p, 1);
 	if (!key_prepare(o, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
 
 	size_t off;
@@ -828,7 +741,7 @@ static void store_one(INTERNAL_FUNCTION_PARAMETERS, char mode)
 	mr_migrate_store(p, it, 1, mode, ttl);
 	set_res(o, res_of(it->rc));
 	RETVAL_BOOL(it->rc == MR_OK);
-	mr_fleet_after_op(p);
+	after_op(p);
 }
 
 PHP_METHOD(MemRehash, set) { store_one(INTERNAL_FUNCTION_PARAM_PASSTHRU, MR_MODE_SET); }
@@ -853,7 +766,7 @@ PHP_METHOD(MemRehash, setMulti)
 		set_res(o, MEMCACHED_SUCCESS);
 		RETURN_TRUE;
 	}
-	mr_item_t *items = items_get(p, n);
+	mr_item_t *items = mr_pool_items(p, n);
 	zend_string **keys = safe_emalloc(n, sizeof(zend_string *), 0);
 	size_t *offs = safe_emalloc(n, sizeof(size_t), 0);
 	zend_string *skey;
@@ -888,7 +801,7 @@ PHP_METHOD(MemRehash, setMulti)
 		if (EG(exception)) RETURN_THROWS();
 		RETURN_FALSE;
 	}
-	mr_fleet_after_op(p);
+	after_op(p);
 }
 
 MR_SHARED_METHOD(delete, mr_face_m_delete(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
@@ -911,7 +824,7 @@ PHP_METHOD(MemRehash, deleteMulti)
 	}
 	zend_hash_destroy(&m.seen);
 	set_res(m.o, m.errors ? MEMCACHED_SOME_ERRORS : MEMCACHED_SUCCESS);
-	mr_fleet_after_op(p);
+	after_op(p);
 }
 
 
@@ -937,12 +850,12 @@ PHP_METHOD(MemRehash, touch)
 	mr_obj_t *o = Z_MR_P(ZEND_THIS);
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
-	mr_item_t *it = items_get(p, 1);
+	mr_item_t *it = mr_pool_items(p, 1);
 	if (!key_prepare(o, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
 	mr_migrate_touch(p, it, 1, ttl);
 	set_res(o, res_of(it->rc));
 	RETVAL_BOOL(it->rc == MR_OK);
-	mr_fleet_after_op(p);
+	after_op(p);
 }
 
 PHP_METHOD(MemRehash, getResultCode)
@@ -977,7 +890,7 @@ PHP_METHOD(MemRehash, locate)
 	mr_obj_t *o = Z_MR_P(ZEND_THIS);
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
-	mr_item_t *it = items_get(p, 1);
+	mr_item_t *it = mr_pool_items(p, 1);
 	if (!key_prepare(o, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
 	mr_pool_locate(p, it);
 	array_init_size(return_value, 3);
@@ -1100,7 +1013,7 @@ PHP_METHOD(MemRehash, isComplete)
 	ZEND_PARSE_PARAMETERS_NONE();
 	mr_pool_t *p = pool_of(Z_MR_P(ZEND_THIS));
 	if (!p) RETURN_THROWS();
-	mr_fleet_after_op(p);
+	after_op(p);
 	RETURN_BOOL(mr_pool_is_complete(p));
 }
 
@@ -1110,7 +1023,7 @@ PHP_METHOD(MemRehash, complete)
 	mr_obj_t *o = Z_MR_P(ZEND_THIS);
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
-	set_res(o, mr_pool_complete(p) ? MEMCACHED_SUCCESS : MEMCACHED_SOME_ERRORS);
+	set_res(o, mr_fleet_complete(p) ? MEMCACHED_SUCCESS : MEMCACHED_SOME_ERRORS);
 }
 
 /* Adds one host's published counters to the fleet array and the total. */
@@ -1293,7 +1206,7 @@ static void mr_drain_method(mr_face_t *f, mr_pool_t *p, zend_string *server, Has
 		if ((only >= 0 && (uint32_t) only != c) || !(p->role[c] & MR_ROLE_OLD)) {
 			continue;
 		}
-		stop = mr_migrate_drain(p, c, &dopts, totals, err, sizeof(err));
+		stop = mr_drain_server(p, c, &dopts, totals, err, sizeof(err));
 	}
 	if (EG(exception)) {
 		return;
@@ -1322,65 +1235,23 @@ PHP_METHOD(MemRehash, drain)
 	mr_drain_method(&o->f, p, server, opts, return_value);
 }
 
-/* ---- for the drop-in class (mr_memcached.c) ---- */
+/* ---- lent to the faces (mr_face.h: mr_face_module) ---- */
 
-void mr_face_server_list(mr_pool_t *p, bool old, zval *rv)
+/* Drops a face's use of its pool (persistent pools are kept here). */
+static void face_release_pool(mr_face_t *f)
 {
-	if (old) {
-		server_list(p, p->old_conn, p->n_old, p->place_old, rv);
-	} else {
-		server_list(p, p->new_conn, p->n_new, p->place_new, rv);
-	}
+	pool_release(f);
 }
 
-void mr_face_stats(mr_face_t *f, zval *rv)
+static void face_stats(mr_face_t *f, zval *rv)
 {
 	mr_migrate_flush(f->pool); /* the moves' deletes at O count before the figures are read */
 	stats_array(mr_pool_ctr(f->pool), rv);
 }
 
-void mr_face_locate(mr_face_t *f, zend_string *key, zval *rv)
-{
-	mr_pool_t *p = f->pool;
-	mr_item_t *it = items_get(p, 1);
-	if (!mr_face_key(f, ZSTR_VAL(key), ZSTR_LEN(key), NULL, 1, it)) {
-		if (!EG(exception)) {
-			zend_argument_value_error(1, "is not a valid key");
-		}
-		return;
-	}
-	mr_pool_locate(p, it);
-	array_init_size(rv, 3);
-	add_assoc_string(rv, "old", (char *) mr_wire_name(p->wire, it->o));
-	add_assoc_string(rv, "new", (char *) mr_wire_name(p->wire, it->n));
-	add_assoc_bool(rv, "moves", it->o != it->n);
-}
-
-void mr_face_drain(mr_face_t *f, zend_string *server, HashTable *opts, zval *rv)
+static void face_drain(mr_face_t *f, zend_string *server, HashTable *opts, zval *rv)
 {
 	mr_drain_method(f, f->pool, server, opts, rv);
-}
-
-zend_class_entry *mr_face_exception_ce(void)
-{
-	return mr_exception_ce;
-}
-
-/* ---- for the session handler (mr_session.c) ---- */
-
-zend_class_entry *memrehash_ce(void)
-{
-	return mr_ce;
-}
-
-mr_pool_t *memrehash_pool_of(zend_object *obj)
-{
-	return obj->ce == mr_ce ? mr_from_obj(obj)->f.pool : NULL;
-}
-
-const mr_codec_opts_t *memrehash_codec_of(zend_object *obj)
-{
-	return obj->ce == mr_ce ? &mr_from_obj(obj)->f.codec : NULL;
 }
 
 /* ---- module ---- */
@@ -1391,6 +1262,15 @@ static PHP_GINIT_FUNCTION(memrehash)
 	ZEND_TSRMLS_CACHE_UPDATE();
 #endif
 	memset(memrehash_globals, 0, sizeof(*memrehash_globals));
+	zend_hash_init(&memrehash_globals->persistent_pools, 8, NULL, persistent_pool_dtor, 1);
+}
+
+/* A thread's (or, without ZTS, the process's) persistent pools go with its
+ * globals: when the thread ends, or after MSHUTDOWN. */
+static PHP_GSHUTDOWN_FUNCTION(memrehash)
+{
+	zend_hash_destroy(&memrehash_globals->persistent_pools);
+	mr_memcached_globals_free(&memrehash_globals->dropin_faces, &memrehash_globals->dropin_faces_cap);
 }
 
 PHP_MINIT_FUNCTION(memrehash)
@@ -1404,8 +1284,6 @@ PHP_MINIT_FUNCTION(memrehash)
 	mr_handlers.clone_obj = NULL;
 	mr_exception_ce = register_class_MemRehashException(spl_ce_RuntimeException);
 
-	zend_hash_init(&persistent_pools, 8, NULL, persistent_pool_dtor, 1);
-
 	/* mapped here, before PHP-FPM forks its workers, so they all share it */
 	char err[256];
 	if (!mr_counters_init(MR_G(counters_file), (uint32_t) MR_G(max_pools), err, sizeof(err))) {
@@ -1416,6 +1294,10 @@ PHP_MINIT_FUNCTION(memrehash)
 	}
 	mr_fleet_set_host_id(MR_G(host_id));
 	mr_session_register();
+	mr_face_module = (mr_face_module_t) {
+		.build = face_build, .release_pool = face_release_pool,
+		.pool_stats = face_stats, .pool_drain = face_drain, .exception_ce = mr_exception_ce,
+	};
 	mr_memcached_register();
 	return SUCCESS;
 }
@@ -1424,17 +1306,15 @@ PHP_MINIT_FUNCTION(memrehash)
  * without waiting (non-persistent pools do it when they are freed). */
 PHP_RSHUTDOWN_FUNCTION(memrehash)
 {
-	mr_pool_t *p;
-	ZEND_HASH_FOREACH_PTR(&persistent_pools, p) {
-		mr_migrate_flush(p);
-	} ZEND_HASH_FOREACH_END();
+	persistent_pools_flush();
 	return SUCCESS;
 }
 
 PHP_MSHUTDOWN_FUNCTION(memrehash)
 {
-	zend_hash_destroy(&persistent_pools);
-	mr_memcached_shutdown();
+	/* this thread's pools, freed while the counters are still mapped;
+	 * GSHUTDOWN, which runs after this, then finds the table empty */
+	zend_hash_clean(&MR_G(persistent_pools));
 	mr_counters_shutdown();
 	UNREGISTER_INI_ENTRIES();
 	return SUCCESS;
@@ -1479,7 +1359,7 @@ zend_module_entry memrehash_module_entry = {
 	PHP_MEMREHASH_VERSION,
 	PHP_MODULE_GLOBALS(memrehash),
 	PHP_GINIT(memrehash),
-	NULL,
+	PHP_GSHUTDOWN(memrehash),
 	NULL,
 	STANDARD_MODULE_PROPERTIES_EX
 };

@@ -10,6 +10,8 @@
 
 #include "mr_face.h"
 
+mr_face_module_t mr_face_module;
+
 void mr_face_init(mr_face_t *f, bool strict)
 {
 	memset(f, 0, sizeof(*f));
@@ -117,18 +119,6 @@ bool mr_face_key(mr_face_t *f, const char *key, size_t klen, const zend_string *
 	return true;
 }
 
-mr_item_t *mr_face_items(mr_pool_t *p, uint32_t n)
-{
-	if (n > p->items_cap) {
-		uint32_t cap = p->items_cap ? p->items_cap : 8;
-		while (cap < n) {
-			cap *= 2;
-		}
-		p->items = perealloc(p->items, cap * sizeof(mr_item_t), p->persistent);
-		p->items_cap = cap;
-	}
-	return p->items;
-}
 
 bool mr_face_decode(mr_face_t *f, const mr_item_t *it, zval *rv)
 {
@@ -175,4 +165,56 @@ zend_string *mr_face_key_string(zval *zv)
 		return zend_string_copy(Z_STR_P(zv));
 	}
 	return zval_get_string(zv);
+}
+
+void mr_face_release(mr_face_t *f)
+{
+	if (mr_face_module.release_pool) {
+		mr_face_module.release_pool(f);
+	}
+	if (f->signature) {
+		zend_string_release(f->signature);
+		f->signature = NULL;
+	}
+	smart_str_free(&f->ebuf);
+	smart_str_free(&f->vbuf);
+	zval_ptr_dtor(&f->delayed);
+	ZVAL_UNDEF(&f->delayed);
+	if (f->passive) {
+		efree(f->passive);
+		f->passive = NULL;
+	}
+}
+
+void mr_face_server_list(mr_pool_t *p, bool old, zval *rv)
+{
+	const mr_place_t *place = old ? p->place_old : p->place_new;
+	uint32_t n = old ? p->n_old : p->n_new;
+	array_init_size(rv, n);
+	for (uint32_t i = 0; i < n; i++) {
+		zval s;
+		const mr_server_spec_t *spec = mr_place_spec(place, i);
+		array_init_size(&s, 3);
+		add_assoc_string(&s, "host", (char *) spec->host);
+		add_assoc_long(&s, "port", spec->port);
+		add_assoc_long(&s, "weight", spec->weight);
+		add_next_index_zval(rv, &s);
+	}
+}
+
+void mr_face_locate(mr_face_t *f, zend_string *key, zval *rv)
+{
+	mr_pool_t *p = f->pool;
+	mr_item_t *it = mr_pool_items(p, 1);
+	if (!mr_face_key(f, ZSTR_VAL(key), ZSTR_LEN(key), NULL, 1, it)) {
+		if (!EG(exception)) {
+			zend_argument_value_error(1, "is not a valid key");
+		}
+		return;
+	}
+	mr_pool_locate(p, it);
+	array_init_size(rv, 3);
+	add_assoc_string(rv, "old", (char *) mr_wire_name(p->wire, it->o));
+	add_assoc_string(rv, "new", (char *) mr_wire_name(p->wire, it->n));
+	add_assoc_bool(rv, "moves", it->o != it->n);
 }

@@ -46,9 +46,6 @@ typedef struct mr_face {
  * pecl, else memrehash's). */
 void mr_face_init(mr_face_t *f, bool strict);
 
-/* Frees what a face owns (its pool, unless persistent and still shared). */
-void mr_face_release(mr_face_t *f);
-
 /* Returns the Memcached::RES_* value for an engine outcome. */
 int mr_face_res(mr_rc_t rc);
 
@@ -68,8 +65,8 @@ static inline void mr_face_set_res(mr_face_t *f, int code)
  * RES_BAD_KEY_PROVIDED. Either way nothing is sent. */
 bool mr_face_key(mr_face_t *f, const char *key, size_t klen, const zend_string *server_key, uint32_t arg_num, mr_item_t *it);
 
-/* Returns the pool's scratch items, grown to hold n. */
-mr_item_t *mr_face_items(mr_pool_t *p, uint32_t n);
+/* The pool's scratch items, grown to hold n (mr_pool.c). */
+#define mr_face_items mr_pool_items
 
 /* Returns true with rv set to the decoded value of a found item; false (and
  * RES_PAYLOAD_FAILURE) when its bytes cannot be decoded. */
@@ -94,17 +91,29 @@ static inline const char *mr_face_ebuf(mr_face_t *f)
  * converts them to string (PECL does the same). */
 zend_string *mr_face_key_string(zval *zv);
 
-/* Builds the pool of a face from server lists and MemRehash options.
- * Returns true, or false after throwing MemRehashException (memrehash.c). */
-bool mr_face_construct(mr_face_t *f, HashTable *old_ht, HashTable *new_ht, HashTable *opts);
+/* What the module (memrehash.c) lends the faces, set at MINIT: the faces
+ * build, release and report pools through it, and never call the module. */
+typedef struct {
+	/* builds f's pool from server lists and MemRehash options: true, or
+	 * false after throwing MemRehashException */
+	bool (*build)(mr_face_t *f, HashTable *old_ht, HashTable *new_ht, HashTable *opts);
+	/* drops f's use of its pool (frees it unless persistent and shared) */
+	void (*release_pool)(mr_face_t *f);
+	/* MemRehash::stats() and drain() of f's pool */
+	void (*pool_stats)(mr_face_t *f, zval *rv);
+	void (*pool_drain)(mr_face_t *f, zend_string *server, HashTable *opts, zval *rv);
+	zend_class_entry *exception_ce;  /* MemRehashException */
+} mr_face_module_t;
 
-/* Returns a server list as Memcached::getServerList does (memrehash.c). */
+extern mr_face_module_t mr_face_module;
+
+/* Frees what a face owns (its pool through mr_face_module.release_pool). */
+void mr_face_release(mr_face_t *f);
+
+/* Returns a server list as Memcached::getServerList does. */
 void mr_face_server_list(mr_pool_t *p, bool old, zval *rv);
 
-/* MemRehash methods the drop-in shares (memrehash.c). */
-void mr_face_stats(mr_face_t *f, zval *rv);
+/* MemRehash::locate() for a face: rv gets old, new, moves; a bad key throws. */
 void mr_face_locate(mr_face_t *f, zend_string *key, zval *rv);
-void mr_face_drain(mr_face_t *f, zend_string *server, HashTable *opts, zval *rv);
-zend_class_entry *mr_face_exception_ce(void);
 
 #endif

@@ -23,7 +23,9 @@
 #include "zend_interfaces.h"
 #include <libmemcached/memcached.h>
 
+#include "php_memrehash.h"
 #include "mr_memcached.h"
+#include "migrate.h"
 #include "mr_fleet.h"
 #include "mr_codec.h"
 #include "mr_memcached_arginfo.h"
@@ -52,10 +54,11 @@ static zend_object_handlers dropin_handlers;
 static bool handlers_ready;
 static zend_object_free_obj_t pecl_free_obj;
 
-/* The side table: faces[handle], process-wide (objects are per request;
- * handles are reused once freed, and free clears the slot). */
-static mr_face_t **faces;
-static uint32_t faces_cap;
+/* The side table: MR_G(dropin_faces)[handle], per thread as the object
+ * store is (objects are per request; handles are reused once freed, and
+ * free clears the slot). */
+#define faces MR_G(dropin_faces)
+#define faces_cap MR_G(dropin_faces_cap)
 
 mr_face_t *mr_memcached_face(zend_object *obj)
 {
@@ -154,9 +157,11 @@ static mr_face_t *face_this(zval *this_zv)
 		RETURN_FALSE; \
 	}
 
-/* Runs what every data call ends with: fleet bookkeeping, settling. */
+/* Runs what every data call ends with: what an earlier call left unread
+ * (migrate.c), then the fleet housekeeping (mr_fleet.c), as MemRehash does. */
 static inline void after_op(mr_face_t *f)
 {
+	mr_migrate_after_op(f->pool);
 	mr_fleet_after_op(f->pool);
 }
 
@@ -451,14 +456,14 @@ static bool dropin_build(mr_face_t *f, HashTable *old_ht, HashTable *new_ht, Has
 		ZVAL_LONG(&zv, hash == MEMCACHED_HASH_DEFAULT && dist_of(dist, ketama) == MR_DIST_KETAMA ? MR_HASH_FORCE_DEFAULT : hash);
 		zend_hash_str_update(named, ZEND_STRL("hash"), &zv);
 	}
-	bool ok = mr_face_construct(f, old_ht, new_ht, named);
+	bool ok = mr_face_module.build(f, old_ht, new_ht, named);
 	zend_array_destroy(named);
 	if (ok) {
 		f->codec.user_flags = 0;
 		f->dropin_opts[1] = -1;
 		ZEND_HASH_FOREACH_NUM_KEY_VAL(later, idx, v) {
 			if (!set_option(f, (zend_long) idx, v)) {
-				zend_throw_exception_ex(mr_face_exception_ce(), 0, "option " ZEND_LONG_FMT " cannot be applied", (zend_long) idx);
+				zend_throw_exception_ex(mr_face_module.exception_ce, 0, "option " ZEND_LONG_FMT " cannot be applied", (zend_long) idx);
 				ok = false;
 				break;
 			}
@@ -1215,7 +1220,7 @@ static void concat_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_k
 	if (f->codec.compression != MR_COMP_NONE) {
 		/* as PECL: the bytes would be appended to a compressed payload */
 		if (f->strict) {
-			zend_throw_exception_ex(mr_face_exception_ce(), 0, "cannot append or prepend with compression on (option \"compression\" => false)");
+			zend_throw_exception_ex(mr_face_module.exception_ce, 0, "cannot append or prepend with compression on (option \"compression\" => false)");
 			RETURN_THROWS();
 		}
 		php_error_docref(NULL, E_WARNING, "cannot append/prepend with compression turned on");
@@ -1859,7 +1864,7 @@ PHP_METHOD(MemRehash_Memcached, stats)
 {
 	ZEND_PARSE_PARAMETERS_NONE();
 	FACE();
-	mr_face_stats(f, return_value);
+	mr_face_module.pool_stats(f, return_value);
 }
 
 PHP_METHOD(MemRehash_Memcached, locate)
@@ -1890,7 +1895,7 @@ PHP_METHOD(MemRehash_Memcached, isComplete)
 {
 	ZEND_PARSE_PARAMETERS_NONE();
 	FACE();
-	mr_fleet_after_op(p);
+	after_op(f);
 	RETURN_BOOL(mr_pool_is_complete(p));
 }
 
@@ -1898,7 +1903,7 @@ PHP_METHOD(MemRehash_Memcached, complete)
 {
 	ZEND_PARSE_PARAMETERS_NONE();
 	FACE();
-	mr_face_set_res(f, mr_pool_complete(p) ? MEMCACHED_SUCCESS : MEMCACHED_SOME_ERRORS);
+	mr_face_set_res(f, mr_fleet_complete(p) ? MEMCACHED_SUCCESS : MEMCACHED_SOME_ERRORS);
 }
 
 PHP_METHOD(MemRehash_Memcached, drain)
@@ -1911,7 +1916,7 @@ PHP_METHOD(MemRehash_Memcached, drain)
 		Z_PARAM_ARRAY_HT(opts)
 	ZEND_PARSE_PARAMETERS_END();
 	FACE();
-	mr_face_drain(f, server, opts, return_value);
+	mr_face_module.pool_drain(f, server, opts, return_value);
 }
 
 /* ---- the bodies MemRehash shares (its strict face) ---- */
@@ -1940,11 +1945,11 @@ void mr_memcached_register(void)
 	dropin_ce->create_object = dropin_create;
 }
 
-void mr_memcached_shutdown(void)
+void mr_memcached_globals_free(struct mr_face ***table, uint32_t *cap)
 {
-	if (faces) {
-		pefree(faces, 1);
-		faces = NULL;
-		faces_cap = 0;
+	if (*table) {
+		pefree(*table, 1);
+		*table = NULL;
+		*cap = 0;
 	}
 }

@@ -9,8 +9,8 @@
  * (MINIT); does nothing otherwise. */
 void mr_memcached_register(void);
 
-/* Frees the face table (MSHUTDOWN). */
-void mr_memcached_shutdown(void);
+/* Frees a thread's face table (GSHUTDOWN). */
+void mr_memcached_globals_free(struct mr_face ***table, uint32_t *cap);
 
 /* Returns the engine state attached to a \Memcached object, or NULL. */
 mr_face_t *mr_memcached_face(zend_object *obj);
