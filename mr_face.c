@@ -85,6 +85,8 @@ static bool strict_key_error(const mr_face_t *f, const char *key, size_t klen, u
 	return true;
 }
 
+static void key_fill(mr_face_t *f, const char *key, size_t klen, const zend_string *server_key, mr_item_t *it);
+
 bool mr_face_key(mr_face_t *f, const char *key, size_t klen, const zend_string *server_key, uint32_t arg_num, mr_item_t *it)
 {
 	mr_pool_t *p = f->pool;
@@ -99,9 +101,53 @@ bool mr_face_key(mr_face_t *f, const char *key, size_t klen, const zend_string *
 			return strict_key_error(f, key, klen, arg_num);
 		}
 	} else if (UNEXPECTED(!pecl_key_ok(f, key, klen))) {
-		mr_face_set_res(f, MEMCACHED_BAD_KEY_PROVIDED);
+		/* PECL's own check: libmemcached never sees the key, so its last
+		 * error (getLastErrorCode) stays as it was */
+		f->rescode = MEMCACHED_BAD_KEY_PROVIDED;
+		return false;
+	} else {
+		/* PECL resets the code before its key check: a call refused later
+		 * without a round trip (append with compression on) reports SUCCESS */
+		f->rescode = MEMCACHED_SUCCESS;
+	}
+	key_fill(f, key, klen, server_key, it);
+	return true;
+}
+
+/* PECL checks no key of a multi-key call; libmemcached refuses only a key
+ * too long (with the prefix). Bytes >= 0x80 therefore pass, and only what
+ * the meta protocol cannot carry (spaces, control bytes) is refused too. */
+static bool multi_key_ok(const mr_face_t *f, const char *key, size_t klen)
+{
+	if (klen == 0 || klen + f->pool->prefix_len > MR_KEY_MAX) {
 		return false;
 	}
+	for (size_t i = 0; i < klen; i++) {
+		unsigned char c = (unsigned char) key[i];
+		if (c <= 0x20 || c == 0x7f) {
+			return false;
+		}
+	}
+	return true;
+}
+
+bool mr_face_key_multi(mr_face_t *f, const char *key, size_t klen, const zend_string *server_key, mr_item_t *it)
+{
+	if (f->strict) {
+		return mr_face_key(f, key, klen, server_key, 1, it);
+	}
+	if (UNEXPECTED(!multi_key_ok(f, key, klen))) {
+		f->rescode = MEMCACHED_BAD_KEY_PROVIDED;
+		return false;
+	}
+	key_fill(f, key, klen, server_key, it);
+	return true;
+}
+
+/* Fills it with the key as sent (prefix + key) and its new location. */
+static void key_fill(mr_face_t *f, const char *key, size_t klen, const zend_string *server_key, mr_item_t *it)
+{
+	mr_pool_t *p = f->pool;
 	memcpy(it->key, p->prefix, p->prefix_len);
 	memcpy(it->key + p->prefix_len, key, klen);
 	it->klen = p->prefix_len + klen;
@@ -116,7 +162,6 @@ bool mr_face_key(mr_face_t *f, const char *key, size_t klen, const zend_string *
 	}
 	it->want_cas = false;
 	mr_pool_locate_new(p, it);
-	return true;
 }
 
 

@@ -53,8 +53,11 @@ int mr_face_res(mr_rc_t rc);
 static inline void mr_face_set_res(mr_face_t *f, int code)
 {
 	f->rescode = code;
+	/* libmemcached clears its last error at each operation it runs */
 	if (code != 0 && code != 16 /* NOTFOUND */ && code != 14 /* NOTSTORED */ && code != 12 /* DATA_EXISTS */) {
 		f->last_error = code;
+	} else {
+		f->last_error = 0;
 	}
 }
 
@@ -64,6 +67,11 @@ static inline void mr_face_set_res(mr_face_t *f, int code)
  * ValueError naming argument arg_num; the others record
  * RES_BAD_KEY_PROVIDED. Either way nothing is sent. */
 bool mr_face_key(mr_face_t *f, const char *key, size_t klen, const zend_string *server_key, uint32_t arg_num, mr_item_t *it);
+
+/* mr_face_key for a key of a multi-key call: the same for strict faces;
+ * the others take what PECL sends unchecked (bytes >= 0x80) and refuse
+ * only what the wire cannot carry. */
+bool mr_face_key_multi(mr_face_t *f, const char *key, size_t klen, const zend_string *server_key, mr_item_t *it);
 
 /* The pool's scratch items, grown to hold n (mr_pool.c). */
 #define mr_face_items mr_pool_items

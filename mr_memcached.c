@@ -780,7 +780,7 @@ static bool keys_collect(mr_face_t *f, HashTable *in, zend_string *server_key, z
 	uint32_t i = 0;
 	ZEND_HASH_FOREACH_STR_KEY_VAL(&k->seen, ks, iv) {
 		int saved = f->rescode;
-		if (mr_face_key(f, ZSTR_VAL(ks), ZSTR_LEN(ks), server_key, 1, &k->items[i])) {
+		if (mr_face_key_multi(f, ZSTR_VAL(ks), ZSTR_LEN(ks), server_key, &k->items[i])) {
 			ZVAL_LONG(iv, i);
 			i++;
 		} else if (EG(exception)) {
@@ -938,7 +938,17 @@ static void get_delayed_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool
 	mr_rc_t first_rc = k.n ? k.items[0].rc : MR_MISS;
 	zend_hash_destroy(&k.seen);
 	bool ok = !(k.n > 0 && errors == k.n);
-	mr_face_set_res(f, ok ? MEMCACHED_SUCCESS : mr_face_res(first_rc));
+	int code = ok ? MEMCACHED_SUCCESS : mr_face_res(first_rc);
+	if (k.n == 0) {
+		/* PECL: no key it could send (none, or all empty or too long) */
+		ok = false;
+		code = MEMCACHED_BAD_KEY_PROVIDED;
+	} else if (ok && ZEND_FCI_INITIALIZED(fci) && zend_hash_num_elements(Z_ARRVAL(f->delayed)) == 0) {
+		/* PECL's callback loop ends on libmemcached's NOTFOUND when nothing came */
+		ok = false;
+		code = MEMCACHED_NOTFOUND;
+	}
+	mr_face_set_res(f, code);
 	if (ok && ZEND_FCI_INITIALIZED(fci)) {
 		zval *e;
 		ZEND_HASH_FOREACH_VAL(Z_ARRVAL(f->delayed), e) {
@@ -988,7 +998,10 @@ static void fetch_all_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face)
 {
 	ZEND_PARSE_PARAMETERS_NONE();
 	FACE_OR(face);
-	if (Z_TYPE(f->delayed) != IS_ARRAY) {
+	if (Z_TYPE(f->delayed) != IS_ARRAY || f->delayed_pos >= zend_hash_num_elements(Z_ARRVAL(f->delayed))) {
+		/* nothing (left) to fetch: libmemcached's NOTFOUND, as PECL reports it */
+		zval_ptr_dtor(&f->delayed);
+		ZVAL_UNDEF(&f->delayed);
 		mr_face_set_res(f, MEMCACHED_NOTFOUND);
 		RETURN_FALSE;
 	}
@@ -1082,7 +1095,7 @@ static void set_multi_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 	ZEND_HASH_FOREACH_KEY_VAL(entries, ikey, skey, v) {
 		zend_string *k = skey ? zend_string_copy(skey) : zend_long_to_str((zend_long) ikey);
 		/* as PECL: a key that cannot be written fails alone, the others go on */
-		if (!mr_face_key(f, ZSTR_VAL(k), ZSTR_LEN(k), server_key, 1, &items[i])
+		if (!mr_face_key_multi(f, ZSTR_VAL(k), ZSTR_LEN(k), server_key, &items[i])
 			|| !mr_face_encode(f, v, &offs[i], &items[i].dlen, &items[i].flags)) {
 			zend_string_release(k);
 			if (EG(exception)) {
@@ -1091,6 +1104,7 @@ static void set_multi_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 			last_bad = f->rescode;
 			continue;
 		}
+		last_bad = MEMCACHED_SUCCESS;
 		keys[i++] = k;
 	} ZEND_HASH_FOREACH_END();
 	uint32_t errors = 0;
@@ -1100,11 +1114,15 @@ static void set_multi_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 		}
 		errors = mr_migrate_store(p, items, i, MR_MODE_SET, ttl);
 	}
+	/* PECL writes entry by entry and keeps only the last one's outcome: the
+	 * return value and the result code are the last entry's (last_bad when
+	 * that one could not be sent) */
+	(void) errors;
 	int code = last_bad;
+	if (code == MEMCACHED_SUCCESS && i > 0) {
+		code = mr_face_res(items[i - 1].rc);
+	}
 	for (uint32_t j = 0; j < i; j++) {
-		if (items[j].rc != MR_OK) {
-			code = mr_face_res(items[j].rc);
-		}
 		zend_string_release(keys[j]);
 	}
 	efree(keys);
@@ -1112,7 +1130,7 @@ static void set_multi_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 	if (EG(exception)) RETURN_THROWS();
 	mr_face_set_res(f, code);
 	after_op(f);
-	RETURN_BOOL(errors == 0 && code == MEMCACHED_SUCCESS);
+	RETURN_BOOL(code == MEMCACHED_SUCCESS);
 }
 
 PHP_METHOD(MemRehash_Memcached, setMulti) { set_multi_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, false); }
@@ -1309,20 +1327,31 @@ static void delete_multi_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 	if (k.n && time == 0) {
 		mr_migrate_delete(p, k.items, k.n);
 	}
+	/* PECL deletes key by key in the given order, repeats included, and
+	 * skips empty keys: each key's entry is its last delete's outcome (a
+	 * repeat of a deleted key finds nothing), and the result code is that of
+	 * the last key deleted. */
 	int code = MEMCACHED_SUCCESS;
-	zend_string *ks;
-	zval *iv;
-	ZEND_HASH_FOREACH_STR_KEY_VAL(&k.seen, ks, iv) {
-		zval r;
-		int rc = Z_LVAL_P(iv) < 0 ? MEMCACHED_BAD_KEY_PROVIDED
-			: time != 0 ? MEMCACHED_INVALID_ARGUMENTS : mr_face_res(k.items[Z_LVAL_P(iv)].rc);
-		if (rc == MEMCACHED_SUCCESS) {
-			ZVAL_TRUE(&r);
-		} else {
-			ZVAL_LONG(&r, rc);
+	zval *zk;
+	ZEND_HASH_FOREACH_VAL(keys, zk) {
+		zend_string *ks = mr_face_key_string(zk);
+		zval *iv = ZSTR_LEN(ks) ? zend_hash_find(&k.seen, ks) : NULL;
+		if (iv) {
+			int rc = Z_LVAL_P(iv) < 0 ? MEMCACHED_BAD_KEY_PROVIDED
+				: time != 0 ? MEMCACHED_INVALID_ARGUMENTS : mr_face_res(k.items[Z_LVAL_P(iv)].rc);
+			if (rc == MEMCACHED_SUCCESS && zend_symtable_exists(Z_ARRVAL_P(return_value), ks)) {
+				rc = MEMCACHED_NOTFOUND;
+			}
+			zval r;
+			if (rc == MEMCACHED_SUCCESS) {
+				ZVAL_TRUE(&r);
+			} else {
+				ZVAL_LONG(&r, rc);
+			}
+			zend_symtable_update(Z_ARRVAL_P(return_value), ks, &r);
 			code = rc;
 		}
-		zend_symtable_update(Z_ARRVAL_P(return_value), ks, &r);
+		zend_string_release(ks);
 	} ZEND_HASH_FOREACH_END();
 	zend_hash_destroy(&k.seen);
 	mr_face_set_res(f, code);
@@ -1356,6 +1385,10 @@ static void arith_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_ke
 	}
 	bool with_initial = ZEND_NUM_ARGS() >= (by_key ? 4u : 3u);
 	FACE_OR(face);
+	if (!f->strict) {
+		/* PECL resets the code before its checks: a refusal below reports SUCCESS */
+		f->rescode = MEMCACHED_SUCCESS;
+	}
 	mr_item_t *it = mr_face_items(p, 1);
 	KEY_OR_RETURN(mr_face_key(f, ZSTR_VAL(key), ZSTR_LEN(key), server_key, 1, it));
 	if (offset < 0) {
@@ -1364,6 +1397,11 @@ static void arith_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_ke
 			RETURN_THROWS();
 		}
 		php_error_docref(NULL, E_WARNING, "offset cannot be a negative value");
+		RETURN_FALSE;
+	}
+	if (with_initial && !f->strict && !f->binary_protocol) {
+		/* PECL: an initial value needs libmemcached's binary protocol */
+		php_error_docref(NULL, E_WARNING, "Initial value is only supported with binary protocol");
 		RETURN_FALSE;
 	}
 	if (with_initial) {
