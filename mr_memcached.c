@@ -333,7 +333,10 @@ static bool set_option(mr_face_t *f, zend_long option, zval *value)
 		default: {
 			int slot = passive_slot(option);
 			if (slot < 0) {
-				return option_warn(f, "unknown option", option);
+				/* PECL hands an unknown id to libmemcached, which refuses it */
+				php_error_docref(NULL, E_WARNING, "error setting memcached option: %s", memcached_strerror(NULL, MEMCACHED_INVALID_ARGUMENTS));
+				mr_face_set_res(f, MEMCACHED_INVALID_ARGUMENTS);
+				return false;
 			}
 			if (option == MEMCACHED_BEHAVIOR_BINARY_PROTOCOL) {
 				f->binary_protocol = zend_is_true(value);
@@ -816,6 +819,10 @@ static void get_multi_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool b
 		ZEND_PARSE_PARAMETERS_END();
 	}
 	FACE_OR(face);
+	if (server_key && ZSTR_LEN(server_key) == 0 && !f->strict) {
+		/* libmemcached's mget_by_key ignores an empty server key */
+		server_key = NULL;
+	}
 	array_init(return_value);
 	if (zend_hash_num_elements(keys) == 0) {
 		/* PECL: NOTFOUND; MemRehash: nothing asked, nothing wrong */
@@ -915,6 +922,11 @@ static void get_delayed_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool
 		ZEND_PARSE_PARAMETERS_END();
 	}
 	FACE_OR(face);
+	if (server_key && ZSTR_LEN(server_key) == 0 && !f->strict) {
+		/* libmemcached's mget_by_key ignores an empty server key: each key
+		 * goes where it hashes */
+		server_key = NULL;
+	}
 	zval_ptr_dtor(&f->delayed);
 	array_init(&f->delayed);
 	f->delayed_pos = 0;
@@ -926,14 +938,18 @@ static void get_delayed_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool
 		k.items[i].want_cas = with_cas;
 	}
 	uint32_t errors = k.n ? mr_migrate_get(p, k.items, k.n) : 0;
-	zend_string *ks;
-	zval *iv;
-	ZEND_HASH_FOREACH_STR_KEY_VAL(&k.seen, ks, iv) {
-		if (Z_LVAL_P(iv) >= 0 && k.items[Z_LVAL_P(iv)].rc == MR_OK) {
+	/* one result per key asked for, repeats included: PECL sends a repeated
+	 * key again and the server answers each */
+	zval *zk;
+	ZEND_HASH_FOREACH_VAL(keys, zk) {
+		zend_string *ks = mr_face_key_string(zk);
+		zval *iv = zend_hash_find(&k.seen, ks);
+		if (iv && Z_LVAL_P(iv) >= 0 && k.items[Z_LVAL_P(iv)].rc == MR_OK) {
 			zval e;
 			delayed_entry(f, ks, &k.items[Z_LVAL_P(iv)], with_cas, &e);
 			add_next_index_zval(&f->delayed, &e);
 		}
+		zend_string_release(ks);
 	} ZEND_HASH_FOREACH_END();
 	mr_rc_t first_rc = k.n ? k.items[0].rc : MR_MISS;
 	zend_hash_destroy(&k.seen);
