@@ -21,6 +21,7 @@
 #include "php.h"
 #include "zend_exceptions.h"
 #include "zend_interfaces.h"
+#include "ext/standard/url.h"
 #include <libmemcached/memcached.h>
 
 #include "php_memrehash.h"
@@ -684,6 +685,17 @@ static bool read_through(mr_face_t *f, zval *this_zv, zend_fcall_info *fci, zend
 	return stored;
 }
 
+/* Drops getDelayed's results not fetched yet, as libmemcached's mget (under
+ * PECL's get, getMulti, getDelayed) reads and discards every pending reply
+ * first. MemRehash keeps them: its results are not replies on the wire. */
+static inline void delayed_drop(mr_face_t *f)
+{
+	if (UNEXPECTED(Z_TYPE(f->delayed) != IS_UNDEF) && !f->strict) {
+		zval_ptr_dtor(&f->delayed);
+		ZVAL_UNDEF(&f->delayed);
+	}
+}
+
 static void get_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_key)
 {
 	zend_string *server_key = NULL, *key;
@@ -709,6 +721,7 @@ static void get_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_key)
 	FACE_OR(face);
 	mr_item_t *it = mr_face_items(p, 1);
 	KEY_OR_RETURN(mr_face_key(f, ZSTR_VAL(key), ZSTR_LEN(key), server_key, 1, it));
+	delayed_drop(f);
 	bool extended = (flags & MR_GET_EXTENDED) != 0;
 	it->want_cas = extended;
 	mr_migrate_get(p, it, 1);
@@ -835,6 +848,9 @@ static void get_multi_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool b
 		zval_ptr_dtor(return_value);
 		ZVAL_NULL(return_value);
 		RETURN_THROWS();
+	}
+	if (k.n) {
+		delayed_drop(f);
 	}
 	for (uint32_t i = 0; i < k.n; i++) {
 		k.items[i].want_cas = extended;
@@ -1580,12 +1596,20 @@ PHP_METHOD(MemRehash_Memcached, getStats)
 		array_init(&row);
 		text_ctx_t t = {.rv = &row};
 		mr_rc_t rc = mr_wire_text(p->wire, c, line, stat_line, &t, mr_wire_opts(p->wire)->timeout_ms);
-		if (rc != MR_OK) {
+		if (rc == MR_ERR_CLIENT || rc == MR_ERR_PROTOCOL || rc == MR_ERR_SERVER) {
+			/* the server refused the stats type: libmemcached's
+			 * INVALID_ARGUMENTS, and PECL returns false */
+			code = MEMCACHED_INVALID_ARGUMENTS;
+		} else if (rc != MR_OK && code == MEMCACHED_SUCCESS) {
 			code = MEMCACHED_SOME_ERRORS;
 		}
 		add_assoc_zval(return_value, mr_wire_name(p->wire, c), &row);
 	}
 	mr_face_set_res(f, code);
+	if (code == MEMCACHED_INVALID_ARGUMENTS) {
+		zval_ptr_dtor(return_value);
+		RETURN_FALSE;
+	}
 }
 
 PHP_METHOD(MemRehash_Memcached, getVersion)
@@ -1774,13 +1798,68 @@ PHP_METHOD(MemRehash_Memcached, getLastDisconnectedServer)
 	}
 }
 
+/* getAllKeys' state: the keys seen so far (a set) and whether a server
+ * refused the dump. */
+typedef struct {
+	HashTable *seen;
+	bool refused;
+} dump_ctx_t;
+
+/* Takes one "key=<uri-encoded> exp=..." line of lru_crawler metadump. */
+static bool dump_line(void *ctx, const char *line, size_t len)
+{
+	dump_ctx_t *d = ctx;
+	if (len < 4 || memcmp(line, "key=", 4) != 0) {
+		/* BUSY, ERROR, CLIENT_ERROR: this server gives no dump now */
+		d->refused = true;
+		return false;
+	}
+	const char *k = line + 4, *sp = memchr(k, ' ', len - 4);
+	size_t klen = sp ? (size_t) (sp - k) : len - 4;
+	zend_string *key = zend_string_init(k, klen, 0);
+	ZSTR_LEN(key) = php_raw_url_decode(ZSTR_VAL(key), ZSTR_LEN(key));
+	zend_hash_add_empty_element(d->seen, key);
+	zend_string_release(key);
+	return true;
+}
+
+/* As PECL's (libmemcached's memcached_dump): every key the servers hold, as
+ * stored (with the prefix), here from both lists' servers, each key once.
+ * lru_crawler metadump replaces the "stats cachedump" memcached 1.6 no
+ * longer serves in full. False and the failure's code when no server could
+ * be asked. */
 PHP_METHOD(MemRehash_Memcached, getAllKeys)
 {
 	ZEND_PARSE_PARAMETERS_NONE();
 	FACE();
-	php_error_docref(NULL, E_WARNING, "getAllKeys is not supported by MemRehash\\Memcached (keys of a moving pool live under two lists; use drain())");
-	mr_face_set_res(f, MEMCACHED_NOT_SUPPORTED);
-	RETURN_FALSE;
+	mr_migrate_flush(p);
+	HashTable seen;
+	zend_hash_init(&seen, 64, NULL, NULL, 0);
+	dump_ctx_t d = {.seen = &seen};
+	int code = MEMCACHED_SUCCESS;
+	uint32_t answered = 0;
+	for (uint32_t c = 0; c < mr_wire_count(p->wire); c++) {
+		d.refused = false;
+		mr_rc_t rc = mr_wire_text(p->wire, c, "lru_crawler metadump all", dump_line, &d, mr_wire_opts(p->wire)->timeout_ms);
+		if (rc == MR_OK && !d.refused) {
+			answered++;
+		} else if (rc != MR_OK) {
+			code = mr_face_res(rc);
+			f->last_down = (int32_t) c;
+		}
+	}
+	if (answered == 0 && mr_wire_count(p->wire) > 0) {
+		zend_hash_destroy(&seen);
+		mr_face_set_res(f, code == MEMCACHED_SUCCESS ? MEMCACHED_FAILURE : code);
+		RETURN_FALSE;
+	}
+	array_init_size(return_value, zend_hash_num_elements(&seen));
+	zend_string *key;
+	ZEND_HASH_FOREACH_STR_KEY(&seen, key) {
+		add_next_index_str(return_value, zend_string_copy(key));
+	} ZEND_HASH_FOREACH_END();
+	zend_hash_destroy(&seen);
+	mr_face_set_res(f, MEMCACHED_SUCCESS);
 }
 
 PHP_METHOD(MemRehash_Memcached, getOption)
