@@ -60,7 +60,7 @@ final class FleetCountersTest extends TestCase
     }
 
     /** Runs $fn in a forked child that exits with $fn's return code (1 on a
-     * throw) through exec, so no PHPUnit shutdown code runs twice. Returns its pid. */
+     * throw) through mr_child_exit, so no PHPUnit shutdown code runs twice. Returns its pid. */
     private function fork(callable $fn): int
     {
         $pid = pcntl_fork();
@@ -71,8 +71,7 @@ final class FleetCountersTest extends TestCase
                 fwrite(STDERR, 'child: ' . $e->getMessage() . "\n");
                 $code = 1;
             }
-            pcntl_exec('/bin/sh', ['-c', 'exit ' . $code]);
-            posix_kill(posix_getpid(), SIGKILL);
+            mr_child_exit($code);
         }
         $this->assertGreaterThan(0, $pid, 'fork failed');
         return $pid;

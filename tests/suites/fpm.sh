@@ -57,7 +57,7 @@ for _ in $(seq 100); do
 	if "$php" -r 'exit(@stream_socket_client("tcp://127.0.0.1:".$argv[1]) ? 0 : 1);' "$port"; then up=1; break; fi
 	sleep 0.1
 done
-if [[ $up == 1 ]]; then ok "php-fpm started with 4 workers on 127.0.0.1:$port"; else not_ok "php-fpm did not start: $(tail -5 "$tmp/fpm.log" "$tmp/fpm.out" 2>/dev/null)"; finish; fi
+if [[ $up == 1 ]]; then step "php-fpm started with 4 workers on 127.0.0.1:$port"; else not_ok "php-fpm did not start: $(tail -5 "$tmp/fpm.log" "$tmp/fpm.out" 2>/dev/null)"; finish; fi
 
 modules=$("$fpm" -n -d "extension=$ext" -m 2>/dev/null)
 if grep -qx memrehash <<<"$modules"; then ok "php-fpm8.2 -m lists memrehash"; else not_ok "php-fpm8.2 -m does not list memrehash"; fi

@@ -32,7 +32,7 @@ function gate_start(string $upstream, array $hooks): array
     if ($pid === 0) {
         gate_serve($listener, $upstream, $hooks, $log);
         /* no PHP shutdown in the child: the parent's handles are not its own */
-        posix_kill(getmypid(), SIGKILL);
+        mr_child_exit(0);
     }
     fclose($listener);
     return ['pid' => $pid, 'addr' => $addr, 'log' => $log];
