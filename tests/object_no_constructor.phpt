@@ -43,7 +43,6 @@ echo "alive\n";
 ?>
 --EXPECT--
 newInstanceWithoutConstructor refused (final internal class)
-reflection: no object
 unserialize: every method threw Error
 bool(true)
 alive
