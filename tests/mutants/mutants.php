@@ -85,7 +85,7 @@ return [
     'cutover-ignores-marker' => [
         'what' => "a pool never takes another host's completion marker (keeps asking O after the fleet cut over)",
         'edits' => [['/(mr_req_t \*req = mr_wire_req\(p->wire, r\);\s*if \()req->rc == MR_OK\) \{/', '${1}0 && req->rc == MR_OK) {']],
-        'tests' => ['phpunit:FleetCountersTest::testAnotherHostSeesTheCompletionWithinTwoSeconds'],
+        'tests' => ['phpunit:FleetCountersTest::testAnotherHostSeesTheCompletionByTheMarker'],
     ],
     'drain-deletes-after-failed-add' => [
         'what' => "a drain deletes at the source keys whose add at the target failed",
