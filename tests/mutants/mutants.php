@@ -92,6 +92,17 @@ return [
         'edits' => [['/if \(a->rc == MR_OK\) \{(\s*it->add_cas = a->cas;\s*it->rd = d->o->copy)/', 'if (a->rc != MR_NOTSTORED) {$1']],
         'tests' => ['phpt:tests/drain_target_down.phpt'],
     ],
+    'complete-pool-asks-old' => [
+        'what' => "a complete pool still consults the old servers",
+        'edits' => [['/(static inline bool moving_in\(const mr_pool_t \*p, mr_item_t \*it, bool complete\)\s*\{\s*if \()complete(\) \{\s*return false;)/', '${1}0$2']],
+        'tests' => ['phpunit:MigrationTest::testCompletePoolNeverLooksAtOld'],
+    ],
+    'copy-deletes-source' => [
+        'what' => "drain with copy => true deletes at the source like a drain",
+        'edits' => [['/it->rd = d->o->copy \? NO_REQ : mr_wire_md\(/', 'it->rd = mr_wire_md('],
+            ['/if \(!d->o->copy\) \{(\s*mr_wire_run\(w\);)/', 'if (1) {$1']],
+        'tests' => ['phpt:tests/drain_copy.phpt'],
+    ],
     'session-unlock-without-cas' => [
         'what' => "the session handler releases its lock without the lock's CAS (deletes a lock another request took over)",
         'edits' => [['/mr_wire_md\(w, s->lock\.n, s->lock\.key, s->lock\.klen, s->lock_cas_new\);/', 'mr_wire_md(w, s->lock.n, s->lock.key, s->lock.klen, 0);']],
