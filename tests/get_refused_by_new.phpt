@@ -7,13 +7,13 @@ if (!is_executable(trim((string)shell_exec('command -v memcached')))) die('skip 
 ?>
 --FILE--
 <?php
-/* N is a real memcached started here with a 1 KB item limit (-I 1k),
+/* N is a real memcached started here with a 1 KB item limit (-I 1k, slab_chunk_max 1024),
  * stopped by its pid at the end. */
 require __DIR__ . '/config.inc';
 $s = stream_socket_server('tcp://127.0.0.1:0');
 $port = (int)explode(':', stream_socket_get_name($s, false))[1];
 fclose($s);
-$args = ['memcached', '-l', '127.0.0.1', '-p', (string)$port, '-U', '0', '-m', '8', '-I', '1k'];
+$args = ['memcached', '-l', '127.0.0.1', '-p', (string)$port, '-U', '0', '-m', '8', '-I', '1k', '-o', 'slab_chunk_max=1024'];
 if (function_exists('posix_getuid') && posix_getuid() === 0) {
     $args = array_merge($args, ['-u', 'root']);
 }
