@@ -154,5 +154,5 @@ done
 # or one run-tests.php did not see)
 while IFS= read -r report; do
 	not_ok "sanitizer report: $report (tests/output/asan.log)"
-done < <(grep -oE 'ERROR: AddressSanitizer: [^ ]+.*|runtime error: .*' "$log" | sed 's/ on address 0x[0-9a-f]*.*//; s/0x[0-9a-f]\+/0x?/g' | sort -u | head -n 50)
+done < <(grep -oE 'ERROR: AddressSanitizer: [^ ]+.*|[^ ]*runtime error: .*' "$log" | sed 's/ on address 0x[0-9a-f]*.*//; s/0x[0-9a-f]\+/0x?/g' | sort -u | head -n 50)
 finish
