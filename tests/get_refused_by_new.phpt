@@ -3,6 +3,11 @@ a move the new server refuses (an item over its -I limit): get serves the value 
 --SKIPIF--
 <?php
 require __DIR__.'/skipif.inc';
+/* run-tests.php -m traces children: the forked helper would run under
+ * memcheck too; the ASan suite runs this test */
+if (getenv('ZEND_DONT_UNLOAD_MODULES') && getenv('USE_ZEND_ALLOC') === '0' && !getenv('SKIP_ASAN')) {
+    die('skip not under valgrind: a child process would be traced too; the ASan suite runs this test');
+}
 if (!is_executable(trim((string)shell_exec('command -v memcached')))) die('skip memcached binary not found');
 ?>
 --FILE--

@@ -1,5 +1,5 @@
 --TEST--
-session handler edges: PECL's "host:port weight" and host-only forms, a server entry too long, a session id too long for a key, session_reset, session_gc, a long list's pool name, a too-long sess_prefix
+session handler edges: PECL's "host:port weight" and "host:port:weight" forms, a server entry too long, a session id too long for a key, session_reset, session_gc, a long list's pool name, a too-long sess_prefix
 --SKIPIF--
 <?php require __DIR__.'/skipif.inc'; ?>
 --INI--

@@ -3,6 +3,11 @@ session handler with a server down: reading, locking, writing, destroying, touch
 --SKIPIF--
 <?php
 require __DIR__.'/skipif.inc';
+/* run-tests.php -m traces children: the forked helper would run under
+ * memcheck too; the ASan suite runs this test */
+if (getenv('ZEND_DONT_UNLOAD_MODULES') && getenv('USE_ZEND_ALLOC') === '0' && !getenv('SKIP_ASAN')) {
+    die('skip not under valgrind: a child process would be traced too; the ASan suite runs this test');
+}
 if (!function_exists('pcntl_fork')) die('skip pcntl extension not loaded');
 ?>
 --INI--
