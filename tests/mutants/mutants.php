@@ -57,7 +57,7 @@ return [
     ],
     'old-write-failure-ignored' => [
         'what' => "a set whose delete at O failed is reported done and left at N (O's copy comes back once N loses it)",
-        'edits' => [['/(if \(mr_rc_is_error\(rc\)\) \{\s*count_error\(p, items\[i\]\.o\);)\s*if \(!mr_rc_is_error\(items\[i\]\.rc\)\) \{\s*items\[i\]\.rc = rc;\s*failed\+\+;\s*\}/',
+        'edits' => [['/(if \(mr_rc_is_error\(rc\)\) \{\s*(?:mr_pool_)?count_error\(p, items\[i\]\.o\);)\s*if \(!mr_rc_is_error\(items\[i\]\.rc\)\) \{\s*items\[i\]\.rc = rc;\s*failed\+\+;\s*\}/',
             '$1']],
         'tests' => ['phpt:tests/write_old_down_never_older.phpt'],
     ],
@@ -94,7 +94,7 @@ return [
     ],
     'complete-pool-asks-old' => [
         'what' => "a complete pool still consults the old servers",
-        'edits' => [['/(static inline bool moving_in\(const mr_pool_t \*p, mr_item_t \*it, bool complete\)\s*\{\s*if \()complete(\) \{\s*return false;)/', '${1}0$2']],
+        'edits' => [['/(static inline bool moving\(const mr_pool_t \*p, mr_item_t \*it, bool complete\)\s*\{\s*return )!complete && /', '$1']],
         'tests' => ['phpunit:MigrationTest::testCompletePoolNeverLooksAtOld'],
     ],
     'copy-deletes-source' => [
