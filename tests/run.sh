@@ -39,7 +39,8 @@
 #   "0 failed" adds one failure.
 #
 # What "N passed" counts: distinct checks only. Reruns of checks counted
-# elsewhere (the phpt files under valgrind; under ASan, tests/suites/asan.sh)
+# elsewhere (the phpt files under valgrind; under ASan, PHP 8.4 and ZTS PHP
+# in the asan, php84 and zts suites; FaultsTest in the faults suite)
 # and set-up steps (the ASan build, starting php-fpm, building and
 # installing the package) are reported on lines of their own, above the
 # last, and never added to N passed. Their failures still count: a test
@@ -101,7 +102,7 @@ finish() {
 		echo "$s"
 	done
 	local rc=0
-	echo "not counted below: $total_reruns reruns passed (valgrind, ASan), $total_steps set-up steps ok"
+	echo "not counted below: $total_reruns reruns passed (valgrind, ASan, ...), $total_steps set-up steps ok"
 	if [[ $total_fail -gt 0 ]]; then
 		rc=1
 	elif [[ $total_pass -eq 0 ]]; then
