@@ -45,9 +45,10 @@ configure_args=(
 	# Debian's libpcre2 rather than the bundled copy, as Debian's own PHP
 	--with-external-pcre
 )
-# -O1, no debug info: the engine at -O2 takes several times as long to
-# compile on two cores, and the tests wait on the network, not on PHP.
-build_cflags="-O1 -g0"
+# -O0, no debug info: the engine at -O2 takes several times as long to
+# compile on two shared cores, and the tests wait on the network, not on
+# PHP's own speed.
+build_cflags="-O0 -g0"
 want="configure: CFLAGS=$build_cflags ${configure_args[*]}"
 peer_args=(--disable-memcached-sasl)
 peer_want="configure: ${peer_args[*]}"
