@@ -7,6 +7,7 @@
  * checks the echo, so a reply can never be matched to the wrong request. */
 #include "php.h"
 #include "mr_wire.h"
+#include "mr_down.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -57,12 +58,6 @@ struct mr_wire {
 	uint32_t *pmap;
 };
 
-/* Servers that failed recently, process-wide: a non-persistent MemRehash is
- * rebuilt every request, and a dead server must cost one timeout per retry
- * interval, not one per request. Open addressing on the name's hash. */
-#define DOWN_SLOTS 512
-static struct { uint64_t hash; uint64_t until_ms; } down_table[DOWN_SLOTS];
-
 /* Returns monotonic milliseconds. */
 static uint64_t now_ms(void)
 {
@@ -81,52 +76,29 @@ static uint64_t name_hash(const char *s)
 	return h ? h : 1;
 }
 
-/* Returns the down-table slot for hash (existing or free), or NULL when full. */
-static uint64_t *down_slot(uint64_t hash, bool create)
-{
-	uint64_t now = now_ms();
-	for (uint32_t i = 0; i < DOWN_SLOTS; i++) {
-		uint32_t s = (uint32_t) ((hash + i) % DOWN_SLOTS);
-		if (down_table[s].hash == hash) {
-			return &down_table[s].until_ms;
-		}
-		if (down_table[s].hash == 0 || (create && down_table[s].until_ms < now)) {
-			if (!create) {
-				return NULL;
-			}
-			down_table[s].hash = hash;
-			return &down_table[s].until_ms;
-		}
-	}
-	return NULL;
-}
-
+/* Marks c's server down for the retry interval, for every process of the
+ * host (mr_down): a non-persistent MemRehash is rebuilt every request, and
+ * a dead server must cost the host one timeout per retry interval, not one
+ * per request in each worker. */
 static void mark_down(mr_wire_t *w, mr_conn_t *c)
 {
-	uint64_t *until = down_slot(c->name_hash, true);
-	if (until && w->opts.retry_interval_ms) {
-		*until = now_ms() + w->opts.retry_interval_ms;
-	}
+	mr_down_mark(c->name_hash, w->opts.retry_interval_ms);
 }
 
 bool mr_wire_failed_recently(mr_wire_t *w, uint32_t conn, uint32_t ms)
 {
 	uint64_t f = w->conns[conn].failed_ms;
-	return f && now_ms() - f < ms;
+	return (f && now_ms() - f < ms) || mr_down_failed_within(w->conns[conn].name_hash, ms);
 }
 
 bool mr_wire_is_down(mr_wire_t *w, uint32_t conn)
 {
-	uint64_t *until = down_slot(w->conns[conn].name_hash, false);
-	return until && *until > now_ms();
+	return mr_down_is_down(w->conns[conn].name_hash);
 }
 
 static void clear_down(mr_conn_t *c)
 {
-	uint64_t *until = down_slot(c->name_hash, false);
-	if (until) {
-		*until = 0;
-	}
+	mr_down_clear(c->name_hash);
 }
 
 mr_wire_t *mr_wire_new(const char *const *hosts, const uint16_t *ports, const char *const *names, uint32_t n, bool persistent)

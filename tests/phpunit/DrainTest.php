@@ -175,7 +175,7 @@ final class DrainTest extends TestCase
         $this->assertGreaterThanOrEqual(count($onSource), $r['scanned']);
         $this->assertSame(array_sum(array_map(static fn($m) => strlen($m['value']), $before)), $r['bytes'], 'bytes: the value bytes moved');
         $this->assertIsFloat($r['seconds']);
-        foreach (['scanned', 'moved', 'raced', 'skipped', 'expired', 'errors', 'bytes'] as $f) {
+        foreach (['scanned', 'moved', 'raced', 'skipped', 'expired', 'gone', 'errors', 'bytes'] as $f) {
             $this->assertIsInt($r[$f], $f);
         }
 
@@ -300,7 +300,7 @@ final class DrainTest extends TestCase
         // reserved keys on the new servers are seen and skipped too
         $this->assertGreaterThanOrEqual(count($values), $r['scanned'], 'every item of every old server was looked at');
         $this->assertSame(0, $r['errors']);
-        $this->assertSame($r['scanned'] - $r['moved'] - $r['expired'] - $r['raced'], $r['skipped'], 'what does not move is skipped');
+        $this->assertSame($r['scanned'] - $r['moved'] - $r['expired'] - $r['gone'] - $r['raced'], $r['skipped'], 'what does not move is skipped');
         $got = [];
         $peerNew = mr_peer($new);
         foreach (array_chunk(array_keys($values), 1000) as $chunk) {
