@@ -275,6 +275,40 @@ final class DrainTest extends TestCase
         $this->assertSame(0, $bad, "a drain that says done leaves nothing on the source:\n" . implode("\n", $report));
     }
 
+    /**
+     * Keys the app moves by reading them while a drain walks are "gone" (not
+     * at the source when the drain fetches them), not "expired": nothing
+     * expired here (no TTL), as the servers' own reads say.
+     */
+    public function testKeysTheAppMovedAreGoneNotExpired(): void
+    {
+        $source = mr_servers(1, 2)[0];
+        $mr = self::pool('core-drain-gone');
+        mr_flush_all();
+        $items = [];
+        for ($i = 0; $i < 600; $i++) {
+            $items["gone:$i"] = "v$i";
+        }
+        $this->assertTrue(mr_peer([$source])->setMulti($items));
+        $read = false;
+        $r = $mr->drain($source, ['batch' => 20, 'progress' => function (array $p) use (&$read, $mr, $items): bool {
+            if (!$read) {
+                $read = true;
+                foreach (array_keys($items) as $k) {
+                    $mr->get($k); /* the app reads everything: what the drain has not reached yet moves now */
+                }
+            }
+            return true;
+        }]);
+        $this->assertSame('done', $r['stopped']);
+        $this->assertSame(0, $r['expired'], json_encode($r));
+        $this->assertSame(0, $r['errors']);
+        $this->assertGreaterThan(0, $r['gone'], 'keys listed by the walk and moved by reads before the drain reached them');
+        $this->assertSame($r['scanned'], $r['moved'] + $r['gone'] + $r['raced'] + $r['skipped'] + $r['expired'], json_encode($r));
+        $this->assertSame([], array_filter(self::metaMany($source, array_keys($items))), 'the source holds none of them');
+        $this->assertNewListReadsAll($items, 'after the drain and the reads');
+    }
+
     /** drain(null) walks every old server; modula 3 -> 2 moves keys off all of them. */
     public function testDrainEveryOldServer(): void
     {
