@@ -2,6 +2,7 @@
  * old-hit rate by period, snapshots. */
 #include "php.h"
 #include "mr_counters.h"
+#include "mr_util.h"
 
 #include <fcntl.h>
 #include <grp.h>
@@ -36,11 +37,7 @@ static uint64_t mono_ms(void)
 
 static uint64_t str_hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++) {
-		h = (h ^ (unsigned char) *s) * 1099511628211ULL;
-	}
-	return h;
+	return mr_fnv1a64(s, strlen(s));
 }
 
 /* ---- the mapping ---- */
