@@ -1463,7 +1463,10 @@ PHP_MINFO_FUNCTION(memrehash)
 	php_info_print_table_row(2, "libmemcached headers version", LIBMEMCACHED_VERSION_STRING);
 	php_info_print_table_row(2, "libmemcached library version", memcached_lib_version());
 	php_info_print_table_row(2, "Wire protocol", "meta (memcached >= 1.6)");
-	php_info_print_table_row(2, "Counters", mr_counters_ready() ? (*MR_G(counters_file) ? "shared, file-backed" : "shared (this master)") : "unavailable");
+	php_info_print_table_row(2, "Counters", !mr_counters_ready() ? "unavailable"
+		: mr_counters_file_backed() ? "shared, file-backed"
+		: *MR_G(counters_file) ? "this process only: memrehash.counters_file could not be opened (see the startup warning)"
+		: "shared (this master)");
 	php_info_print_table_row(2, "Host id", mr_fleet_host_id());
 	php_info_print_table_row(2, "igbinary", mr_codec_serializer_available(MR_SER_IGBINARY) ? "yes" : "no");
 	php_info_print_table_row(2, "msgpack", mr_codec_serializer_available(MR_SER_MSGPACK) ? "yes" : "no");

@@ -22,6 +22,7 @@ const char *const mr_counter_names[MR_C_COUNT] = {
 /* The mapping, made once in MINIT and inherited by every forked worker. */
 static mr_ctr_header_t *shm;
 static size_t shm_size;
+static bool file_backed;  /* the mapping is memrehash.counters_file's */
 
 static mr_ctr_pool_t *slots(void)
 {
@@ -151,6 +152,7 @@ bool mr_counters_init(const char *path, uint32_t max_pools, uint32_t mode, long 
 		}
 		flock(fd, LOCK_UN);
 		close(fd);
+		file_backed = true;
 		return mapped();
 	}
 	void *m = mmap(NULL, shm_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -159,6 +161,7 @@ bool mr_counters_init(const char *path, uint32_t max_pools, uint32_t mode, long 
 		return false;
 	}
 	shm = m;
+	file_backed = false;
 	init_header(max_pools, make_identity(-1));
 	return mapped();
 }
@@ -175,6 +178,11 @@ void mr_counters_shutdown(void)
 bool mr_counters_ready(void)
 {
 	return shm != NULL;
+}
+
+bool mr_counters_file_backed(void)
+{
+	return shm != NULL && file_backed;
 }
 
 uint64_t mr_counters_identity(void)

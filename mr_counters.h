@@ -137,6 +137,10 @@ bool mr_counters_init(const char *path, uint32_t max_pools, uint32_t mode, long 
 void mr_counters_shutdown(void);
 bool mr_counters_ready(void);
 
+/* Returns true when the mapping is the counters file's (false: anonymous,
+ * also when the file could not be opened and this process fell back). */
+bool mr_counters_file_backed(void);
+
 /* Returns the identity of this mapping (stable for a file, per master otherwise). */
 uint64_t mr_counters_identity(void);
 
