@@ -33,10 +33,12 @@ static zend_class_entry *mr_ce;
 static zend_class_entry *mr_exception_ce;
 static zend_object_handlers mr_handlers;
 
-/* Pools created with the `persistent` option, by id: they and their
- * connections outlive the request, as `new Memcached($id)` does. The only
- * process-wide pool table (see "persistent pools" below). */
-static HashTable persistent_pools;
+/* Pools created with the `persistent` option, by id, live in
+ * MR_G(persistent_pools) (see "persistent pools" below): they and their
+ * connections outlive the request, as `new Memcached($id)` does. A module
+ * global, so each thread of a thread-safe PHP has its own, as PECL
+ * memcached's EG(persistent_list): a pool's connections carry one request's
+ * batch at a time. */
 
 typedef struct {
 	mr_pool_t *pool;           /* NULL until the constructor succeeded */
@@ -536,7 +538,7 @@ static void persistent_pool_dtor(zval *zv)
  * NULL after throwing. The caller holds a reference on it. */
 static mr_pool_t *persistent_pool(zend_string *id, zend_string *signature, const mr_pool_cfg_t *pc)
 {
-	zval *zv = zend_hash_find(&persistent_pools, id);
+	zval *zv = zend_hash_find(&MR_G(persistent_pools), id);
 	mr_pool_t *p = zv ? Z_PTR_P(zv) : NULL;
 	if (p && zend_string_equals(p->signature, signature)) {
 		mr_pool_attach_counters(p, pc); /* this object's cut-over settings apply */
@@ -549,7 +551,7 @@ static mr_pool_t *persistent_pool(zend_string *id, zend_string *signature, const
 		 * string as is: these must outlive the request */
 		zend_string *pk = zend_string_init(ZSTR_VAL(id), ZSTR_LEN(id), 1);
 		p->signature = zend_string_init(ZSTR_VAL(signature), ZSTR_LEN(signature), 1);
-		zend_hash_update_ptr(&persistent_pools, pk, p);
+		zend_hash_update_ptr(&MR_G(persistent_pools), pk, p);
 		zend_string_release(pk);
 	}
 	p->refs++;
@@ -574,7 +576,7 @@ static void pool_release(mr_obj_t *o)
 static void persistent_pools_flush(void)
 {
 	mr_pool_t *p;
-	ZEND_HASH_FOREACH_PTR(&persistent_pools, p) {
+	ZEND_HASH_FOREACH_PTR(&MR_G(persistent_pools), p) {
 		mr_migrate_flush(p);
 	} ZEND_HASH_FOREACH_END();
 }
@@ -1376,6 +1378,14 @@ static PHP_GINIT_FUNCTION(memrehash)
 	ZEND_TSRMLS_CACHE_UPDATE();
 #endif
 	memset(memrehash_globals, 0, sizeof(*memrehash_globals));
+	zend_hash_init(&memrehash_globals->persistent_pools, 8, NULL, persistent_pool_dtor, 1);
+}
+
+/* A thread's (or, without ZTS, the process's) persistent pools go with its
+ * globals: when the thread ends, or after MSHUTDOWN. */
+static PHP_GSHUTDOWN_FUNCTION(memrehash)
+{
+	zend_hash_destroy(&memrehash_globals->persistent_pools);
 }
 
 /* Reads memrehash.counters_file_mode and _group. Returns true with the mode
@@ -1421,8 +1431,6 @@ PHP_MINIT_FUNCTION(memrehash)
 	mr_handlers.clone_obj = NULL;
 	mr_exception_ce = register_class_MemRehashException(spl_ce_RuntimeException);
 
-	zend_hash_init(&persistent_pools, 8, NULL, persistent_pool_dtor, 1);
-
 	/* mapped here, before PHP-FPM forks its workers, so they all share it */
 	char err[512];
 	uint32_t mode;
@@ -1449,7 +1457,9 @@ PHP_RSHUTDOWN_FUNCTION(memrehash)
 
 PHP_MSHUTDOWN_FUNCTION(memrehash)
 {
-	zend_hash_destroy(&persistent_pools);
+	/* this thread's pools, freed while the counters are still mapped;
+	 * GSHUTDOWN, which runs after this, then finds the table empty */
+	zend_hash_clean(&MR_G(persistent_pools));
 	mr_counters_shutdown();
 	UNREGISTER_INI_ENTRIES();
 	return SUCCESS;
@@ -1496,7 +1506,7 @@ zend_module_entry memrehash_module_entry = {
 	PHP_MEMREHASH_VERSION,
 	PHP_MODULE_GLOBALS(memrehash),
 	PHP_GINIT(memrehash),
-	NULL,
+	PHP_GSHUTDOWN(memrehash),
 	NULL,
 	STANDARD_MODULE_PROPERTIES_EX
 };

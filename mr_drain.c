@@ -383,7 +383,13 @@ static mr_rc_t drain_pass(drain_t *d, mr_wire_t *dump)
 	mr_rc_t rc = MR_ERR_SERVER;
 	for (int attempt = 0; attempt < 500; attempt++) {
 		uint64_t scanned = d->totals[MR_DRAIN_SCANNED];
-		rc = mr_wire_text(dump, 0, "lru_crawler metadump all", drain_line, d, 5000);
+		/* "hash" walks the hash table, not the LRUs: the LRU walk ("all")
+		 * passes over items whose lock is held or that the LRU maintainer
+		 * relinks meanwhile (every item our own reads made active), so it
+		 * missed keys; the hash walk waits for each bucket's lock and lists
+		 * every item linked when it gets there (memcached >= 1.6.13;
+		 * protocol.txt, "lru_crawler metadump") */
+		rc = mr_wire_text(dump, 0, "lru_crawler metadump hash", drain_line, d, 5000);
 		if (rc != MR_ERR_SERVER || d->totals[MR_DRAIN_SCANNED] > scanned) {
 			break;
 		}
@@ -419,9 +425,9 @@ mr_drain_stop_t mr_drain_server(mr_pool_t *p, uint32_t src, const mr_drain_opts_
 	mr_wire_opts_t wo = { .timeout_ms = 5000, .connect_timeout_ms = 2000, .retry_interval_ms = 0 };
 	mr_wire_set_opts(dump, &wo);
 	mr_rc_t rc = drain_pass(&d, dump);
-	/* memcached's crawler passes over items that are busy at that moment,
-	 * and our own lookups make items busy: walk again while a walk still
-	 * finds keys to move. Later walks count only the keys they move. */
+	/* a walk lists what was linked when it reached each bucket: keys
+	 * written meanwhile behind it are not in it, so walk again while a walk
+	 * still finds keys to move. Later walks count only the keys they move. */
 	for (int pass = 1; pass < MR_DRAIN_PASSES && rc == MR_OK && !o->copy && d.stop == MR_STOP_DONE; pass++) {
 		uint64_t before[MR_DRAIN_COUNT];
 		memcpy(before, totals, sizeof(before));

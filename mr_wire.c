@@ -8,6 +8,7 @@
 #include "php.h"
 #include "mr_wire.h"
 #include "mr_down.h"
+#include "mr_lock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -79,7 +80,8 @@ static uint64_t name_hash(const char *s)
 /* Marks c's server down for the retry interval, for every process of the
  * host (mr_down): a non-persistent MemRehash is rebuilt every request, and
  * a dead server must cost the host one timeout per retry interval, not one
- * per request in each worker. */
+ * per request in each worker. mr_down uses atomics only, so the threads of
+ * a ZTS PHP share it without a lock. */
 static void mark_down(mr_wire_t *w, mr_conn_t *c)
 {
 	mr_down_mark(c->name_hash, w->opts.retry_interval_ms);
@@ -1178,6 +1180,7 @@ mr_rc_t mr_wire_text(mr_wire_t *w, uint32_t conn, const char *line, mr_line_cb c
 #define CLOCK_SLOTS 64
 #define CLOCK_MAX_AGE_S 60
 static struct { uint64_t hash; int64_t offset; int64_t at; } clock_table[CLOCK_SLOTS];
+static mr_lock_t clock_lock = MR_LOCK_INITIALIZER; /* not held while asking a server */
 
 static bool time_line(void *ctx, const char *line, size_t len)
 {
@@ -1197,8 +1200,12 @@ int64_t mr_wire_server_time(mr_wire_t *w, uint32_t conn)
 	mr_conn_t *c = &w->conns[conn];
 	int64_t now = (int64_t) time(NULL);
 	uint32_t slot = (uint32_t) (c->name_hash % CLOCK_SLOTS);
-	if (clock_table[slot].hash == c->name_hash && now - clock_table[slot].at < CLOCK_MAX_AGE_S) {
-		return now + clock_table[slot].offset;
+	mr_lock(&clock_lock);
+	bool fresh = clock_table[slot].hash == c->name_hash && now - clock_table[slot].at < CLOCK_MAX_AGE_S;
+	int64_t offset = clock_table[slot].offset;
+	mr_unlock(&clock_lock);
+	if (fresh) {
+		return now + offset;
 	}
 	/* a connection of its own: the pool's may be in the middle of a batch */
 	const char *host = c->host, *name = c->name;
@@ -1207,9 +1214,11 @@ int64_t mr_wire_server_time(mr_wire_t *w, uint32_t conn)
 	tmp->opts = w->opts;
 	int64_t server = 0;
 	if (mr_wire_text(tmp, 0, "stats", time_line, &server, w->opts.timeout_ms) == MR_OK && server > 0) {
+		mr_lock(&clock_lock);
 		clock_table[slot].hash = c->name_hash;
 		clock_table[slot].offset = server - now;
 		clock_table[slot].at = now;
+		mr_unlock(&clock_lock);
 	}
 	mr_wire_free(tmp);
 	return server > 0 ? server : now;
