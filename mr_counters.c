@@ -29,12 +29,6 @@ static mr_ctr_pool_t *slots(void)
 	return (mr_ctr_pool_t *) ((char *) shm + sizeof(mr_ctr_header_t));
 }
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
-}
 
 static uint64_t str_hash(const char *s)
 {
@@ -256,7 +250,7 @@ static bool claim_abandoned(watch_t *wt, uint32_t i, uint64_t w)
 	if (claimer_gone(w)) {
 		return true;
 	}
-	uint64_t now = mono_ms();
+	uint64_t now = mr_mono_ms();
 	if (wt->row != i || wt->word != w) {
 		wt->row = i;
 		wt->word = w;

@@ -11,7 +11,8 @@
  * claimer's pid and a hash of the name) -> ready. A claim whose pid is gone,
  * or that another process has watched for MR_CLAIM_STALE_MS, is taken over,
  * so a process killed at any instant delays another by at most that bound,
- * and a file left by a crash is usable at the next start. */
+ * and a file left by a crash is usable at the next start. See docs/DESIGN.md,
+ * "Shared counters". */
 #ifndef MR_COUNTERS_H
 #define MR_COUNTERS_H
 

@@ -1,5 +1,6 @@
 /* The host-wide down-server table: rows keyed by a server name's hash. */
 #include "mr_down.h"
+#include "mr_util.h"
 
 #include <stddef.h>
 #include <time.h>
@@ -12,12 +13,6 @@ void mr_down_attach(mr_down_row_t *shared)
 	rows = shared ? shared : local_rows;
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
-}
 
 static uint64_t rd(const uint64_t *f)
 {
@@ -60,7 +55,7 @@ static bool spent(const mr_down_row_t *r, uint64_t now)
 static mr_down_row_t *find_or_take(uint64_t h)
 {
 	mr_down_row_t *r = find(h);
-	uint64_t now = now_ms();
+	uint64_t now = mr_mono_ms();
 	for (uint32_t k = 0; !r && k < MR_DOWN_SLOTS; k++) {
 		mr_down_row_t *c = &rows[(h % MR_DOWN_SLOTS + k) % MR_DOWN_SLOTS];
 		uint64_t ch = rd(&c->hash);
@@ -86,7 +81,7 @@ static uint64_t key(uint64_t h)
 bool mr_down_is_down(uint64_t h)
 {
 	mr_down_row_t *r = find(key(h));
-	return r && ahead(rd(&r->until_ms), now_ms());
+	return r && ahead(rd(&r->until_ms), mr_mono_ms());
 }
 
 void mr_down_mark(uint64_t h, uint32_t ms)
@@ -95,7 +90,7 @@ void mr_down_mark(uint64_t h, uint32_t ms)
 	if (!r) {
 		return; /* every row busy: this server costs its own timeouts */
 	}
-	uint64_t now = now_ms();
+	uint64_t now = mr_mono_ms();
 	__atomic_store_n(&r->failed_ms, now, __ATOMIC_RELEASE);
 	if (ms) {
 		__atomic_store_n(&r->until_ms, now + ms, __ATOMIC_RELEASE);
@@ -116,6 +111,6 @@ bool mr_down_failed_within(uint64_t h, uint32_t ms)
 	if (!r) {
 		return false;
 	}
-	uint64_t f = rd(&r->failed_ms), now = now_ms();
+	uint64_t f = rd(&r->failed_ms), now = mr_mono_ms();
 	return f && f <= now && now - f < ms;
 }
