@@ -7,6 +7,7 @@
  * checks the echo, so a reply can never be matched to the wrong request. */
 #include "php.h"
 #include "mr_wire.h"
+#include "mr_lock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -62,6 +63,7 @@ struct mr_wire {
  * interval, not one per request. Open addressing on the name's hash. */
 #define DOWN_SLOTS 512
 static struct { uint64_t hash; uint64_t until_ms; } down_table[DOWN_SLOTS];
+static mr_lock_t down_lock = MR_LOCK_INITIALIZER; /* threads of a ZTS PHP share the table */
 
 /* Returns monotonic milliseconds. */
 static uint64_t now_ms(void)
@@ -81,7 +83,8 @@ static uint64_t name_hash(const char *s)
 	return h ? h : 1;
 }
 
-/* Returns the down-table slot for hash (existing or free), or NULL when full. */
+/* Returns the down-table slot for hash (existing or free), or NULL when full.
+ * The caller holds down_lock while it uses the slot. */
 static uint64_t *down_slot(uint64_t hash, bool create)
 {
 	uint64_t now = now_ms();
@@ -103,10 +106,12 @@ static uint64_t *down_slot(uint64_t hash, bool create)
 
 static void mark_down(mr_wire_t *w, mr_conn_t *c)
 {
+	mr_lock(&down_lock);
 	uint64_t *until = down_slot(c->name_hash, true);
 	if (until && w->opts.retry_interval_ms) {
 		*until = now_ms() + w->opts.retry_interval_ms;
 	}
+	mr_unlock(&down_lock);
 }
 
 bool mr_wire_failed_recently(mr_wire_t *w, uint32_t conn, uint32_t ms)
@@ -117,16 +122,21 @@ bool mr_wire_failed_recently(mr_wire_t *w, uint32_t conn, uint32_t ms)
 
 bool mr_wire_is_down(mr_wire_t *w, uint32_t conn)
 {
+	mr_lock(&down_lock);
 	uint64_t *until = down_slot(w->conns[conn].name_hash, false);
-	return until && *until > now_ms();
+	bool down = until && *until > now_ms();
+	mr_unlock(&down_lock);
+	return down;
 }
 
 static void clear_down(mr_conn_t *c)
 {
+	mr_lock(&down_lock);
 	uint64_t *until = down_slot(c->name_hash, false);
 	if (until) {
 		*until = 0;
 	}
+	mr_unlock(&down_lock);
 }
 
 mr_wire_t *mr_wire_new(const char *const *hosts, const uint16_t *ports, const char *const *names, uint32_t n, bool persistent)
@@ -1206,6 +1216,7 @@ mr_rc_t mr_wire_text(mr_wire_t *w, uint32_t conn, const char *line, mr_line_cb c
 #define CLOCK_SLOTS 64
 #define CLOCK_MAX_AGE_S 60
 static struct { uint64_t hash; int64_t offset; int64_t at; } clock_table[CLOCK_SLOTS];
+static mr_lock_t clock_lock = MR_LOCK_INITIALIZER; /* not held while asking a server */
 
 static bool time_line(void *ctx, const char *line, size_t len)
 {
@@ -1225,8 +1236,12 @@ int64_t mr_wire_server_time(mr_wire_t *w, uint32_t conn)
 	mr_conn_t *c = &w->conns[conn];
 	int64_t now = (int64_t) time(NULL);
 	uint32_t slot = (uint32_t) (c->name_hash % CLOCK_SLOTS);
-	if (clock_table[slot].hash == c->name_hash && now - clock_table[slot].at < CLOCK_MAX_AGE_S) {
-		return now + clock_table[slot].offset;
+	mr_lock(&clock_lock);
+	bool fresh = clock_table[slot].hash == c->name_hash && now - clock_table[slot].at < CLOCK_MAX_AGE_S;
+	int64_t offset = clock_table[slot].offset;
+	mr_unlock(&clock_lock);
+	if (fresh) {
+		return now + offset;
 	}
 	/* a connection of its own: the pool's may be in the middle of a batch */
 	const char *host = c->host, *name = c->name;
@@ -1235,9 +1250,11 @@ int64_t mr_wire_server_time(mr_wire_t *w, uint32_t conn)
 	tmp->opts = w->opts;
 	int64_t server = 0;
 	if (mr_wire_text(tmp, 0, "stats", time_line, &server, w->opts.timeout_ms) == MR_OK && server > 0) {
+		mr_lock(&clock_lock);
 		clock_table[slot].hash = c->name_hash;
 		clock_table[slot].offset = server - now;
 		clock_table[slot].at = now;
+		mr_unlock(&clock_lock);
 	}
 	mr_wire_free(tmp);
 	return server > 0 ? server : now;

@@ -41,7 +41,8 @@ $mr = new MemRehash(mr_servers(1), mr_servers(1), ['name' => 'core-phpt-object-n
 var_dump(is_array($mr->locate('k')));
 echo "alive\n";
 ?>
---EXPECTF--
-%Aunserialize: every method threw Error
+--EXPECT--
+newInstanceWithoutConstructor refused (final internal class)
+unserialize: every method threw Error
 bool(true)
 alive
