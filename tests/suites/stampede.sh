@@ -28,7 +28,7 @@ cat "$out/checks.txt"
 pass=$((pass + $(grep -c '^ok - ' "$out/checks.txt")))
 fail=$((fail + $(grep -c '^not ok - ' "$out/checks.txt")))
 if [[ $rc -eq 0 ]]; then
-	ok "run.sh --quick exited 0 in $took s"
+	step "run.sh --quick exited 0 in $took s"
 else
 	tail -n 30 "$log"
 	not_ok "run.sh --quick exited $rc after $took s (log: $log)"
