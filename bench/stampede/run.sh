@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317 # cleanup runs from the EXIT trap
+# shellcheck disable=SC2317,SC2016 # cleanup runs from the EXIT trap; PHP code in single quotes
 # The stampede benchmark: a small real web site under load through a
 # memcached pool change, once per scenario (scenarios.php), each from the
 # same warm state.
