@@ -1,11 +1,12 @@
 /* Move on read: get, and the writes during the move.
  *
- * Per key K with new location N and old location O (DESIGN.md, "Semantics
- * during the transition"): a get asks N; on a miss, while the pool migrates
- * and O differs, it asks O for value, flags, remaining TTL and CAS, then adds
- * the item at N (never sets) and, once N has it, deletes it at O only if O's
- * CAS is still the one read. Any sign that a writer raced the move (add
- * refused, delete found O changed or gone) leaves the writer's data in place.
+ * Per key K with new location N and old location O (docs/DESIGN.md, "How a
+ * key moves, and why in that order"): a get asks N; on a miss, while the pool
+ * migrates and O differs, it asks O for value, flags, remaining TTL and CAS,
+ * then adds the item at N (never sets) and, once N has it, deletes it at O
+ * only if O's CAS is still the one read. Any sign that a writer raced the
+ * move (add refused, delete found O changed or gone) leaves the writer's data
+ * in place.
  *
  * The add must be done before the delete is sent. Sent together, O can let
  * go before the add lands at N; a delete issued meanwhile (O first, then N)
@@ -22,7 +23,6 @@
 
 #include <time.h>
 
-#define NO_REQ UINT32_MAX
 /* Ask N and O together once this share of recent old lookups found the key. */
 #define MR_TOGETHER_RATE 0.5
 
@@ -77,7 +77,7 @@ static bool ask_together(mr_pool_t *p)
 		return false; /* N mostly has moving keys already */
 	}
 	uint64_t seen;
-	double rate = mr_counters_window_rate(mr_pool_ctr(p), &seen);
+	double rate = mr_counters_rate(mr_pool_ctr(p), &seen, NULL);
 	/* a migration that just started: nearly every key is still at O */
 	return seen < 16 || rate >= MR_TOGETHER_RATE;
 }
@@ -132,6 +132,14 @@ static bool take_new_answer(mr_pool_t *p, mr_item_t *it, mr_req_t *r, bool compl
 	return true;
 }
 
+/* Returns how long ago (ms) a failure of N still makes O's misses for
+ * its keys no evidence of a finished move: one cut-over window. */
+static uint32_t new_failure_ms(const mr_ctr_pool_t *ctr)
+{
+	uint64_t window = __atomic_load_n(&ctr->window, __ATOMIC_RELAXED);
+	return (uint32_t) (window > MR_WINDOW_MAX ? MR_WINDOW_MAX : window) * 1000;
+}
+
 /* Takes the answer of O for a key N did not have; queues the move. */
 static void take_old_answer(mr_pool_t *p, mr_item_t *it, int64_t now)
 {
@@ -146,14 +154,17 @@ static void take_old_answer(mr_pool_t *p, mr_item_t *it, int64_t now)
 			/* O down or hung: a miss, but no evidence that O no longer
 			 * matters, so it stays out of the cut-over window */
 			mr_pool_count_error(p, it->o);
-		} else {
-			mr_counters_window_record(ctr, false);
+		} else if (!mr_wire_failed_recently(w, it->n, new_failure_ms(ctr))) {
+			mr_counters_rate_record(ctr, false);
 		}
+		/* else N failed within the window (a restart empties it): O's
+		 * miss may be a key N lost, not one that moved, so it is no
+		 * evidence either */
 		count(p, MR_C_MISSES, 1);
 		it->rc = MR_MISS;
 		return;
 	}
-	mr_counters_window_record(ctr, true);
+	mr_counters_rate_record(ctr, true);
 	count(p, MR_C_OLD_HITS, 1);
 	if (!p->migrate) {
 		/* report only: the app regenerates the value at N */
@@ -180,21 +191,15 @@ static void take_old_answer(mr_pool_t *p, mr_item_t *it, int64_t now)
 
 /* ---- the deletes at O that moves send without waiting ---- */
 
-/* Takes back one count (a move a writer raced after it was counted). */
-static inline void uncount(uint64_t *field, uint64_t n)
-{
-	__atomic_fetch_sub(field, n, __ATOMIC_RELAXED);
-}
-
 /* The delete at O found O changed or gone: a writer raced the move, which
  * was counted as migrated when its add went in; it is a race after all. */
 static void count_raced_move(mr_pool_t *p, uint32_t n, uint32_t o, size_t vlen)
 {
 	mr_ctr_pool_t *ctr = mr_pool_ctr(p);
-	uncount(&ctr->c[MR_C_MIGRATED], 1);
-	uncount(&ctr->c[MR_C_BYTES_MOVED], vlen);
-	if (p->srv[o]) uncount(&p->srv[o]->moved_out, 1);
-	if (p->srv[n]) uncount(&p->srv[n]->moved_in, 1);
+	mr_uncount(&ctr->c[MR_C_MIGRATED], 1);
+	mr_uncount(&ctr->c[MR_C_BYTES_MOVED], vlen);
+	if (p->srv[o]) mr_uncount(&p->srv[o]->moved_out, 1);
+	if (p->srv[n]) mr_uncount(&p->srv[n]->moved_in, 1);
 	count(p, MR_C_RACED, 1);
 }
 
@@ -230,7 +235,7 @@ static void later_queue(mr_pool_t *p, const mr_item_t *it, uint64_t add_cas, siz
 		: mr_wire_md(p->later, it->o, it->key, it->klen, it->cas);
 }
 
-/* Sends the open batch of p->later; its replies are read by mr_migrate_settle. */
+/* Sends the open batch of p->later; its replies are read by settle(). */
 static void later_send(mr_pool_t *p)
 {
 	if (p->later_state != LATER_OPEN) {
@@ -263,7 +268,10 @@ static bool later_answer(mr_pool_t *p, const mr_later_t *l)
 	return false;
 }
 
-bool mr_migrate_settle(mr_pool_t *p, bool wait)
+/* Reads the answers of the deletes at O that moves sent without waiting
+ * (waiting for them when wait), and takes back at N the copy of a move a
+ * writer raced. Returns true when nothing is left waiting. */
+static bool settle(mr_pool_t *p, bool wait)
 {
 	if (p->later_state == LATER_OPEN) {
 		later_send(p);
@@ -295,7 +303,7 @@ bool mr_migrate_settle(mr_pool_t *p, bool wait)
 
 void mr_migrate_flush(mr_pool_t *p)
 {
-	while (!mr_migrate_settle(p, true)) {
+	while (!settle(p, true)) {
 		/* a race's take-back is one more batch, read the same way */
 	}
 }
@@ -303,7 +311,7 @@ void mr_migrate_flush(mr_pool_t *p)
 void mr_migrate_after_op(mr_pool_t *p)
 {
 	if (p->later_state == LATER_SENT && p->later_seq != p->op_seq) {
-		mr_migrate_settle(p, false);
+		settle(p, false);
 	}
 	p->op_seq++;
 }
@@ -432,13 +440,16 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 		it->stage = ST_DONE;
 		it->add_cas = 0;
 		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | (it->want_cas ? MR_WANT_CAS : 0));
-		it->ro = NO_REQ;
+		it->ro = MR_NO_REQ;
 		if (together && moving(p, it, complete)) {
 			it->ro = mr_wire_mg(w, it->o, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | MR_WANT_TTL | MR_WANT_CAS);
 		}
 	}
 	mr_wire_run(w);
 	count(p, MR_C_GETS, n);
+	if (!complete) {
+		mr_counters_rate_touch(mr_pool_ctr(p)); /* this period saw gets */
+	}
 
 	bool ask_old = false;
 	for (uint32_t i = 0; i < n; i++) {
@@ -449,7 +460,7 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 		}
 		if (take_new_answer(p, it, mr_wire_req(w, it->rn), complete)) {
 			it->stage = ST_NEED_OLD;
-			if (it->ro == NO_REQ) {
+			if (it->ro == MR_NO_REQ) {
 				it->ro = mr_wire_mg(w, it->o, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | MR_WANT_TTL | MR_WANT_CAS);
 				ask_old = true;
 			}
@@ -500,7 +511,7 @@ static bool queue_old_deletes(mr_pool_t *p, mr_item_t *items, uint32_t n, bool c
 	bool any = false;
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
-		it->rd = NO_REQ;
+		it->rd = MR_NO_REQ;
 		if (moving(p, it, complete) && !mr_rc_is_error(it->rc)) {
 			it->rd = mr_wire_md(p->wire, it->o, it->key, it->klen, 0);
 			any = true;
@@ -518,7 +529,7 @@ static uint32_t finish_old_deletes(mr_pool_t *p, mr_item_t *items, uint32_t n)
 	uint32_t failed = 0;
 	mr_wire_run(p->wire);
 	for (uint32_t i = 0; i < n; i++) {
-		mr_rc_t rc = items[i].rd != NO_REQ ? mr_wire_req(p->wire, items[i].rd)->rc : MR_OK;
+		mr_rc_t rc = items[i].rd != MR_NO_REQ ? mr_wire_req(p->wire, items[i].rd)->rc : MR_OK;
 		if (mr_rc_is_error(rc)) {
 			mr_pool_count_error(p, items[i].o);
 			if (!mr_rc_is_error(items[i].rc)) {
@@ -541,7 +552,7 @@ static void undo_at_new(mr_pool_t *p, mr_item_t *items, uint32_t n)
 	mr_wire_reset(w);
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
-		if (it->rd != NO_REQ && mr_rc_is_error(it->rc) && it->add_cas) {
+		if (it->rd != MR_NO_REQ && mr_rc_is_error(it->rc) && it->add_cas) {
 			mr_wire_md(w, it->n, it->key, it->klen, it->add_cas);
 			any = true;
 		}
@@ -552,6 +563,19 @@ static void undo_at_new(mr_pool_t *p, mr_item_t *items, uint32_t n)
 }
 
 /* Returns the error count of items, counting each against its N server. */
+/* Counts the writes N took (set, add, replace, cas, arithmetic, touch
+ * answered OK): `sets` says what was stored, not what was asked. */
+static void count_stored(mr_pool_t *p, const mr_item_t *items, uint32_t n)
+{
+	uint64_t stored = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		stored += items[i].rc == MR_OK;
+	}
+	if (stored) {
+		count(p, MR_C_SETS, stored);
+	}
+}
+
 static uint32_t count_write_errors(mr_pool_t *p, mr_item_t *items, uint32_t n)
 {
 	uint32_t errors = 0;
@@ -575,11 +599,11 @@ uint32_t mr_migrate_store(mr_pool_t *p, mr_item_t *items, uint32_t n, char mode,
 		it->ra = mr_wire_ms(w, it->n, it->key, it->klen, mode, it->data, it->dlen, it->flags, ttl, 0, moving(p, it, complete));
 	}
 	mr_wire_run(w);
-	count(p, MR_C_SETS, n);
 	for (uint32_t i = 0; i < n; i++) {
 		items[i].rc = mr_wire_req(w, items[i].ra)->rc;
 		items[i].add_cas = mr_wire_req(w, items[i].ra)->cas;
 	}
+	count_stored(p, items, n);
 	uint32_t errors = count_write_errors(p, items, n);
 	/* N first, then O: a write that fails at N leaves O untouched */
 	if (queue_old_deletes(p, items, n, complete)) {
@@ -602,7 +626,7 @@ uint32_t mr_migrate_delete(mr_pool_t *p, mr_item_t *items, uint32_t n)
 	/* O first, then N: a move in flight cannot put back what N lost */
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
-		it->rd = NO_REQ;
+		it->rd = MR_NO_REQ;
 		if (moving(p, it, complete)) {
 			it->rd = mr_wire_md(w, it->o, it->key, it->klen, 0);
 			any_old = true;
@@ -615,15 +639,15 @@ uint32_t mr_migrate_delete(mr_pool_t *p, mr_item_t *items, uint32_t n)
 		mr_item_t *it = &items[i];
 		/* O could not delete: leave N alone too, or N's value would go
 		 * while O's older one stays to be moved back */
-		bool o_failed = it->rd != NO_REQ && mr_rc_is_error(mr_wire_req(w, it->rd)->rc);
-		it->ra = o_failed ? NO_REQ : mr_wire_md(w, it->n, it->key, it->klen, 0);
+		bool o_failed = it->rd != MR_NO_REQ && mr_rc_is_error(mr_wire_req(w, it->rd)->rc);
+		it->ra = o_failed ? MR_NO_REQ : mr_wire_md(w, it->n, it->key, it->klen, 0);
 	}
 	mr_wire_run(w);
 	count(p, MR_C_DELETES, n);
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
-		mr_rc_t at_n = it->ra != NO_REQ ? mr_wire_req(w, it->ra)->rc : MR_ERR_DOWN;
-		mr_rc_t at_o = it->rd != NO_REQ ? mr_wire_req(w, it->rd)->rc : MR_MISS;
+		mr_rc_t at_n = it->ra != MR_NO_REQ ? mr_wire_req(w, it->ra)->rc : MR_ERR_DOWN;
+		mr_rc_t at_o = it->rd != MR_NO_REQ ? mr_wire_req(w, it->rd)->rc : MR_MISS;
 		if (mr_rc_is_error(at_o)) {
 			mr_pool_count_error(p, it->o);
 		}
@@ -663,7 +687,7 @@ uint32_t mr_migrate_arith(mr_pool_t *p, mr_item_t *it, bool incr, uint64_t delta
 			break;
 		}
 	}
-	count(p, MR_C_SETS, 1);
+	count_stored(p, it, 1);
 	uint32_t errors = count_write_errors(p, it, 1);
 	if (!moved && queue_old_deletes(p, it, 1, complete)) {
 		errors += finish_old_deletes(p, it, 1);
@@ -789,7 +813,6 @@ uint32_t mr_migrate_touch(mr_pool_t *p, mr_item_t *items, uint32_t n, int64_t tt
 		items[i].ra = mr_wire_touch(w, items[i].n, items[i].key, items[i].klen, ttl);
 	}
 	mr_wire_run(w);
-	count(p, MR_C_SETS, n);
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
 		it->rc = mr_wire_req(w, it->ra)->rc;
@@ -803,12 +826,13 @@ uint32_t mr_migrate_touch(mr_pool_t *p, mr_item_t *items, uint32_t n, int64_t tt
 			it->rc = mr_wire_req(w, it->ra)->rc;
 		}
 	}
+	count_stored(p, items, n);
 	uint32_t errors = count_write_errors(p, items, n);
 	mr_wire_reset(w);
 	bool any = false;
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
-		it->rd = NO_REQ;
+		it->rd = MR_NO_REQ;
 		if (!it->from_old && moving(p, it, complete) && !mr_rc_is_error(it->rc)) {
 			it->rd = mr_wire_md(w, it->o, it->key, it->klen, 0);
 			any = true;

@@ -34,11 +34,6 @@ uint32_t mr_migrate_add(mr_pool_t *p, mr_item_t *it, int64_t ttl);
  * is moved first. Returns 1 on an error, else 0. */
 uint32_t mr_migrate_arith_init(mr_pool_t *p, mr_item_t *it, bool incr, uint64_t delta, uint64_t initial, int64_t ttl);
 
-/* Reads the answers of the deletes at O that moves sent without waiting
- * (waiting for them when wait), and takes back at N the copy of a move a
- * writer raced. Returns true when nothing is left waiting. */
-bool mr_migrate_settle(mr_pool_t *p, bool wait);
-
 /* Settles everything, waiting (stats, drain, the end of a request). */
 void mr_migrate_flush(mr_pool_t *p);
 
@@ -49,8 +44,10 @@ void mr_migrate_after_op(mr_pool_t *p);
 /* Settles the delayed deletes, waiting, then frees the pool (NULL: nothing). */
 void mr_migrate_close(mr_pool_t *p);
 
-/* Returns the TTL to send for an item with remaining TTL t (from mg or
- * metadump), or -1 when the item is about to expire and must not be copied. */
+/* Returns the TTL to send for an item whose remaining TTL (from mg) is
+ * remaining (MR_TTL_NONE, MR_TTL_UNKNOWN or seconds), taking fallback_ttl
+ * when it is unknown and now (on N's clock) for an absolute expiry; or -1
+ * when the item is about to expire and must not be copied. */
 int64_t mr_migrate_ttl(int64_t remaining, int64_t fallback_ttl, int64_t now);
 
 #endif

@@ -62,7 +62,7 @@ static bool reserved_conn_failing(mr_pool_t *p, const char *key)
 static bool write_marker(mr_pool_t *p)
 {
 	char val[24];
-	uint64_t when = mr_read(&mr_pool_ctr(p)->completed);
+	uint64_t when = mr_counters_completed_at(mr_pool_ctr(p));
 	int len = snprintf(val, sizeof(val), "%llu", (unsigned long long) when);
 	const char *k = p->marker_key;
 	mr_wire_reset(p->wire);
@@ -81,9 +81,8 @@ static void look_for_marker(mr_pool_t *p)
 	mr_req_t *req = mr_wire_req(p->wire, r);
 	if (req->rc == MR_OK) {
 		uint64_t when = 0;
-		const char *v = mr_wire_value(p->wire, r);
-		for (size_t i = 0; i < req->vlen && i < 20 && v[i] >= '0' && v[i] <= '9'; i++) {
-			when = when * 10 + (uint64_t) (v[i] - '0');
+		if (!mr_parse_u64(mr_wire_value(p->wire, r), req->vlen, UINT64_MAX, &when)) {
+			when = 0; /* not a time we wrote: the cut-over counts from now */
 		}
 		mr_counters_complete(mr_pool_ctr(p), when ? when : (uint64_t) time(NULL));
 	}
@@ -115,6 +114,9 @@ void mr_fleet_after_op(mr_pool_t *p)
 	p->last_marker_ms = now;
 	mr_ctr_pool_t *ctr = mr_pool_ctr(p);
 	mr_counters_trend_tick(ctr, now / 1000);
+	/* here too, not only after old lookups: a window with gets and no old
+	 * lookups at all (everything at N) is the clearest sign of a finished move */
+	mr_pool_check_cutover(p);
 	if (reserved_conn_failing(p, p->marker_key)) {
 		return;
 	}
@@ -160,13 +162,15 @@ static bool list_has(const char *list, size_t len, const char *host)
 
 void mr_fleet_publish(mr_pool_t *p)
 {
-	mr_ctr_pool_t *ctr = mr_pool_ctr(p);
+	mr_ctr_snapshot_t *snap = emalloc(sizeof(*snap));
+	mr_counters_snapshot(mr_pool_ctr(p), snap);
 	char key[96], hosts_key[96], val[MR_C_COUNT * 21 + 200];
-	int len = snprintf(val, sizeof(val), "v1 %llu %llu", (unsigned long long) mr_read(&ctr->state),
+	int len = snprintf(val, sizeof(val), "v1 %llu %llu", (unsigned long long) snap->state,
 		(unsigned long long) time(NULL));
 	for (int i = 0; i < MR_C_COUNT; i++) {
-		len += snprintf(val + len, sizeof(val) - (size_t) len, " %llu", (unsigned long long) mr_read(&ctr->c[i]));
+		len += snprintf(val + len, sizeof(val) - (size_t) len, " %llu", (unsigned long long) snap->c[i]);
 	}
+	efree(snap);
 	len += snprintf(val + len, sizeof(val) - (size_t) len, " %s", host_id);
 	fleet_key(p, "fleet", host_id, key, sizeof(key));
 	fleet_key(p, "hosts", NULL, hosts_key, sizeof(hosts_key));
@@ -209,16 +213,13 @@ static void parse_record(const char *v, size_t len, mr_fleet_cb cb, void *ctx)
 	memcpy(buf, v, len);
 	buf[len] = '\0';
 	uint64_t nums[MR_C_COUNT + 2];
-	char *s = buf + 3, *end;
+	char *s = buf + 3, *end = buf + len;
 	for (int i = 0; i < MR_C_COUNT + 2; i++) {
-		if (*s < '0' || *s > '9') {
+		char *sp = memchr(s, ' ', (size_t) (end - s));
+		if (!sp || !mr_parse_u64(s, (size_t) (sp - s), UINT64_MAX, &nums[i])) {
 			return;
 		}
-		nums[i] = strtoull(s, &end, 10);
-		if (*end != ' ') {
-			return;
-		}
-		s = end + 1;
+		s = sp + 1;
 	}
 	cb(ctx, s, nums + 2, nums[0], nums[1]);
 }

@@ -2,6 +2,13 @@
 # mr-suite: slow
 # Suite: memrehash on a thread-safe (ZTS) PHP, requests in threads.
 #
+# NOT YET A CI SUITE: it lives here, not in tests/suites/, until it has run
+# to completion once (issue 15, item 6): the ZTS PHP it needs did not finish
+# building in the session that wrote it (two cores shared by eight helpers,
+# the build under nice -n 10). Run it by hand with the servers up:
+#   bash scripts/servers.sh start; bash tests/zts/suite.sh; bash scripts/servers.sh stop
+# and once it passes, `git mv` it to tests/suites/zts.sh (nothing else changes).
+#
 #   1. scripts/php-zts.sh: a ZTS PHP 8.2 (CLI, embed SAPI, phpize) from
 #      Debian's php8.2 source package, with the PECL memcached peer built
 #      for it, cached outside the checkout (/var/cache/memrehash/php-zts)
@@ -9,7 +16,9 @@
 #   2. copies the sources to a fresh directory (the checkout keeps its own
 #      build) and builds memrehash there with that PHP's phpize: one check,
 #      which also fails on a compiler warning or a module that is not ZTS;
-#   3. runs every tests/**/*.phpt with the ZTS CLI, one check per test. A
+#   3. runs every tests/**/*.phpt with the ZTS CLI: a passing test is a
+#      rerun (shown apart, not added to N passed; tests/run.sh), a failing
+#      one a failure. A
 #      SKIP passes over (counted neither way) only when its reason says an
 #      extension is missing and that extension is not loaded (igbinary and
 #      msgpack are not built for this PHP); any other SKIP fails;
@@ -30,8 +39,8 @@
 # Needs root when the ZTS PHP must be built. Prints "N passed, N failed" last.
 set -uo pipefail
 
-# shellcheck source=lib.sh source-path=SCRIPTDIR
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=../suites/lib.sh source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/../suites/lib.sh"
 out=$root/tests/output
 mkdir -p "$out"
 log=$out/zts.log
@@ -86,7 +95,7 @@ passed_over=0
 for f in "${files[@]}"; do
 	line=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E "^(PASS|FAIL|SKIP|BORK|WARN|LEAK|LEAK&FAIL|XFAIL|XLEAK) .*\[$f\]" | head -n 1)
 	case $line in
-	PASS*) ok "zts: $f" ;;
+	PASS*) rerun_ok "zts: $f" ;;
 	SKIP*)
 		reason=${line##*\]}
 		missing=$(sed -nE 's/.*(skip|reason:) *([a-z0-9_]+) extension (not loaded|missing).*/\2/p' <<<"$reason")
