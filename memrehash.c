@@ -733,7 +733,15 @@ static void store_one(INTERNAL_FUNCTION_PARAMETERS, char mode)
 		RETURN_FALSE;
 	}
 	it->data = ebuf_data(o) + off;
-	mr_migrate_store(p, it, 1, mode, ttl);
+	if (mode == MR_MODE_ADD) {
+		/* a key still at O exists: add fails, as it does for the drop-in */
+		mr_migrate_add(p, it, ttl);
+	} else if (mode == MR_MODE_REPLACE) {
+		/* a key still at O exists: it is moved, then replaced at N */
+		mr_migrate_write_existing(p, it, MR_MODE_REPLACE, ttl, 0);
+	} else {
+		mr_migrate_store(p, it, 1, mode, ttl);
+	}
 	set_res(o, res_of(it->rc));
 	RETVAL_BOOL(it->rc == MR_OK);
 	after_op(p);
