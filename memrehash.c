@@ -736,9 +736,6 @@ static void store_one(INTERNAL_FUNCTION_PARAMETERS, char mode)
 	if (mode == MR_MODE_ADD) {
 		/* a key still at O exists: add fails, as it does for the drop-in */
 		mr_migrate_add(p, it, ttl);
-	} else if (mode == MR_MODE_REPLACE) {
-		/* a key still at O exists: it is moved, then replaced at N */
-		mr_migrate_write_existing(p, it, MR_MODE_REPLACE, ttl, 0);
 	} else {
 		mr_migrate_store(p, it, 1, mode, ttl);
 	}

@@ -1970,7 +1970,7 @@ PHP_METHOD(MemRehash_Memcached, checkKey)
 	FACE();
 	mr_item_t *it = mr_face_items(p, 1);
 	KEY_OR_RETURN(mr_face_key(f, ZSTR_VAL(key), ZSTR_LEN(key), NULL, 1, it));
-	mr_face_set_res(f, MEMCACHED_SUCCESS);
+	f->rescode = MEMCACHED_SUCCESS; /* PECL: no libmemcached call, its last error stays */
 	RETURN_TRUE;
 }
 

@@ -60,6 +60,9 @@ check('append miss', $m->append('nokey-3', 'x') === false && $m->getResultCode()
 $peer->set($k9, 10);
 check('increment moves', $m->increment($k9, 5) === 15 && atOld($k9) === false && (int)atNew($k9) === 15);
 $peer->set($k10, 10);
+// an initial value needs the binary protocol, as PECL's does (text: warning, false, SUCCESS)
+check('initial value refused on text', @$m->increment('ctr-text', 1, 5) === false && $m->getResultCode() === 0 && error_get_last() !== null);
+$m->setOption(Memcached::OPT_BINARY_PROTOCOL, true);
 check('increment initial, key at O', $m->increment($k10, 1, 100, 60) === 11 && atOld($k10) === false);
 check('increment initial, new key', $m->increment('ctr-new', 1, 100, 60) === 100 && $m->increment('ctr-new', 1, 100) === 101);
 check('decrement miss', $m->decrement('nokey-4') === false && $m->getResultCode() === Memcached::RES_NOTFOUND);
@@ -111,4 +114,4 @@ check('stats reachable', $m->stats()['migrated'] > 0 && $m->getOldServers() !== 
 echo "$n checks\n";
 ?>
 --EXPECT--
-82 checks
+83 checks

@@ -1,5 +1,5 @@
 --TEST--
-set/add/replace during the move: act at the new location, then delete at the old one
+set/add/replace during the move: act at the new location, then delete at the old one (add fails for a key that exists at either: a key only at the old one is moved by the read that finds it)
 --SKIPIF--
 <?php require __DIR__.'/skipif.inc'; ?>
 --FILE--
@@ -45,8 +45,8 @@ set-o     true  RES_SUCCESS   O:EN | N:VA 3 new
 set-b     true  RES_SUCCESS   O:EN | N:VA 3 new
 set-n     true  RES_SUCCESS   O:EN | N:VA 3 new
 set-x     true  RES_SUCCESS   O:EN | N:VA 3 new
-add-o     true  RES_SUCCESS   O:EN | N:VA 3 new
-add-b     false RES_NOTSTORED O:EN | N:VA 5 fresh
+add-o     false RES_NOTSTORED O:EN | N:VA 3 old
+add-b     false RES_NOTSTORED O:VA 3 old | N:VA 5 fresh
 add-n     false RES_NOTSTORED O:EN | N:VA 5 fresh
 add-x     true  RES_SUCCESS   O:EN | N:VA 3 new
 replace-o false RES_NOTSTORED O:EN | N:EN
