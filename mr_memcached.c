@@ -1669,6 +1669,11 @@ PHP_METHOD(MemRehash_Memcached, getServerByKey)
 	ZEND_PARSE_PARAMETERS_END();
 	FACE();
 	mr_face_set_res(f, MEMCACHED_SUCCESS);
+	if (ZSTR_LEN(server_key) == 0) {
+		/* libmemcached's key test refuses an empty key (PECL: false) */
+		f->rescode = MEMCACHED_BAD_KEY_PROVIDED;
+		RETURN_FALSE;
+	}
 	uint32_t i = mr_place_index(p->place_new, ZSTR_VAL(server_key), ZSTR_LEN(server_key));
 	server_entry(mr_place_spec(p->place_new, i), return_value, true);
 }
