@@ -1303,7 +1303,7 @@ typedef struct {
 } drain_progress_t;
 
 static const char *const drain_names[MR_DRAIN_COUNT] = {
-	"scanned", "moved", "raced", "skipped", "expired", "errors", "bytes",
+	"scanned", "moved", "raced", "skipped", "expired", "errors", "bytes", "stale",
 };
 
 static double mono_s(void)

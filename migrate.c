@@ -16,8 +16,20 @@
  * before the get returns. With the deferred_delete option the get does not
  * wait: the delete goes on a connection of its own (p->later) and its reply
  * is read by the next operation, stats(), or the end of the request, which
- * is when a raced copy is taken back. */
+ * is when a raced copy is taken back.
+ *
+ * Guards: a write whose old location O cannot be reached (down, hung,
+ * refusing) is still done at N, and leaves a guard there: a small item under
+ * a reserved key (mr_guard_key) saying "whatever O holds of this key is older
+ * than a write made at N". A get that misses at N and finds the guard does
+ * not move O's copy: it misses, and once O answers it deletes O's copy (by
+ * its CAS), then the guard. The drain deletes a guarded key's copy at its
+ * source instead of moving it. The guard is looked up only where O is asked
+ * anyway (after a miss at N, in the same round trip as O), so a hit at N and
+ * the miss of a key that does not move cost what they did. It is not the
+ * key itself, so PECL Memcached clients of the new list never read it. */
 #include "php.h"
+#include "ext/standard/md5.h"
 #include "migrate.h"
 #include "mr_fleet.h"
 
@@ -33,7 +45,11 @@
 /* Walks of a drained server at most (see mr_migrate_drain). */
 #define MR_DRAIN_PASSES 4
 
-enum { ST_DONE = 0, ST_NEED_OLD, ST_MOVING, ST_DELETING, ST_REREAD };
+enum { ST_DONE = 0, ST_NEED_OLD, ST_MOVING, ST_DELETING, ST_REREAD, ST_UNGUARD_OLD, ST_UNGUARD };
+
+/* A guard never expires: it goes once O has let go of its copy (or when N
+ * evicts it; README, "What a write does while an old server is down"). */
+#define MR_GUARD_TTL 0
 
 /* A request sent on p->later whose reply is read later. */
 typedef struct mr_later {
@@ -43,6 +59,7 @@ typedef struct mr_later {
 	uint64_t add_cas;          /* CAS of the copy the move added at N */
 	size_t vlen;               /* bytes moved */
 	uint32_t req;              /* request index on p->later */
+	uint32_t greq;             /* the key's guard at N, looked up with it */
 	bool take_back;            /* the md at N after a race (else the md at O) */
 } mr_later_t;
 
@@ -65,6 +82,61 @@ int64_t mr_migrate_ttl(int64_t remaining, int64_t fallback_ttl, int64_t now)
 static inline void count(mr_pool_t *p, mr_counter_t f, uint64_t n)
 {
 	mr_count(mr_pool_ctr(p), f, n);
+}
+
+/* ---- guards (see the top) ---- */
+
+size_t mr_guard_key(const char *key, size_t klen, char *out)
+{
+	size_t pl = sizeof(MR_GUARD_PREFIX) - 1;
+	memcpy(out, MR_GUARD_PREFIX, pl);
+	if (pl + klen <= MR_GUARD_KEY_MAX) {
+		memcpy(out + pl, key, klen);
+		out[pl + klen] = '\0';
+		return pl + klen;
+	}
+	/* a long key: its digest (a collision only makes a key look guarded,
+	 * which costs a miss, never a stale read) */
+	PHP_MD5_CTX ctx;
+	unsigned char digest[16];
+	PHP_MD5Init(&ctx);
+	PHP_MD5Update(&ctx, key, klen);
+	PHP_MD5Final(digest, &ctx);
+	out[pl++] = '#';
+	make_digest_ex(out + pl, digest, 16);
+	return pl + 32;
+}
+
+/* Queues a look at the guard of it's key at N. Returns the request index. */
+static uint32_t guard_get(mr_wire_t *w, const char *key, size_t klen, uint32_t n)
+{
+	char gk[MR_GUARD_KEY_MAX + 1];
+	size_t gl = mr_guard_key(key, klen, gk);
+	return mr_wire_mg(w, n, gk, gl, 0);
+}
+
+/* Queues the guard of it's key at N; its value is the key, so that a walk of
+ * N's guards can tell which key each one is for. Returns the request index. */
+static uint32_t guard_set(mr_wire_t *w, const mr_item_t *it)
+{
+	char gk[MR_GUARD_KEY_MAX + 1];
+	size_t gl = mr_guard_key(it->key, it->klen, gk);
+	return mr_wire_ms(w, it->n, gk, gl, MR_MODE_SET, it->key, it->klen, 0, MR_GUARD_TTL, 0, false);
+}
+
+/* Queues the removal of it's guard at N (O no longer holds an older copy). */
+static uint32_t guard_drop(mr_wire_t *w, const char *key, size_t klen, uint32_t n)
+{
+	char gk[MR_GUARD_KEY_MAX + 1];
+	size_t gl = mr_guard_key(key, klen, gk);
+	return mr_wire_md(w, n, gk, gl, 0);
+}
+
+/* Returns true when a guard lookup's answer forbids moving O's copy: the
+ * guard is there, or N could not say (then nothing moves either). */
+static inline bool guard_blocks(mr_rc_t rc)
+{
+	return rc != MR_MISS;
 }
 
 /* Counts an error against the pool and the server on conn. */
@@ -173,6 +245,55 @@ static bool take_new_answer(mr_pool_t *p, mr_item_t *it, mr_req_t *r, bool compl
 	return true;
 }
 
+/* A key N did not have is guarded (or N could not say): whatever O holds is
+ * older than a write at N, so the get misses. Once O answers, its copy goes
+ * (by the CAS just read), then the guard (take_unguard_old). */
+static void take_guarded(mr_pool_t *p, mr_item_t *it, mr_req_t *r, mr_rc_t guard)
+{
+	mr_wire_t *w = p->wire;
+
+	count(p, MR_C_MISSES, 1);
+	it->rc = MR_MISS;
+	if (mr_rc_is_error(r->rc)) {
+		count_error(p, it->o); /* O still unreachable: the guard stays */
+		return;
+	}
+	if (guard != MR_OK) {
+		count_error(p, it->n); /* N could not say: nothing moves, nothing goes */
+		return;
+	}
+	if (r->rc == MR_OK) {
+		it->rd = mr_wire_md(w, it->o, it->key, it->klen, r->cas);
+		it->stage = ST_UNGUARD_OLD;
+	} else {
+		it->rg = guard_drop(w, it->key, it->klen, it->n);
+		it->stage = ST_UNGUARD;
+	}
+}
+
+/* Takes the answer to the delete at O of a guarded key's older copy: once O
+ * holds nothing of it, the guard goes. A copy that changed since it was read
+ * (a client of the old list wrote it) keeps the guard for the next look. */
+static void take_unguard_old(mr_pool_t *p, mr_item_t *it)
+{
+	mr_rc_t rc = mr_wire_req(p->wire, it->rd)->rc;
+	it->stage = ST_DONE;
+	if (rc == MR_OK || rc == MR_MISS) {
+		it->rg = guard_drop(p->wire, it->key, it->klen, it->n);
+		it->stage = ST_UNGUARD;
+	} else if (mr_rc_is_error(rc)) {
+		count_error(p, it->o);
+	}
+}
+
+/* Takes the answer to a guard's removal (whatever it is: a guard left
+ * behind costs the next miss of the key one more look at O). */
+static void take_unguard(mr_pool_t *p, mr_item_t *it)
+{
+	(void) p;
+	it->stage = ST_DONE;
+}
+
 /* Takes the answer of O for a key N did not have; queues the move. */
 static void take_old_answer(mr_pool_t *p, mr_item_t *it, int64_t now)
 {
@@ -182,6 +303,11 @@ static void take_old_answer(mr_pool_t *p, mr_item_t *it, int64_t now)
 
 	it->stage = ST_DONE;
 	count(p, MR_C_OLD_LOOKUPS, 1);
+	mr_rc_t guard = mr_wire_req(w, it->rg)->rc;
+	if (guard_blocks(guard)) {
+		take_guarded(p, it, r, guard);
+		return;
+	}
 	if (r->rc != MR_OK) {
 		if (mr_rc_is_error(r->rc)) {
 			/* O down or hung: a miss, but no evidence that O no longer
@@ -269,6 +395,9 @@ static void later_queue(mr_pool_t *p, const mr_item_t *it, uint64_t add_cas, siz
 	l->req = take_back
 		? mr_wire_md(p->later, it->n, it->key, it->klen, add_cas)
 		: mr_wire_md(p->later, it->o, it->key, it->klen, it->cas);
+	/* a writer that could not reach O may have guarded the key since the
+	 * move looked: then the moved copy is older than its write */
+	l->greq = take_back ? NO_REQ : guard_get(p->later, it->key, it->klen, it->n);
 }
 
 /* Sends the open batch of p->later; its replies are read by mr_migrate_settle. */
@@ -294,7 +423,7 @@ static bool later_answer(mr_pool_t *p, const mr_later_t *l)
 		}
 		return false;
 	}
-	if (rc == MR_MISS || rc == MR_EXISTS) {
+	if (rc == MR_MISS || rc == MR_EXISTS || mr_wire_req(p->later, l->greq)->rc == MR_OK) {
 		count_raced_move(p, l->n, l->o, l->vlen);
 		return true;
 	}
@@ -381,6 +510,7 @@ static void take_add_answer(mr_pool_t *p, mr_item_t *it)
 			later_queue(p, it, a->cas, vlen, false);
 		} else {
 			it->rd = mr_wire_md(w, it->o, it->key, it->klen, it->cas);
+			it->rg = guard_get(w, it->key, it->klen, it->n); /* see later_queue */
 			it->stage = ST_DELETING;
 		}
 		return;
@@ -404,8 +534,9 @@ static void take_delete_answer(mr_pool_t *p, mr_item_t *it)
 	mr_req_t *d = mr_wire_req(w, it->rd);
 
 	it->stage = ST_DONE;
-	if (d->rc == MR_MISS || d->rc == MR_EXISTS) {
-		/* a writer changed or deleted O while we moved: take our copy back */
+	if (d->rc == MR_MISS || d->rc == MR_EXISTS || mr_wire_req(w, it->rg)->rc == MR_OK) {
+		/* a writer changed or deleted O while we moved, or guarded the key
+		 * (it could not reach O): take our copy back */
 		count_raced_move(p, it->n, it->o, mr_wire_req(w, it->ro)->vlen);
 		mr_wire_md(w, it->n, it->key, it->klen, it->add_cas);
 		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS);
@@ -466,9 +597,10 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 		mr_item_t *it = &items[i];
 		it->stage = ST_DONE;
 		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS);
-		it->ro = NO_REQ;
+		it->ro = it->rg = NO_REQ;
 		if (together && moving(it, complete)) {
 			it->ro = mr_wire_mg(w, it->o, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | MR_WANT_TTL | MR_WANT_CAS);
+			it->rg = guard_get(w, it->key, it->klen, it->n);
 		}
 	}
 	mr_wire_run(w);
@@ -484,7 +616,9 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 		if (take_new_answer(p, it, mr_wire_req(w, it->rn), complete)) {
 			it->stage = ST_NEED_OLD;
 			if (it->ro == NO_REQ) {
+				/* the guard at N is looked at in the same round trip */
 				it->ro = mr_wire_mg(w, it->o, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | MR_WANT_TTL | MR_WANT_CAS);
+				it->rg = guard_get(w, it->key, it->klen, it->n);
 				ask_old = true;
 			}
 		}
@@ -501,9 +635,11 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 	}
 	/* add at N; then, where it went in, the CAS-checked delete at O (or,
 	 * with deferred_delete, it goes out at the end, unread); then the
-	 * re-reads that races call for */
+	 * re-reads that races call for; guarded keys: O's copy goes, then the
+	 * guard */
 	static const struct { uint8_t stage; void (*take)(mr_pool_t *, mr_item_t *); } steps[] = {
 		{ST_MOVING, take_add_answer}, {ST_DELETING, take_delete_answer}, {ST_REREAD, take_reread},
+		{ST_UNGUARD_OLD, take_unguard_old}, {ST_UNGUARD, take_unguard},
 	};
 	for (size_t s = 0; s < sizeof(steps) / sizeof(steps[0]); s++) {
 		if (!in_stage(items, n, steps[s].stage)) {
@@ -543,31 +679,49 @@ static bool queue_old_deletes(mr_pool_t *p, mr_item_t *items, uint32_t n, bool c
 	return any;
 }
 
-/* Runs the deletes at O queued by queue_old_deletes. Returns how many items
- * it failed: a write whose delete at O did not happen is not complete (O
- * keeps the old value, and a get would move it back once N loses the new
- * one), so the item takes O's error and the caller reports false. */
+/* Runs the deletes at O queued by queue_old_deletes. Where O could not
+ * delete (down, hung, refusing), O keeps the old value, which a get would
+ * move back once N loses the new one: the write leaves a guard at N, and is
+ * done. Returns how many items it failed: those whose guard did not go in
+ * either take O's error, and the caller reports false. */
 static uint32_t finish_old_deletes(mr_pool_t *p, mr_item_t *items, uint32_t n)
 {
+	mr_wire_t *w = p->wire;
 	uint32_t failed = 0;
-	mr_wire_run(p->wire);
+	bool any = false;
+	mr_wire_run(w);
 	for (uint32_t i = 0; i < n; i++) {
-		mr_rc_t rc = items[i].rd != NO_REQ ? mr_wire_req(p->wire, items[i].rd)->rc : MR_OK;
+		mr_item_t *it = &items[i];
+		mr_rc_t rc = it->rd != NO_REQ ? mr_wire_req(w, it->rd)->rc : MR_OK;
+		it->rg = NO_REQ;
 		if (mr_rc_is_error(rc)) {
-			count_error(p, items[i].o);
-			if (!mr_rc_is_error(items[i].rc)) {
-				items[i].rc = rc;
-				failed++;
+			count_error(p, it->o);
+			if (!mr_rc_is_error(it->rc)) {
+				it->rg = guard_set(w, it);
+				any = true;
 			}
+		}
+	}
+	if (!any) {
+		return 0;
+	}
+	mr_wire_run(w);
+	for (uint32_t i = 0; i < n; i++) {
+		mr_item_t *it = &items[i];
+		if (it->rg != NO_REQ && mr_wire_req(w, it->rg)->rc != MR_OK) {
+			count_error(p, it->n);
+			it->rc = mr_wire_req(w, it->rd)->rc;
+			failed++;
 		}
 	}
 	return failed;
 }
 
-/* Takes back at N, by its CAS, each write whose delete at O failed
- * (finish_old_deletes gave it O's error): O still holds the old value, so
- * the new one must not be seen now and lost later while the old one comes
- * back. A newer write at N has another CAS and stays. */
+/* Takes back at N, by its CAS, each write whose delete at O failed and
+ * whose guard did not go in (finish_old_deletes gave it O's error): O still
+ * holds the old value, so the new one must not be seen now and lost later
+ * while the old one comes back. A newer write at N has another CAS and
+ * stays. */
 static void undo_at_new(mr_pool_t *p, mr_item_t *items, uint32_t n)
 {
 	mr_wire_t *w = p->wire;
@@ -636,7 +790,7 @@ uint32_t mr_migrate_delete(mr_pool_t *p, mr_item_t *items, uint32_t n)
 	/* O first, then N: a move in flight cannot put back what N lost */
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
-		it->rd = NO_REQ;
+		it->rd = it->rg = NO_REQ;
 		if (moving(it, complete)) {
 			it->rd = mr_wire_md(w, it->o, it->key, it->klen, 0);
 			any_old = true;
@@ -645,14 +799,31 @@ uint32_t mr_migrate_delete(mr_pool_t *p, mr_item_t *items, uint32_t n)
 	if (any_old) {
 		mr_wire_run(w);
 	}
+	/* O could not delete: it keeps an older value that a get would move
+	 * back, so a guard goes in at N first, and N's copy goes only once the
+	 * guard is there (else N is left alone and the delete fails) */
+	bool any_guard = false;
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
-		/* O could not delete: leave N alone too, or N's value would go
-		 * while O's older one stays to be moved back */
 		bool o_failed = it->rd != NO_REQ && mr_rc_is_error(mr_wire_req(w, it->rd)->rc);
-		it->ra = o_failed ? NO_REQ : mr_wire_md(w, it->n, it->key, it->klen, 0);
+		it->ra = NO_REQ;
+		if (o_failed) {
+			it->rg = guard_set(w, it);
+			any_guard = true;
+		} else {
+			it->ra = mr_wire_md(w, it->n, it->key, it->klen, 0);
+		}
 	}
 	mr_wire_run(w);
+	if (any_guard) {
+		for (uint32_t i = 0; i < n; i++) {
+			mr_item_t *it = &items[i];
+			if (it->rg != NO_REQ && mr_wire_req(w, it->rg)->rc == MR_OK) {
+				it->ra = mr_wire_md(w, it->n, it->key, it->klen, 0);
+			}
+		}
+		mr_wire_run(w);
+	}
 	count(p, MR_C_DELETES, n);
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
@@ -660,10 +831,12 @@ uint32_t mr_migrate_delete(mr_pool_t *p, mr_item_t *items, uint32_t n)
 		mr_rc_t at_o = it->rd != NO_REQ ? mr_wire_req(w, it->rd)->rc : MR_MISS;
 		if (mr_rc_is_error(at_o)) {
 			count_error(p, it->o);
+			/* guarded: N says, as it would to a client of the new list;
+			 * unguarded: the delete is not done (whatever N said) */
+			it->rc = it->ra != NO_REQ ? at_n : at_o;
+			continue;
 		}
-		/* O could not delete: it still holds the value, which a later get
-		 * would move back, so the delete is not done (whatever N said) */
-		it->rc = mr_rc_is_error(at_o) ? at_o : (at_n == MR_MISS && at_o == MR_OK) ? MR_OK : at_n;
+		it->rc = (at_n == MR_MISS && at_o == MR_OK) ? MR_OK : at_n;
 	}
 	return count_write_errors(p, items, n);
 }
@@ -943,6 +1116,36 @@ static void pace(drain_t *d, uint32_t keys, size_t bytes)
 	d->next_at = start + need;
 }
 
+/* Deletes at the source (by the CAS read) the guarded keys' older copies of
+ * the batch, then their guards at N. A copy that changed since it was read
+ * keeps its guard (and counts as an error: it stays). */
+static void drain_unguard(drain_t *d)
+{
+	mr_wire_t *w = d->p->wire;
+	for (uint32_t i = 0; i < d->n; i++) {
+		mr_item_t *it = &d->items[i];
+		if (it->stage == ST_UNGUARD_OLD) {
+			it->rd = mr_wire_md(w, d->src, it->key, it->klen, mr_wire_req(w, it->ro)->cas);
+		}
+	}
+	mr_wire_run(w);
+	for (uint32_t i = 0; i < d->n; i++) {
+		mr_item_t *it = &d->items[i];
+		if (it->stage != ST_UNGUARD_OLD) {
+			continue;
+		}
+		it->stage = ST_DONE;
+		mr_rc_t rc = mr_wire_req(w, it->rd)->rc;
+		if (rc == MR_OK || rc == MR_MISS) {
+			guard_drop(w, it->key, it->klen, it->n);
+		} else {
+			d->totals[MR_DRAIN_ERRORS]++;
+			count_error(d->p, d->src);
+		}
+	}
+	mr_wire_run(w);
+}
+
 /* Moves the batch: mg at the source, add at N (+ CAS-checked delete at the
  * source unless copying), then clears up races. */
 static void drain_batch(drain_t *d)
@@ -959,19 +1162,29 @@ static void drain_batch(drain_t *d)
 	for (uint32_t i = 0; i < d->n; i++) {
 		mr_item_t *it = &d->items[i];
 		it->ro = mr_wire_mg(w, d->src, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | MR_WANT_TTL | MR_WANT_CAS);
+		it->rg = guard_get(w, it->key, it->klen, it->n);
 		it->stage = ST_DONE;
 	}
 	mr_wire_run(w);
+	bool stale = false;
 	for (uint32_t i = 0; i < d->n; i++) {
 		mr_item_t *it = &d->items[i];
 		mr_req_t *r = mr_wire_req(w, it->ro);
+		mr_rc_t guard = mr_wire_req(w, it->rg)->rc;
 		if (r->rc == MR_MISS) {
 			t[MR_DRAIN_EXPIRED]++; /* gone since the dump: expired, evicted or deleted */
 			continue;
 		}
-		if (r->rc != MR_OK) {
+		if (r->rc != MR_OK || mr_rc_is_error(guard)) {
 			t[MR_DRAIN_ERRORS]++;
-			count_error(p, d->src);
+			count_error(p, r->rc != MR_OK ? d->src : it->n);
+			continue;
+		}
+		if (guard == MR_OK) {
+			/* older than a write at N that could not reach the source */
+			t[MR_DRAIN_STALE]++;
+			it->stage = d->o->copy ? ST_DONE : ST_UNGUARD_OLD;
+			stale |= !d->o->copy;
 			continue;
 		}
 		it->ttl = mr_migrate_ttl(r->ttl, p->fallback_ttl,
@@ -982,6 +1195,9 @@ static void drain_batch(drain_t *d)
 		}
 		it->dlen = r->vlen;
 		it->stage = ST_MOVING;
+	}
+	if (stale) {
+		drain_unguard(d);
 	}
 	/* paced on what really moves: keys looked up, value bytes found */
 	size_t value_bytes = 0;
@@ -1165,6 +1381,7 @@ mr_drain_stop_t mr_migrate_drain(mr_pool_t *p, uint32_t src, const mr_drain_opts
 				totals[MR_DRAIN_SCANNED] += totals[k] - before[k];
 			}
 		}
+		totals[MR_DRAIN_SCANNED] += totals[MR_DRAIN_STALE] - before[MR_DRAIN_STALE];
 		if (totals[MR_DRAIN_MOVED] == moved) {
 			break;
 		}

@@ -13,6 +13,11 @@
 #define MR_KEY_MAX 250
 #define MR_PREFIX_MAX 128
 #define MR_RESERVED_PREFIX "__memrehash:"
+/* A key's guard (see migrate.c, "guards"): at the key's new location,
+ * "__memrehash:g:" + the key as sent, or "__memrehash:g:#" + the MD5 (hex)
+ * of a key too long for that. */
+#define MR_GUARD_PREFIX MR_RESERVED_PREFIX "g:"
+#define MR_GUARD_KEY_MAX MR_KEY_MAX
 
 typedef struct {
 	mr_wire_t *wire;           /* one connection per distinct server, old and new */
@@ -71,6 +76,7 @@ typedef struct mr_item {
 	uint64_t number;           /* increment/decrement result */
 	/* internal */
 	uint32_t rn, ro, ra, rd;
+	uint32_t rg;               /* the request about the key's guard at N, or none */
 	int64_t ttl;
 	uint64_t cas, add_cas;
 	uint8_t stage;
@@ -135,7 +141,9 @@ typedef struct {
 
 typedef enum {
 	MR_DRAIN_SCANNED = 0, MR_DRAIN_MOVED, MR_DRAIN_RACED, MR_DRAIN_SKIPPED,
-	MR_DRAIN_EXPIRED, MR_DRAIN_ERRORS, MR_DRAIN_BYTES, MR_DRAIN_COUNT
+	MR_DRAIN_EXPIRED, MR_DRAIN_ERRORS, MR_DRAIN_BYTES,
+	MR_DRAIN_STALE,            /* guarded at N: the source's older copy, deleted there */
+	MR_DRAIN_COUNT
 } mr_drain_total_t;
 
 typedef enum {
@@ -157,6 +165,10 @@ typedef struct {
 /* Returns true when line is a well-formed metadump line with a usable key
  * (fills out); false for anything else. Never reads past line+len. */
 bool mr_migrate_parse_metadump_line(const char *line, size_t len, mr_metadump_t *out);
+
+/* Writes the guard key of the sent key key[0..klen) into out (at least
+ * MR_GUARD_KEY_MAX + 1 bytes). Returns its length. */
+size_t mr_guard_key(const char *key, size_t klen, char *out);
 
 /* Returns the TTL to send for an item with remaining TTL t (from mg or
  * metadump), or -1 when the item is about to expire and must not be copied. */
