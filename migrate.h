@@ -81,6 +81,7 @@ typedef struct mr_item {
 	uint64_t cas, add_cas;
 	uint8_t stage;
 	bool from_old;
+	bool retried;              /* drain: an earlier delete at the source went unanswered */
 } mr_item_t;
 
 /* Returns the counters this pool writes to (shared slot or the local one). */
@@ -169,6 +170,11 @@ bool mr_migrate_parse_metadump_line(const char *line, size_t len, mr_metadump_t 
 /* Writes the guard key of the sent key key[0..klen) into out (at least
  * MR_GUARD_KEY_MAX + 1 bytes). Returns its length. */
 size_t mr_guard_key(const char *key, size_t klen, char *out);
+
+/* Queues (on w) a look at the guard of the sent key key[0..klen) at
+ * connection n, its new location. Returns the request index; its rc is
+ * MR_OK when the guard is there (the key's old copy must not be used). */
+uint32_t mr_guard_get(mr_wire_t *w, const char *key, size_t klen, uint32_t n);
 
 /* Returns the TTL to send for an item with remaining TTL t (from mg or
  * metadump), or -1 when the item is about to expire and must not be copied. */

@@ -34,7 +34,7 @@ var_dump($s1['drained'] - $s0['drained'] === count($onSource), $s1['servers'][$s
 ?>
 --EXPECT--
 bool(true)
-array(9) {
+array(10) {
   [0]=>
   string(7) "scanned"
   [1]=>
@@ -50,8 +50,10 @@ array(9) {
   [6]=>
   string(5) "bytes"
   [7]=>
-  string(7) "seconds"
+  string(5) "stale"
   [8]=>
+  string(7) "seconds"
+  [9]=>
   string(7) "stopped"
 }
 string(4) "done"

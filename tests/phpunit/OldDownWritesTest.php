@@ -29,8 +29,8 @@ final class OldDownWritesTest extends TestCase
     private const TIMEOUT_MS = 250;
     private const RETRY_S = 1;
 
-    /** @var array<int, array{pid:int, proc:resource}> memcached processes of this test, by port */
-    private array $servers = [];
+    use OwnServers;
+
     private string $dir;
 
     protected function setUp(): void
@@ -44,85 +44,11 @@ final class OldDownWritesTest extends TestCase
 
     protected function tearDown(): void
     {
-        foreach (array_keys($this->servers) as $port) {
-            $this->stopServer($port, SIGKILL);
-        }
+        $this->ownServersDown();
         foreach (glob($this->dir . '/*') ?: [] as $f) {
             unlink($f);
         }
         @rmdir($this->dir);
-    }
-
-    // ---- servers ------------------------------------------------------------
-
-    private static function freePort(): int
-    {
-        $s = stream_socket_server('tcp://127.0.0.1:0');
-        $name = stream_socket_get_name($s, false);
-        fclose($s);
-        return (int)substr($name, strrpos($name, ':') + 1);
-    }
-
-    /** Starts memcached on $port (free one when 0), with a restartable memory file when $memfile; returns "127.0.0.1:port". */
-    private function startServer(int $port = 0, ?string $memfile = null): string
-    {
-        $port = $port ?: self::freePort();
-        $cmd = ['memcached', '-l', '127.0.0.1', '-p', (string)$port, '-U', '0', '-t', '2', '-m', $memfile ? '64' : '32'];
-        if ($memfile !== null) {
-            array_push($cmd, '-e', $memfile);
-        }
-        if (posix_geteuid() === 0) {
-            array_push($cmd, '-u', 'root');
-        }
-        $proc = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'a'], 2 => ['file', $this->dir . "/mc-$port.log", 'a']], $pipes);
-        $this->assertIsResource($proc, "memcached did not start on port $port");
-        $this->servers[$port] = ['pid' => proc_get_status($proc)['pid'], 'proc' => $proc];
-        for ($i = 0; $i < 250; $i++) {
-            $c = @stream_socket_client("tcp://127.0.0.1:$port", $errno, $errstr, 0.2);
-            if ($c) {
-                fclose($c);
-                return "127.0.0.1:$port";
-            }
-            usleep(20000);
-        }
-        $this->fail("memcached on port $port does not answer");
-    }
-
-    /** Stops the memcached of $port by its pid (SIGUSR1: a graceful stop that saves a restartable memory file). */
-    private function stopServer(int $port, int $sig): void
-    {
-        if (!isset($this->servers[$port])) {
-            return;
-        }
-        $s = $this->servers[$port];
-        posix_kill($s['pid'], SIGCONT);
-        posix_kill($s['pid'], $sig);
-        proc_close($s['proc']);
-        unset($this->servers[$port]);
-    }
-
-    /** SIGSTOPs $pid and returns once every thread of it is stopped. */
-    private static function stopProcess(int $pid): void
-    {
-        posix_kill($pid, SIGSTOP);
-        for ($i = 0; $i < 200; $i++) {
-            $running = false;
-            foreach (glob("/proc/$pid/task/*/stat") ?: [] as $f) {
-                $st = @file_get_contents($f);
-                if ($st !== false && !preg_match('/\) [Tt] /', $st)) {
-                    $running = true;
-                }
-            }
-            if (!$running) {
-                return;
-            }
-            usleep(5000);
-        }
-    }
-
-    private static function port(string $addr): int
-    {
-        return (int)substr($addr, strrpos($addr, ':') + 1);
     }
 
     /** A PECL Memcached client of the servers $list (the peer: a host not yet switched, or one reading one server). */
@@ -134,18 +60,6 @@ final class OldDownWritesTest extends TestCase
         return $m;
     }
 
-    /** Returns true when $server holds $key (a raw meta lookup, no value). */
-    private static function holds(string $server, string $key): bool
-    {
-        return str_starts_with(mr_raw($server, "mg $key"), 'HD');
-    }
-
-    /** Returns the live items of $server (its stats). */
-    private static function items(string $server): int
-    {
-        preg_match('/STAT curr_items (\d+)/', mr_raw($server, 'stats'), $m);
-        return (int)$m[1];
-    }
 
     // ---- the scenario -------------------------------------------------------
 
@@ -198,7 +112,7 @@ final class OldDownWritesTest extends TestCase
         $this->assertFalse(self::holds($O, 'moved'));
 
         // ---- the outage
-        $pidO = $this->servers[self::port($O)]['pid'];
+        $pidO = $this->serverPid($O);
         if ($how === 'sigstop') {
             self::stopProcess($pidO);
         } else {
