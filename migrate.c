@@ -645,7 +645,9 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 		{ST_MOVING, take_add_answer}, {ST_DELETING, take_delete_answer}, {ST_REREAD, take_reread},
 		{ST_UNGUARD_OLD, take_unguard_old}, {ST_UNGUARD, take_unguard},
 	};
-	for (size_t s = 0; s < sizeof(steps) / sizeof(steps[0]); s++) {
+	/* only a key that went to O has more steps: a hit at N, or the miss of
+	 * a key that does not move, skips them all */
+	for (size_t s = 0; any_old && s < sizeof(steps) / sizeof(steps[0]); s++) {
 		if (!in_stage(items, n, steps[s].stage)) {
 			continue;
 		}
