@@ -17,6 +17,7 @@
 
 #include "php_memrehash.h"
 #include "migrate.h"
+#include "mr_drain.h"
 #include "mr_codec.h"
 #include "mr_fleet.h"
 #include "mr_session.h"
@@ -32,7 +33,8 @@ static zend_class_entry *mr_exception_ce;
 static zend_object_handlers mr_handlers;
 
 /* Pools created with the `persistent` option, by id: they and their
- * connections outlive the request, as `new Memcached($id)` does. */
+ * connections outlive the request, as `new Memcached($id)` does. The only
+ * process-wide pool table (see "persistent pools" below). */
 static HashTable persistent_pools;
 
 typedef struct {
@@ -117,6 +119,14 @@ static mr_pool_t *pool_of(mr_obj_t *o)
 	return o->pool;
 }
 
+/* After each operation: what an earlier one left unread (migrate.c), then
+ * the once-a-second fleet housekeeping (mr_fleet.c). */
+static void after_op(mr_pool_t *p)
+{
+	mr_migrate_after_op(p);
+	mr_fleet_after_op(p);
+}
+
 /* ---- keys ---- */
 
 /* Returns true when key (argument arg_num) is acceptable and fills it with
@@ -147,20 +157,6 @@ static bool key_prepare(mr_pool_t *p, const char *key, size_t klen, uint32_t arg
 	it->uklen = klen;
 	mr_pool_locate_new(p, it);
 	return true;
-}
-
-/* Returns the pool's scratch items, grown to hold n. */
-static mr_item_t *items_get(mr_pool_t *p, uint32_t n)
-{
-	if (n > p->items_cap) {
-		uint32_t cap = p->items_cap ? p->items_cap : 8;
-		while (cap < n) {
-			cap *= 2;
-		}
-		p->items = perealloc(p->items, cap * sizeof(mr_item_t), p->persistent);
-		p->items_cap = cap;
-	}
-	return p->items;
 }
 
 /* Returns the string form of an array key or a key value (ints become
@@ -469,34 +465,8 @@ static bool parse_options(mr_obj_t *o, HashTable *opts, mr_config_t *cfg)
 	return true;
 }
 
-/* Returns the default pool name: both lists, so that every worker with the
- * same configuration shares counters. Long lists end in a hash. */
-static zend_string *default_name(const mr_config_t *cfg)
-{
-	smart_str s = {0};
-	for (uint32_t i = 0; i < cfg->n_old; i++) {
-		if (i) smart_str_appendc(&s, ',');
-		smart_str_appends(&s, cfg->old_list[i].name);
-	}
-	smart_str_appends(&s, " > ");
-	for (uint32_t i = 0; i < cfg->n_new; i++) {
-		if (i) smart_str_appendc(&s, ',');
-		smart_str_appends(&s, cfg->new_list[i].name);
-	}
-	smart_str_0(&s);
-	if (ZSTR_LEN(s.s) >= MR_POOL_NAME_MAX) {
-		zend_ulong h = zend_hash_func(ZSTR_VAL(s.s), ZSTR_LEN(s.s));
-		char tail[24];
-		int tl = snprintf(tail, sizeof(tail), "~%016llx", (unsigned long long) h);
-		ZSTR_LEN(s.s) = MR_POOL_NAME_MAX - 1 - (size_t) tl;
-		smart_str_appendl(&s, tail, (size_t) tl);
-		smart_str_0(&s);
-	}
-	return s.s;
-}
-
 /* Returns a string that is equal for two identical configurations. */
-static zend_string *config_signature(const mr_config_t *cfg, const mr_obj_t *o)
+static zend_string *config_signature(const mr_config_t *cfg)
 {
 	smart_str s = {0};
 	for (uint32_t i = 0; i < cfg->n_old; i++) {
@@ -515,129 +485,95 @@ static zend_string *config_signature(const mr_config_t *cfg, const mr_obj_t *o)
 	return s.s;
 }
 
-/* Frees a pool and everything it owns. */
-static void pool_free(mr_pool_t *p)
+/* Fills out (pointing into cfg) with what mr_pool_new takes. */
+static void pool_cfg_of(const mr_config_t *cfg, mr_pool_cfg_t *out)
 {
-	if (!p) {
-		return;
-	}
-	bool pers = p->persistent;
-	mr_migrate_later_free(p);
-	mr_wire_free(p->wire);
-	mr_place_free(p->place_old);
-	mr_place_free(p->place_new);
-	pefree(p->old_conn, pers);
-	pefree(p->new_conn, pers);
-	pefree(p->role, pers);
-	pefree(p->srv, pers);
-	if (p->items) pefree(p->items, pers);
-	if (p->signature) zend_string_release(p->signature);
-	pefree(p, pers);
+	*out = (mr_pool_cfg_t) {
+		.old_list = cfg->old_list, .new_list = cfg->new_list,
+		.n_old = cfg->n_old, .n_new = cfg->n_new,
+		.dist = (int) cfg->dist, .hash = (int) cfg->hash,
+		.old_dist = (int) cfg->old_dist, .old_hash = (int) cfg->old_hash,
+		.name = cfg->name ? ZSTR_VAL(cfg->name) : "",
+		.prefix = cfg->prefix ? ZSTR_VAL(cfg->prefix) : NULL,
+		.prefix_len = cfg->prefix ? ZSTR_LEN(cfg->prefix) : 0,
+		.migrate = cfg->migrate, .deferred_delete = cfg->deferred_delete,
+		.fallback_ttl = cfg->fallback_ttl,
+		.complete_below = cfg->complete_below, .cutover_set = cfg->cutover_set,
+		.window = (uint32_t) cfg->window,
+		.connect_timeout_ms = (uint32_t) cfg->connect_timeout, .timeout_ms = (uint32_t) cfg->timeout,
+		.retry_interval_s = (uint32_t) cfg->retry_interval,
+	};
 }
+
+/* Returns a new pool for cfg, or NULL after throwing. */
+static mr_pool_t *pool_new(const mr_pool_cfg_t *pc, bool persistent)
+{
+	char err[320];
+	mr_pool_t *p = mr_pool_new(pc, persistent, err, sizeof(err));
+	if (!p) {
+		zend_throw_exception_ex(mr_exception_ce, 0, "%s", err);
+	}
+	return p;
+}
+
+/* ---- persistent pools ---- */
 
 static void persistent_pool_dtor(zval *zv)
 {
 	mr_pool_t *p = Z_PTR_P(zv);
 	if (p->refs == 0) {
-		pool_free(p);
+		mr_migrate_close(p);
 	} else {
 		p->orphan = true; /* replaced while an object still uses it */
 	}
 }
 
-/* Returns the wire connection index for server spec s, adding it to the
- * distinct-server table when new. */
-static uint32_t conn_index(const mr_server_spec_t **distinct, uint32_t *nd, const mr_server_spec_t *s)
+/* Returns the persistent pool for id built with this signature (reused,
+ * or built and stored, replacing one built for another configuration), or
+ * NULL after throwing. The caller holds a reference on it. */
+static mr_pool_t *persistent_pool(zend_string *id, zend_string *signature, const mr_pool_cfg_t *pc)
 {
-	for (uint32_t i = 0; i < *nd; i++) {
-		if (strcmp(distinct[i]->name, s->name) == 0) {
-			return i;
+	zval *zv = zend_hash_find(&persistent_pools, id);
+	mr_pool_t *p = zv ? Z_PTR_P(zv) : NULL;
+	if (p && zend_string_equals(p->signature, signature)) {
+		mr_pool_attach_counters(p, pc); /* this object's cut-over settings apply */
+	} else {
+		p = pool_new(pc, true);
+		if (!p) {
+			return NULL;
 		}
+		/* zend_string_dup() would hand back an interned (request-lived)
+		 * string as is: these must outlive the request */
+		zend_string *pk = zend_string_init(ZSTR_VAL(id), ZSTR_LEN(id), 1);
+		p->signature = zend_string_init(ZSTR_VAL(signature), ZSTR_LEN(signature), 1);
+		zend_hash_update_ptr(&persistent_pools, pk, p);
+		zend_string_release(pk);
 	}
-	distinct[*nd] = s;
-	return (*nd)++;
-}
-
-/* Returns a new pool for cfg, or NULL after throwing. */
-static mr_pool_t *pool_new(const mr_config_t *cfg, bool pers)
-{
-	char err[256];
-	mr_pool_t *p = pecalloc(1, sizeof(*p), pers);
-	p->persistent = pers;
-	p->n_old = cfg->n_old;
-	p->n_new = cfg->n_new;
-	p->place_old = mr_place_new(cfg->old_list, cfg->n_old, (int) cfg->old_dist, (int) cfg->old_hash, err, sizeof(err));
-	p->place_new = p->place_old ? mr_place_new(cfg->new_list, cfg->n_new, (int) cfg->dist, (int) cfg->hash, err, sizeof(err)) : NULL;
-	if (!p->place_new) {
-		zend_throw_exception_ex(mr_exception_ce, 0, "cannot place keys: %s", err);
-		mr_place_free(p->place_old);
-		pefree(p, pers);
-		return NULL;
-	}
-	const mr_server_spec_t **distinct = emalloc((cfg->n_old + cfg->n_new) * sizeof(*distinct));
-	uint32_t nd = 0;
-	p->old_conn = pemalloc(cfg->n_old * sizeof(uint32_t), pers);
-	p->new_conn = pemalloc(cfg->n_new * sizeof(uint32_t), pers);
-	for (uint32_t i = 0; i < cfg->n_old; i++) {
-		p->old_conn[i] = conn_index(distinct, &nd, &cfg->old_list[i]);
-	}
-	for (uint32_t i = 0; i < cfg->n_new; i++) {
-		p->new_conn[i] = conn_index(distinct, &nd, &cfg->new_list[i]);
-	}
-	const char **hosts = emalloc(nd * sizeof(char *));
-	const char **names = emalloc(nd * sizeof(char *));
-	uint16_t *ports = emalloc(nd * sizeof(uint16_t));
-	p->role = pecalloc(nd, 1, pers);
-	p->srv = pecalloc(nd, sizeof(mr_ctr_server_t *), pers);
-	for (uint32_t i = 0; i < nd; i++) {
-		hosts[i] = distinct[i]->host;
-		names[i] = distinct[i]->name;
-		ports[i] = distinct[i]->port;
-	}
-	for (uint32_t i = 0; i < cfg->n_old; i++) p->role[p->old_conn[i]] |= MR_ROLE_OLD;
-	for (uint32_t i = 0; i < cfg->n_new; i++) p->role[p->new_conn[i]] |= MR_ROLE_NEW;
-	p->wire = mr_wire_new(hosts, ports, names, nd, pers);
-	mr_wire_opts_t wo = {
-		.timeout_ms = (uint32_t) cfg->timeout,
-		.connect_timeout_ms = (uint32_t) cfg->connect_timeout,
-		.retry_interval_ms = (uint32_t) cfg->retry_interval * 1000,
-	};
-	mr_wire_set_opts(p->wire, &wo);
-	efree(hosts);
-	efree(names);
-	efree(ports);
-	efree(distinct);
-
-	if (cfg->prefix) {
-		memcpy(p->prefix, ZSTR_VAL(cfg->prefix), ZSTR_LEN(cfg->prefix));
-		p->prefix_len = ZSTR_LEN(cfg->prefix);
-	}
-	p->migrate = cfg->migrate;
-	p->deferred_delete = cfg->deferred_delete;
-	p->fallback_ttl = cfg->fallback_ttl;
-	snprintf(p->name, sizeof(p->name), "%s", ZSTR_VAL(cfg->name));
-	mr_fleet_init_pool(p);
+	p->refs++;
 	return p;
 }
 
-/* Binds the pool to its shared counters slot (or its own, when none is free). */
-static void pool_attach_counters(mr_pool_t *p, const mr_config_t *cfg)
+/* Drops the object's use of its pool: frees a request pool, and a
+ * persistent one only when it was replaced and this was its last user. */
+static void pool_release(mr_obj_t *o)
 {
-	uint64_t ppm = (uint64_t) (cfg->complete_below * 1e6 + 0.5);
-	p->ctr = mr_counters_pool(p->name, ppm, (uint64_t) cfg->window, cfg->cutover_set);
-	if (!p->ctr) {
-		php_error_docref(NULL, E_WARNING, "all %u counter slots are in use: pool \"%s\" counts in this process only (raise memrehash.max_pools)",
-			mr_counters_max_pools(), p->name);
-		memset(&p->local_ctr, 0, sizeof(p->local_ctr));
-		snprintf(p->local_ctr.name, sizeof(p->local_ctr.name), "%s", p->name);
-		p->local_ctr.started = (uint64_t) time(NULL);
-		p->local_ctr.complete_below_ppm = ppm;
-		p->local_ctr.window = (uint64_t) cfg->window;
+	mr_pool_t *p = o->pool;
+	o->pool = NULL;
+	if (!p) {
+		return;
 	}
-	mr_ctr_pool_t *ctr = mr_pool_ctr(p);
-	for (uint32_t i = 0; i < mr_wire_count(p->wire); i++) {
-		p->srv[i] = mr_counters_server(ctr, mr_wire_name(p->wire, i), p->role[i]);
+	if (!o->persistent || (--p->refs == 0 && p->orphan)) {
+		mr_migrate_close(p);
 	}
+}
+
+/* Settles every persistent pool's delayed deletes (RSHUTDOWN). */
+static void persistent_pools_flush(void)
+{
+	mr_pool_t *p;
+	ZEND_HASH_FOREACH_PTR(&persistent_pools, p) {
+		mr_migrate_flush(p);
+	} ZEND_HASH_FOREACH_END();
 }
 
 /* ---- object ---- */
@@ -655,12 +591,7 @@ static zend_object *mr_create(zend_class_entry *ce)
 static void mr_free(zend_object *obj)
 {
 	mr_obj_t *o = mr_from_obj(obj);
-	if (o->pool && !o->persistent) {
-		pool_free(o->pool);
-	} else if (o->pool && --o->pool->refs == 0 && o->pool->orphan) {
-		pool_free(o->pool);
-	}
-	o->pool = NULL;
+	pool_release(o);
 	if (o->signature) {
 		zend_string_release(o->signature);
 	}
@@ -698,36 +629,17 @@ PHP_METHOD(MemRehash, __construct)
 	}
 	if (!cfg.old_dist_set) cfg.old_dist = cfg.dist;
 	if (!cfg.old_hash_set) cfg.old_hash = cfg.hash;
-	if (!cfg.name) cfg.name = default_name(&cfg);
-
-	o->signature = config_signature(&cfg, o);
-	if (cfg.persistent_id) {
-		zval *zv = zend_hash_find(&persistent_pools, cfg.persistent_id);
-		mr_pool_t *p = zv ? Z_PTR_P(zv) : NULL;
-		if (p && zend_string_equals(p->signature, o->signature)) {
-			o->pool = p;
-		} else {
-			p = pool_new(&cfg, true);
-			if (p) {
-				/* zend_string_dup() would hand back an interned (request-lived)
-				 * string as is: these must outlive the request */
-				zend_string *pk = zend_string_init(ZSTR_VAL(cfg.persistent_id), ZSTR_LEN(cfg.persistent_id), 1);
-				p->signature = zend_string_init(ZSTR_VAL(o->signature), ZSTR_LEN(o->signature), 1);
-				zend_hash_update_ptr(&persistent_pools, pk, p);
-				zend_string_release(pk);
-				o->pool = p;
-			}
-		}
-		if (o->pool) {
-			o->pool->refs++;
-		}
-		o->persistent = true;
-	} else {
-		o->pool = pool_new(&cfg, false);
+	mr_pool_cfg_t pc;
+	pool_cfg_of(&cfg, &pc);
+	if (!cfg.name) {
+		char name[MR_POOL_NAME_MAX];
+		mr_pool_default_name(&pc, name, sizeof(name));
+		cfg.name = zend_string_init(name, strlen(name), 0);
+		pc.name = ZSTR_VAL(cfg.name);
 	}
-	if (o->pool) {
-		pool_attach_counters(o->pool, &cfg);
-	}
+	o->signature = config_signature(&cfg);
+	o->persistent = cfg.persistent_id != NULL;
+	o->pool = o->persistent ? persistent_pool(cfg.persistent_id, o->signature, &pc) : pool_new(&pc, false);
 	config_free(&cfg);
 	set_res(o, MEMCACHED_SUCCESS);
 }
@@ -755,7 +667,7 @@ PHP_METHOD(MemRehash, get)
 	mr_obj_t *o = Z_MR_P(ZEND_THIS);
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
-	mr_item_t *it = items_get(p, 1);
+	mr_item_t *it = mr_pool_items(p, 1);
 	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
 
 	mr_migrate_get(p, it, 1);
@@ -763,7 +675,7 @@ PHP_METHOD(MemRehash, get)
 	if (it->rc != MR_OK || !decode_item(o, it, return_value)) {
 		RETVAL_FALSE;
 	}
-	mr_fleet_after_op(p);
+	after_op(p);
 }
 
 /* Fills items with the distinct keys of the array keys (argument 1), all
@@ -786,7 +698,7 @@ static bool distinct_items(mr_pool_t *p, HashTable *keys, HashTable *seen, mr_it
 
 	uint32_t i = 0;
 	*n = zend_hash_num_elements(seen);
-	*items = items_get(p, *n ? *n : 1);
+	*items = mr_pool_items(p, *n ? *n : 1);
 	zend_string *k;
 	ZEND_HASH_FOREACH_STR_KEY(seen, k) {
 		if (!key_prepare(p, ZSTR_VAL(k), ZSTR_LEN(k), 1, &(*items)[i++])) {
@@ -851,7 +763,7 @@ PHP_METHOD(MemRehash, getMulti)
 	} else {
 		set_res(m.o, m.errors ? MEMCACHED_SOME_ERRORS : payload_failed ? MR_RES_PAYLOAD_FAILURE : MEMCACHED_SUCCESS);
 	}
-	mr_fleet_after_op(p);
+	after_op(p);
 }
 
 /* ---- writes ---- */
@@ -910,7 +822,7 @@ static void store_one(INTERNAL_FUNCTION_PARAMETERS, char mode)
 	mr_obj_t *o = Z_MR_P(ZEND_THIS);
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
-	mr_item_t *it = items_get(p, 1);
+	mr_item_t *it = mr_pool_items(p, 1);
 	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
 
 	size_t off;
@@ -923,7 +835,7 @@ static void store_one(INTERNAL_FUNCTION_PARAMETERS, char mode)
 	mr_migrate_store(p, it, 1, mode, ttl);
 	set_res(o, res_of(it->rc));
 	RETVAL_BOOL(it->rc == MR_OK);
-	mr_fleet_after_op(p);
+	after_op(p);
 }
 
 PHP_METHOD(MemRehash, set) { store_one(INTERNAL_FUNCTION_PARAM_PASSTHRU, MR_MODE_SET); }
@@ -948,7 +860,7 @@ PHP_METHOD(MemRehash, setMulti)
 		set_res(o, MEMCACHED_SUCCESS);
 		RETURN_TRUE;
 	}
-	mr_item_t *items = items_get(p, n);
+	mr_item_t *items = mr_pool_items(p, n);
 	zend_string **keys = safe_emalloc(n, sizeof(zend_string *), 0);
 	size_t *offs = safe_emalloc(n, sizeof(size_t), 0);
 	zend_string *skey;
@@ -983,7 +895,7 @@ PHP_METHOD(MemRehash, setMulti)
 		if (EG(exception)) RETURN_THROWS();
 		RETURN_FALSE;
 	}
-	mr_fleet_after_op(p);
+	after_op(p);
 }
 
 PHP_METHOD(MemRehash, delete)
@@ -996,12 +908,12 @@ PHP_METHOD(MemRehash, delete)
 	mr_obj_t *o = Z_MR_P(ZEND_THIS);
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
-	mr_item_t *it = items_get(p, 1);
+	mr_item_t *it = mr_pool_items(p, 1);
 	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
 	mr_migrate_delete(p, it, 1);
 	set_res(o, res_of(it->rc));
 	RETVAL_BOOL(it->rc == MR_OK);
-	mr_fleet_after_op(p);
+	after_op(p);
 }
 
 PHP_METHOD(MemRehash, deleteMulti)
@@ -1022,7 +934,7 @@ PHP_METHOD(MemRehash, deleteMulti)
 	}
 	zend_hash_destroy(&m.seen);
 	set_res(m.o, m.errors ? MEMCACHED_SOME_ERRORS : MEMCACHED_SUCCESS);
-	mr_fleet_after_op(p);
+	after_op(p);
 }
 
 static void arith(INTERNAL_FUNCTION_PARAMETERS, bool incr)
@@ -1042,7 +954,7 @@ static void arith(INTERNAL_FUNCTION_PARAMETERS, bool incr)
 	mr_obj_t *o = Z_MR_P(ZEND_THIS);
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
-	mr_item_t *it = items_get(p, 1);
+	mr_item_t *it = mr_pool_items(p, 1);
 	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
 	mr_migrate_arith(p, it, incr, (uint64_t) by);
 	set_res(o, res_of(it->rc));
@@ -1051,7 +963,7 @@ static void arith(INTERNAL_FUNCTION_PARAMETERS, bool incr)
 	} else {
 		RETVAL_FALSE;
 	}
-	mr_fleet_after_op(p);
+	after_op(p);
 }
 
 PHP_METHOD(MemRehash, increment) { arith(INTERNAL_FUNCTION_PARAM_PASSTHRU, true); }
@@ -1069,12 +981,12 @@ PHP_METHOD(MemRehash, touch)
 	mr_obj_t *o = Z_MR_P(ZEND_THIS);
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
-	mr_item_t *it = items_get(p, 1);
+	mr_item_t *it = mr_pool_items(p, 1);
 	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
 	mr_migrate_touch(p, it, 1, ttl);
 	set_res(o, res_of(it->rc));
 	RETVAL_BOOL(it->rc == MR_OK);
-	mr_fleet_after_op(p);
+	after_op(p);
 }
 
 PHP_METHOD(MemRehash, getResultCode)
@@ -1109,7 +1021,7 @@ PHP_METHOD(MemRehash, locate)
 	mr_obj_t *o = Z_MR_P(ZEND_THIS);
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
-	mr_item_t *it = items_get(p, 1);
+	mr_item_t *it = mr_pool_items(p, 1);
 	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
 	mr_pool_locate(p, it);
 	array_init_size(return_value, 3);
@@ -1232,7 +1144,7 @@ PHP_METHOD(MemRehash, isComplete)
 	ZEND_PARSE_PARAMETERS_NONE();
 	mr_pool_t *p = pool_of(Z_MR_P(ZEND_THIS));
 	if (!p) RETURN_THROWS();
-	mr_fleet_after_op(p);
+	after_op(p);
 	RETURN_BOOL(mr_pool_is_complete(p));
 }
 
@@ -1242,7 +1154,7 @@ PHP_METHOD(MemRehash, complete)
 	mr_obj_t *o = Z_MR_P(ZEND_THIS);
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
-	set_res(o, mr_pool_complete(p) ? MEMCACHED_SUCCESS : MEMCACHED_SOME_ERRORS);
+	set_res(o, mr_fleet_complete(p) ? MEMCACHED_SUCCESS : MEMCACHED_SOME_ERRORS);
 }
 
 /* Adds one host's published counters to the fleet array and the total. */
@@ -1425,7 +1337,7 @@ static void mr_drain_method(mr_obj_t *o, mr_pool_t *p, zend_string *server, Hash
 		if ((only >= 0 && (uint32_t) only != c) || !(p->role[c] & MR_ROLE_OLD)) {
 			continue;
 		}
-		stop = mr_migrate_drain(p, c, &dopts, totals, err, sizeof(err));
+		stop = mr_drain_server(p, c, &dopts, totals, err, sizeof(err));
 	}
 	if (EG(exception)) {
 		return;
@@ -1452,23 +1364,6 @@ PHP_METHOD(MemRehash, drain)
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
 	mr_drain_method(o, p, server, opts, return_value);
-}
-
-/* ---- for the session handler (mr_session.c) ---- */
-
-zend_class_entry *memrehash_ce(void)
-{
-	return mr_ce;
-}
-
-mr_pool_t *memrehash_pool_of(zend_object *obj)
-{
-	return obj->ce == mr_ce ? mr_from_obj(obj)->pool : NULL;
-}
-
-const mr_codec_opts_t *memrehash_codec_of(zend_object *obj)
-{
-	return obj->ce == mr_ce ? &mr_from_obj(obj)->codec : NULL;
 }
 
 /* ---- module ---- */
@@ -1511,10 +1406,7 @@ PHP_MINIT_FUNCTION(memrehash)
  * without waiting (non-persistent pools do it when they are freed). */
 PHP_RSHUTDOWN_FUNCTION(memrehash)
 {
-	mr_pool_t *p;
-	ZEND_HASH_FOREACH_PTR(&persistent_pools, p) {
-		mr_migrate_flush(p);
-	} ZEND_HASH_FOREACH_END();
+	persistent_pools_flush();
 	return SUCCESS;
 }
 

@@ -2,6 +2,7 @@
  * every web host sees them without any other infrastructure. */
 #include "php.h"
 #include "mr_fleet.h"
+#include "mr_util.h"
 
 #include <time.h>
 #include <unistd.h>
@@ -19,15 +20,6 @@ static uint64_t wall_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
-}
-
-static uint64_t fnv64(const char *s, size_t len)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < len; i++) {
-		h = (h ^ (unsigned char) s[i]) * 1099511628211ULL;
-	}
-	return h;
 }
 
 void mr_fleet_set_host_id(const char *ini_value)
@@ -50,33 +42,6 @@ void mr_fleet_set_host_id(const char *ini_value)
 const char *mr_fleet_host_id(void)
 {
 	return host_id;
-}
-
-void mr_fleet_init_pool(mr_pool_t *p)
-{
-	snprintf(p->marker_key, sizeof(p->marker_key), MR_RESERVED_PREFIX "done:%016llx",
-		(unsigned long long) fnv64(p->name, strlen(p->name)));
-}
-
-bool mr_pool_is_complete(mr_pool_t *p)
-{
-	return mr_counters_is_complete(mr_pool_ctr(p));
-}
-
-void mr_fleet_check_cutover(mr_pool_t *p)
-{
-	mr_ctr_pool_t *ctr = mr_pool_ctr(p);
-	uint64_t ppm = mr_read(&ctr->complete_below_ppm);
-	if (ppm == 0 || mr_counters_is_complete(ctr)) {
-		return;
-	}
-	uint64_t seen;
-	double rate = mr_counters_window_rate(ctr, &seen);
-	if (seen >= mr_read(&ctr->window) && rate * 1e6 < (double) ppm) {
-		if (mr_counters_complete(ctr, (uint64_t) time(NULL))) {
-			p->marker_pending = true;
-		}
-	}
 }
 
 /* Returns the connection that holds a reserved key in the new pool. */
@@ -124,7 +89,7 @@ static void look_for_marker(mr_pool_t *p)
 	}
 }
 
-bool mr_pool_complete(mr_pool_t *p)
+bool mr_fleet_complete(mr_pool_t *p)
 {
 	mr_counters_complete(mr_pool_ctr(p), (uint64_t) time(NULL));
 	p->marker_pending = !write_marker(p);
@@ -143,7 +108,6 @@ static bool take_turn(uint64_t *last, uint64_t now)
 
 void mr_fleet_after_op(mr_pool_t *p)
 {
-	mr_migrate_after_op(p);
 	uint64_t now = wall_ms();
 	if (now - p->last_marker_ms < HOUSEKEEPING_MS && now >= p->last_marker_ms) {
 		return;
@@ -169,10 +133,10 @@ void mr_fleet_after_op(mr_pool_t *p)
 /* Writes the key name "__memrehash:<kind>:<pool hash>[:<host hash>]" into buf. */
 static void fleet_key(mr_pool_t *p, const char *kind, const char *host, char *buf, size_t size)
 {
-	uint64_t ph = fnv64(p->name, strlen(p->name));
+	uint64_t ph = mr_fnv1a64(p->name, strlen(p->name));
 	if (host) {
 		snprintf(buf, size, MR_RESERVED_PREFIX "%s:%016llx:%016llx", kind, (unsigned long long) ph,
-			(unsigned long long) fnv64(host, strlen(host)));
+			(unsigned long long) mr_fnv1a64(host, strlen(host)));
 	} else {
 		snprintf(buf, size, MR_RESERVED_PREFIX "%s:%016llx", kind, (unsigned long long) ph);
 	}

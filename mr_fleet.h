@@ -5,26 +5,16 @@
 #ifndef MR_FLEET_H
 #define MR_FLEET_H
 
-#include "migrate.h"
-
-/* Sets the pool's reserved key names from its name (call once it is set). */
-void mr_fleet_init_pool(mr_pool_t *p);
-
-/* Completes the pool by itself when the recent old-hit rate fell below
- * complete_below (checked after old lookups, no I/O here). */
-void mr_fleet_check_cutover(mr_pool_t *p);
+#include "mr_pool.h"
 
 /* Housekeeping after an operation, at most once a second per host: writes a
  * pending completion marker, looks for another host's marker, publishes
  * this host's counters. Costs nothing on other calls. */
 void mr_fleet_after_op(mr_pool_t *p);
 
-/* Returns true when the pool has cut over. */
-bool mr_pool_is_complete(mr_pool_t *p);
-
 /* Cuts over now, here and (through the marker) on every host. Returns
  * false when the marker could not be written (the local cut-over stands). */
-bool mr_pool_complete(mr_pool_t *p);
+bool mr_fleet_complete(mr_pool_t *p);
 
 /* Publishes this host's counters for the pool to the new pool. */
 void mr_fleet_publish(mr_pool_t *p);

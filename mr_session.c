@@ -22,9 +22,10 @@
  * Each list is as PECL memcached's save_path takes it ("host", "host:port",
  * "host:port:weight", "host:port weight", "[v6]:port", "/unix.sock").
  *
- * The pool behind it is a MemRehash object, so reads move a session exactly
- * as MemRehash::get moves a key (migrate.c), writes and destroys follow the
- * write rules, and its counters show up in MemRehash::allStats().
+ * The pool behind it is built by mr_pool_new, as a MemRehash object's is, so
+ * reads move a session exactly as MemRehash::get moves a key (migrate.c),
+ * writes and destroys follow the write rules, and its counters show up in
+ * MemRehash::allStats().
  * Session keys are placed by mr_place with the very behaviour PECL's session
  * handler sets (MR_DIST_CONSISTENT, or modula): MemRehash::DIST_KETAMA is the
  * libketama-compatible (weighted) continuum, which puts two of three sessions
@@ -43,18 +44,18 @@
 
 #include "php_memrehash.h"
 #include "mr_session.h"
+#include "migrate.h"
+#include "mr_guard.h"
 #include "mr_fleet.h"
 
 #define SESS_LOCK_INFIX "lock."          /* PECL: lock key = prefix + "lock." + id */
 #define SESS_LOCK_VALUE "1"              /* PECL's lock value */
 #define SESS_DEFAULT_PORT 11211          /* as memcached_servers_parse() */
-#define SESS_RELATIVE_TTL_MAX 2592000    /* memcached reads longer TTLs as unix times */
 #define SESS_CREATE_TRIES 3              /* PECL: attempts at an unused session id */
 #define SESS_SYNTAX "old=host:port[,host:port...];new=host:port[,host:port...]"
 
 /* One open session module: the pool and this request's lock. */
 typedef struct {
-	zval obj;                       /* the MemRehash object that owns the pool */
 	mr_pool_t *pool;
 	mr_place_t *place_old, *place_new; /* PECL's session placement of each list */
 	bool locked;
@@ -290,6 +291,14 @@ static bool moving(mr_sess_t *s, const mr_item_t *it)
 	return it->o != it->n && !mr_pool_is_complete(s->pool);
 }
 
+/* After each operation, as MemRehash's methods do: what an earlier one
+ * left unread, then the fleet housekeeping. */
+static void after_op(mr_pool_t *p)
+{
+	mr_migrate_after_op(p);
+	mr_fleet_after_op(p);
+}
+
 /* ---- TTLs ---- */
 
 /* Returns the TTL to send for t seconds from now (PECL's s_adjust_expiration). */
@@ -298,7 +307,7 @@ static int64_t ttl_of(zend_long t)
 	if (t <= 0) {
 		return 0;
 	}
-	return t > SESS_RELATIVE_TTL_MAX ? (int64_t) time(NULL) + t : t;
+	return t > MR_RELATIVE_TTL_MAX ? (int64_t) time(NULL) + t : t;
 }
 
 /* Returns the lock TTL: sess_lock_expire, else max_execution_time, else 0 (none). */
@@ -461,56 +470,30 @@ static zend_string *pool_name(const sess_lists_t *l)
 	return s.s;
 }
 
-/* Fills arr with a list as MemRehash's constructor takes it. */
-static void list_array(const mr_server_spec_t *list, uint32_t n, zval *arr)
-{
-	array_init_size(arr, n);
-	for (uint32_t i = 0; i < n; i++) {
-		if (list[i].port == 0 || list[i].weight == 0) {
-			add_next_index_string(arr, list[i].name);
-		} else {
-			add_next_index_str(arr, zend_strpprintf(0, "%s:%u", list[i].name, list[i].weight));
-		}
-	}
-}
-
-/* Returns true with s->obj and s->pool built, or false after a warning. */
+/* Returns true with s->pool built, or false after a warning. The pool is
+ * configured as a MemRehash constructed with these lists and only the
+ * distribution, hash and name options would be. */
 static bool pool_build(mr_sess_t *s, const sess_lists_t *l)
 {
-	zend_class_entry *ce = memrehash_ce();
-	zval args[3];
-
-	list_array(l->list[0], l->n[0], &args[0]);
-	list_array(l->list[1], l->n[1], &args[1]);
-	array_init(&args[2]);
-	/* Placement of session keys is ours (above); this only keeps the pool's
-	 * own keys (the completion marker) consistent across hosts. */
-	add_assoc_long(&args[2], "distribution", MR_G(sess_consistent_hash) ? MR_DIST_KETAMA : MR_DIST_MODULA);
-	add_assoc_long(&args[2], "hash", MR_G(sess_hash));
-	add_assoc_str(&args[2], "name", pool_name(l));
-
-	object_init_ex(&s->obj, ce);
-	zend_call_known_instance_method(ce->constructor, Z_OBJ(s->obj), NULL, 3, args);
-	for (int i = 0; i < 3; i++) {
-		zval_ptr_dtor(&args[i]);
-	}
-	if (EG(exception)) {
-		zend_object *ex = EG(exception);
-		zval tmp;
-		zval *msg = zend_read_property_ex(zend_get_exception_base(ex), ex, ZSTR_KNOWN(ZEND_STR_MESSAGE), true, &tmp);
-		zend_string *m = zval_get_string(msg);
-		zend_clear_exception();
-		php_error_docref(NULL, E_WARNING, "Cannot open the memrehash session pool: %s", ZSTR_VAL(m));
-		zend_string_release(m);
-		zval_ptr_dtor(&s->obj);
-		ZVAL_UNDEF(&s->obj);
-		return false;
-	}
-	s->pool = memrehash_pool_of(Z_OBJ(s->obj));
+	char err[320];
+	zend_string *name = pool_name(l);
+	int dist = MR_G(sess_consistent_hash) ? MR_DIST_KETAMA : MR_DIST_MODULA;
+	/* Placement of session keys is ours (above); dist and hash only keep the
+	 * pool's own keys (the completion marker) consistent across hosts. */
+	mr_pool_cfg_t cfg = {
+		.old_list = l->list[0], .n_old = l->n[0],
+		.new_list = l->list[1], .n_new = l->n[1],
+		.dist = dist, .old_dist = dist,
+		.hash = (int) MR_G(sess_hash), .old_hash = (int) MR_G(sess_hash),
+		.name = ZSTR_VAL(name),
+		.migrate = true, .window = 1000,
+		.connect_timeout_ms = 1000, .timeout_ms = 1000,
+		.retry_interval_s = (uint32_t) MR_G(retry_interval),
+	};
+	s->pool = mr_pool_new(&cfg, false, err, sizeof(err));
+	zend_string_release(name);
 	if (!s->pool) {
-		php_error_docref(NULL, E_WARNING, "Cannot open the memrehash session pool");
-		zval_ptr_dtor(&s->obj);
-		ZVAL_UNDEF(&s->obj);
+		php_error_docref(NULL, E_WARNING, "Cannot open the memrehash session pool: %s", err);
 		return false;
 	}
 	return true;
@@ -522,7 +505,7 @@ static void sess_free(mr_sess_t *s)
 	if (s->pool) {
 		unlock(s);
 	}
-	zval_ptr_dtor(&s->obj);
+	mr_migrate_close(s->pool);
 	mr_place_free(s->place_old);
 	mr_place_free(s->place_new);
 	efree(s);
@@ -576,7 +559,6 @@ static PS_OPEN_FUNC(memrehash)
 		return FAILURE;
 	}
 	mr_sess_t *s = ecalloc(1, sizeof(*s));
-	ZVAL_UNDEF(&s->obj);
 	s->place_old = place_list(l.list[0], l.n[0], err, sizeof(err));
 	s->place_new = s->place_old ? place_list(l.list[1], l.n[1], err, sizeof(err)) : NULL;
 	if (!s->place_new) {
@@ -632,7 +614,7 @@ static PS_READ_FUNC(memrehash)
 		php_error_docref(NULL, E_WARNING, "error getting session from memcached: %s", rc_text(it.rc));
 		return FAILURE;
 	}
-	mr_fleet_after_op(p);
+	after_op(p);
 	return SUCCESS;
 }
 
@@ -651,7 +633,7 @@ static PS_WRITE_FUNC(memrehash)
 		php_error_docref(NULL, E_WARNING, "error saving session to memcached: %s", rc_text(it.rc));
 		return FAILURE;
 	}
-	mr_fleet_after_op(s->pool);
+	after_op(s->pool);
 	return SUCCESS;
 }
 
@@ -757,7 +739,7 @@ static PS_UPDATE_TIMESTAMP_FUNC(memrehash)
 		php_error_docref(NULL, E_WARNING, "error updating the session timestamp in memcached: %s", rc_text(it.rc));
 		return FAILURE;
 	}
-	mr_fleet_after_op(s->pool);
+	after_op(s->pool);
 	return SUCCESS;
 }
 

@@ -11,17 +11,6 @@
 #ifndef MR_SESSION_H
 #define MR_SESSION_H
 
-#include "php.h"
-#include "migrate.h"
-#include "mr_codec.h"
-
-/* From memrehash.c: the class, and the pool / codec options behind a
- * constructed MemRehash object (NULL when obj is not one, or its constructor
- * did not run). The session handler builds its pools as MemRehash objects. */
-zend_class_entry *memrehash_ce(void);
-mr_pool_t *memrehash_pool_of(zend_object *obj);
-const mr_codec_opts_t *memrehash_codec_of(zend_object *obj);
-
 /* Registers the save handler (MINIT). */
 void mr_session_register(void);
 

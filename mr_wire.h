@@ -45,6 +45,8 @@ static inline bool mr_rc_is_error(mr_rc_t rc) { return rc >= MR_ERR_TIMEOUT; }
 
 #define MR_TTL_NONE (-1)   /* remaining TTL: never expires */
 #define MR_TTL_UNKNOWN (-2)
+/* memcached reads a TTL above 30 days as an absolute unix time. */
+#define MR_RELATIVE_TTL_MAX 2592000
 
 typedef struct {
 	uint32_t conn;     /* connection index */

@@ -649,7 +649,139 @@ function render_html(array $data, string $token): void
     echo '</table></section></main></body></html>';
 }
 
+/* ---- Prometheus / OpenMetrics --------------------------------------------
+ * The page's ?format=prometheus and bin/memrehash status --prometheus print
+ * this same text: the CLI includes this file with MEMREHASH_ADMIN_LIBRARY
+ * defined (then the page's main part below does not run), so the page stays
+ * one self-contained file. Read from allStats() only: no network, cheap
+ * enough to scrape every second. */
+
+/* counter name (without _total) => [stats() key, HELP text] */
+const MRA_PROM_COUNTERS = [
+    'memrehash_gets' => ['gets', 'Gets asked of the pool.'],
+    'memrehash_new_hits' => ['new_hits', 'Gets found at the key\'s new server.'],
+    'memrehash_old_lookups' => ['old_lookups', 'Gets that missed at the new server and asked the old one.'],
+    'memrehash_old_hits' => ['old_hits', 'Old lookups that found the key at its old server.'],
+    'memrehash_migrated' => ['migrated', 'Keys moved to their new server by a get.'],
+    'memrehash_raced' => ['raced', 'Moves that found the key already written at the new server.'],
+    'memrehash_move_failed' => ['move_failed', 'Moves that could not complete (the key stays at its old server).'],
+    'memrehash_misses' => ['misses', 'Gets found at neither server.'],
+    'memrehash_sets' => ['sets', 'Sets.'],
+    'memrehash_deletes' => ['deletes', 'Deletes.'],
+    'memrehash_drained' => ['drained', 'Keys moved by drain().'],
+    'memrehash_moved_bytes' => ['bytes_moved', 'Value bytes moved, by gets and drains.'],
+    'memrehash_errors' => ['errors', 'Server errors seen by the pool (timeouts, refused connections, bad replies).'],
+    'memrehash_sessions_moved' => ['sessions_moved', 'Sessions moved by the session handler.'],
+    'memrehash_sessions_new' => ['sessions_new', 'Sessions the session handler found at neither server.'],
+    'memrehash_sessions_missed' => ['sessions_missed', 'Session reads that failed.'],
+];
+/* gauge name => [stats() key, HELP text] */
+const MRA_PROM_GAUGES = [
+    'memrehash_old_hit_rate' => ['old_hit_rate', 'Share of the recent old lookups that found their key (0..1); the pool completes below complete_below.'],
+    'memrehash_old_hit_window_seen' => ['window_seen', 'Old lookups the old-hit rate is computed over.'],
+    'memrehash_old_hit_window' => ['window', 'Size of the old-hit rate window.'],
+    'memrehash_complete_below' => ['complete_below', 'Old-hit rate below which the pool completes by itself (0: never).'],
+    'memrehash_started_timestamp_seconds' => ['started', 'When the pool started migrating (unix time).'],
+    'memrehash_completed_timestamp_seconds' => ['completed', 'When the pool completed (unix time; 0 while migrating).'],
+];
+/* per-server counter name (without _total) => [servers row key, HELP text] */
+const MRA_PROM_SERVER_COUNTERS = [
+    'memrehash_server_moved_out' => ['moved_out', 'Keys moved off this server.'],
+    'memrehash_server_moved_in' => ['moved_in', 'Keys moved onto this server.'],
+    'memrehash_server_errors' => ['errors', 'Errors talking to this server.'],
+];
+const MRA_PROM_STATES = ['migrating', 'complete'];
+
+/** Returns a label value escaped for the exposition formats (\\, " and newline). */
+function mra_prom_label(string $v): string
+{
+    return str_replace(['\\', '"', "\n"], ['\\\\', '\\"', '\\n'], $v);
+}
+
+/** Returns a sample value as text: integers as such, floats with full precision. */
+function mra_prom_value(int|float $v): string
+{
+    if (is_int($v)) {
+        return (string)$v;
+    }
+    if (is_nan($v)) {
+        return 'NaN';
+    }
+    return is_infinite($v) ? ($v > 0 ? '+Inf' : '-Inf') : var_export($v, true);
+}
+
+/** Returns true when an Accept header asks for OpenMetrics (as Prometheus's scraper does). */
+function mra_prom_wants_openmetrics(string $accept): bool
+{
+    return stripos($accept, 'application/openmetrics-text') !== false;
+}
+
+/** Returns the Content-Type of mra_prom_text()'s output. */
+function mra_prom_content_type(bool $openmetrics): string
+{
+    return $openmetrics ? 'application/openmetrics-text; version=1.0.0; charset=utf-8' : 'text/plain; version=0.0.4; charset=utf-8';
+}
+
+/** Returns one metric family: HELP and TYPE lines, then its samples
+ * ([labels, value] pairs). Counters are named NAME_total in the text format
+ * 0.0.4 throughout; in OpenMetrics the family is NAME and its samples NAME_total. */
+function mra_prom_family(string $name, string $type, string $help, array $samples, bool $om): string
+{
+    $sample_name = $type === 'counter' ? $name . '_total' : $name;
+    $family = $om ? $name : $sample_name;
+    $o = "# HELP $family " . str_replace(['\\', "\n"], ['\\\\', '\\n'], $help) . "\n# TYPE $family $type\n";
+    foreach ($samples as [$labels, $value]) {
+        $l = [];
+        foreach ($labels as $k => $v) {
+            $l[] = $k . '="' . mra_prom_label((string)$v) . '"';
+        }
+        $o .= $sample_name . ($l ? '{' . implode(',', $l) . '}' : '') . ' ' . mra_prom_value($value) . "\n";
+    }
+    return $o;
+}
+
+/** Returns the metrics of every pool in $all (MemRehash::allStats()) as
+ * Prometheus text format 0.0.4, or OpenMetrics 1.0 when $openmetrics
+ * (which ends with "# EOF"). $loaded: whether the extension is loaded. */
+function mra_prom_text(array $all, bool $openmetrics, bool $loaded = true): string
+{
+    $o = mra_prom_family('memrehash_extension_loaded', 'gauge', 'Whether the memrehash extension is loaded in this PHP (1) or not (0).',
+        [[[], $loaded ? 1 : 0]], $openmetrics);
+    $o .= mra_prom_family('memrehash_pools', 'gauge', 'Pools in this host\'s shared counters.', [[[], count($all)]], $openmetrics);
+    $state = [];
+    foreach ($all as $name => $s) {
+        foreach (MRA_PROM_STATES as $st) {
+            $state[] = [['pool' => (string)$name, 'state' => $st], ($s['state'] ?? '') === $st ? 1 : 0];
+        }
+    }
+    $o .= mra_prom_family('memrehash_state', 'gauge', 'The pool\'s state: 1 for the current one (migrating or complete).', $state, $openmetrics);
+    foreach ([[MRA_PROM_COUNTERS, 'counter'], [MRA_PROM_GAUGES, 'gauge']] as [$defs, $type]) {
+        foreach ($defs as $metric => [$key, $help]) {
+            $samples = [];
+            foreach ($all as $name => $s) {
+                $v = $s[$key] ?? 0;
+                $samples[] = [['pool' => (string)$name], $type === 'counter' || is_int($v) ? (int)$v : (float)$v];
+            }
+            $o .= mra_prom_family($metric, $type, $help, $samples, $openmetrics);
+        }
+    }
+    foreach (MRA_PROM_SERVER_COUNTERS as $metric => [$key, $help]) {
+        $samples = [];
+        foreach ($all as $name => $s) {
+            foreach ($s['servers'] ?? [] as $server => $row) {
+                $samples[] = [['pool' => (string)$name, 'server' => (string)$server, 'role' => (string)$row['role']], (int)$row[$key]];
+            }
+        }
+        $o .= mra_prom_family($metric, 'counter', $help, $samples, $openmetrics);
+    }
+    return $openmetrics ? $o . "# EOF\n" : $o;
+}
+
 /* ---- main -------------------------------------------------------------- */
+
+if (defined('MEMREHASH_ADMIN_LIBRARY')) {
+    return; /* included for its functions (bin/memrehash status --prometheus) */
+}
 
 common_headers();
 $config = admin_config();
@@ -665,8 +797,17 @@ if ($method !== 'GET' && $method !== 'HEAD') {
     stop_page(405, 'memrehash admin', '<p>Method not allowed.</p>');
 }
 
+$format = $_GET['format'] ?? '';
+if ($format === 'prometheus' || $format === 'openmetrics') {
+    /* prometheus: text format 0.0.4, or OpenMetrics when the scraper's Accept asks for it */
+    $om = $format === 'openmetrics' || mra_prom_wants_openmetrics((string)($_SERVER['HTTP_ACCEPT'] ?? ''));
+    header('Content-Type: ' . mra_prom_content_type($om));
+    $loaded = extension_loaded('memrehash');
+    echo mra_prom_text($loaded ? MemRehash::allStats() : [], $om, $loaded);
+    exit;
+}
 $data = collect($config);
-if (($_GET['format'] ?? '') === 'json') {
+if ($format === 'json') {
     header('Content-Type: application/json; charset=utf-8');
     $data['pools'] = (object)$data['pools']; /* a pool named "0" must not make a list */
     echo json_encode($data, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_HEX_TAG | JSON_HEX_AMP

@@ -7,7 +7,7 @@
 # Targets (fuzz/fuzz_NAME.c, seeds in fuzz/corpus/NAME/, past findings in
 # fuzz/regressions/NAME/):
 #   reply     mr_wire_parse_reply, every request kind        (mr_wire.c)
-#   metadump  mr_migrate_parse_metadump_line                 (migrate.c)
+#   metadump  mr_drain_parse_metadump_line                   (mr_drain.c)
 #   spec      mr_place_parse_spec / make_spec / index        (mr_place.c)
 #   decode    mr_codec_decode, mr_fastlz_decompress, round trips (mr_codec.c, mr_fastlz.c)
 #
@@ -37,7 +37,7 @@ targets=("$@")
 sources_of() {
 	case $1 in
 	reply) echo "mr_wire.c" ;;
-	metadump) echo "migrate.c mr_wire.c mr_place.c mr_counters.c mr_fleet.c mr_codec.c mr_fastlz.c" ;;
+	metadump) echo "mr_drain.c migrate.c mr_pool.c mr_wire.c mr_place.c mr_counters.c" ;;
 	spec) echo "mr_place.c" ;;
 	decode) echo "mr_codec.c mr_fastlz.c" ;;
 	*) return 1 ;;

@@ -1,4 +1,4 @@
-/* fuzz_metadump: mr_migrate_parse_metadump_line (migrate.c), the parser of
+/* fuzz_metadump: mr_drain_parse_metadump_line (mr_drain.c), the parser of
  * `lru_crawler metadump` lines that drain() walks, on any bytes.
  *
  * Checks, beyond "no crash, no read past the line":
@@ -7,7 +7,7 @@
  *   - what was accepted survives a round trip: the key url-encoded again,
  *     with the exp and size read, parses back to the same fields. */
 #include "php.h"
-#include "migrate.h"
+#include "mr_drain.h"
 
 #include <inttypes.h>
 #include <stdint.h>
@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mr_metadump_t md;
 
 	memset(&md, 0xa5, sizeof(md));
-	bool ok = mr_migrate_parse_metadump_line(line, size, &md);
+	bool ok = mr_drain_parse_metadump_line(line, size, &md);
 	if (!ok) {
 		return 0;
 	}
@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *copy = malloc(n);
 	memcpy(copy, again, n);
 	mr_metadump_t md2;
-	bool ok2 = mr_migrate_parse_metadump_line(copy, n, &md2);
+	bool ok2 = mr_drain_parse_metadump_line(copy, n, &md2);
 	free(copy);
 	if (md.size == -1 || md.exp < -1) {
 		/* "size=-1" / a negative exp may be refused by a stricter parser; either is fine */

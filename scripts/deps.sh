@@ -29,6 +29,11 @@ PACKAGES=(
 	php8.2-fpm chromium fonts-liberation fonts-dejavu-core
 	# sanitizer builds, fuzzing, helper scripts
 	clang libclang-rt-14-dev libphp8.2-embed python3
+	# the stampede benchmark (bench/stampede/): web server, database, the
+	# cache library the page reads through, the load generator's HTTP client
+	nginx mariadb-server php8.2-mysql php-illuminate-cache php8.2-curl curl
+	# metrics checks: promtool (text format), Python's OpenMetrics parser
+	prometheus python3-prometheus-client
 )
 
 log=${MR_DEPS_LOG:-tests/output/deps.log}

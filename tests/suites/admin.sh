@@ -10,6 +10,10 @@
 #     figures, per-server rows, the trend SVG, the fleet and the INI settings;
 #     the pool named <script>alert(1)</script> appears escaped, no script runs
 #   - ?format=json parses and carries the same numbers
+#   - ?format=prometheus (text 0.0.4; OpenMetrics when Accept asks) and
+#     ?format=openmetrics, and bin/memrehash status --prometheus/--openmetrics:
+#     promtool check metrics passes, the Prometheus Python client parses them,
+#     every sample equals allStats(); 401 without credentials
 #   - "complete this pool": refused without a valid CSRF token (403), done with
 #     one (303), after which stats() says 'complete'
 #   - credentials from memrehash-admin.php beside the page (a copy in a temp dir)
@@ -201,6 +205,74 @@ cmp -s "$tmp/cli.json" "$tmp/cli-after.json"
 check $? "reading the page changed no counter (stats() before and after are equal)"
 "$php" tests/admin/check.php page "$tmp/dom.html" "$tmp/raw.html" "$tmp/page.json" "$tmp/cli.json" "$ctr" >"$tmp/check.txt" 2>&1
 count_lines "$tmp/check.txt"
+
+# ---- metrics: ?format=prometheus / openmetrics, bin/memrehash status --prometheus
+# promtool (Debian's prometheus) lints the text format; the Prometheus
+# project's Python parser (strict for OpenMetrics) reads both, and the values
+# are compared with the CLI's allStats().
+py=/usr/bin/python3 # Debian's, with python3-prometheus-client
+# metrics_check LABEL MODE FILE: parses FILE, compares with cli.json, counts the lines.
+metrics_check() {
+	if "$py" tests/admin/metrics.py "$2" "$3" >"$tmp/samples.json" 2>"$tmp/parse.err"; then
+		ok "$1: parses as $2"
+		"$php" tests/admin/metrics.php "$tmp/samples.json" "$tmp/cli.json" "$1" >"$tmp/metrics-check.txt" 2>&1
+		count_lines "$tmp/metrics-check.txt"
+	else
+		not_ok "$1: does not parse as $2: $(cat "$tmp/parse.err")"
+	fi
+}
+# promtool_check LABEL FILE: promtool check metrics passes and reports no problem.
+promtool_check() {
+	local out
+	out=$(promtool check metrics <"$2" 2>&1)
+	local rc=$?
+	[[ $rc -eq 0 && -z $out ]]
+	check $? "$1: promtool check metrics passes (exit $rc${out:+: $out})"
+}
+code=$(status "$base?format=prometheus" -u "$user:$password")
+cp "$tmp/body" "$tmp/page.prom"
+[[ $code == 200 ]] && grep -qi '^Content-Type: text/plain; version=0.0.4' "$tmp/headers" && grep -q '^# TYPE memrehash_gets_total counter' "$tmp/page.prom"
+check $? "?format=prometheus: 200, text/plain; version=0.0.4, with HELP/TYPE lines (got $code)"
+promtool_check "?format=prometheus" "$tmp/page.prom"
+metrics_check "?format=prometheus" text "$tmp/page.prom"
+code=$(status "$base?format=openmetrics" -u "$user:$password")
+cp "$tmp/body" "$tmp/page.om"
+[[ $code == 200 ]] && grep -qi '^Content-Type: application/openmetrics-text; version=1.0.0' "$tmp/headers" && [[ $(tail -n 1 "$tmp/page.om") == '# EOF' ]]
+check $? "?format=openmetrics: 200, application/openmetrics-text, ends with # EOF (got $code)"
+metrics_check "?format=openmetrics" openmetrics "$tmp/page.om"
+code=$(status "$base?format=prometheus" -u "$user:$password" -H 'Accept: application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5')
+[[ $code == 200 ]] && grep -qi '^Content-Type: application/openmetrics-text' "$tmp/headers" && cmp -s "$tmp/body" "$tmp/page.om"
+check $? "?format=prometheus with Prometheus's Accept header: the OpenMetrics text (got $code)"
+code=$(status "$base?format=prometheus")
+[[ $code == 401 ]] && ! grep -q memrehash_gets "$tmp/body"
+check $? "?format=prometheus without credentials: 401 and no metrics (got $code)"
+code=$(status "$base?format=prometheus" -u "$user:wrong")
+[[ $code == 401 ]] && ! grep -q memrehash_gets "$tmp/body"
+check $? "?format=prometheus with a wrong password: 401 and no metrics (got $code)"
+
+"${phpx[@]}" bin/memrehash status --prometheus >"$tmp/cli.prom" 2>"$tmp/cli-prom.err"
+rc=$?
+[[ $rc -eq 0 ]] && cmp -s "$tmp/cli.prom" "$tmp/page.prom"
+check $? "bin/memrehash status --prometheus: exit $rc, the same text as the page"
+promtool_check "status --prometheus" "$tmp/cli.prom"
+metrics_check "status --prometheus" text "$tmp/cli.prom"
+"${phpx[@]}" bin/memrehash status --openmetrics >"$tmp/cli.om" 2>>"$tmp/cli-prom.err"
+rc=$?
+[[ $rc -eq 0 ]] && cmp -s "$tmp/cli.om" "$tmp/page.om"
+check $? "bin/memrehash status --openmetrics: exit $rc, the same text as the page"
+metrics_check "status --openmetrics" openmetrics "$tmp/cli.om"
+"${phpx[@]}" bin/memrehash status --prometheus --json >/dev/null 2>"$tmp/cli-prom.err"
+rc=$?
+[[ $rc -eq 2 ]] && grep -q exclusive "$tmp/cli-prom.err"
+check $? "status --prometheus --json: usage error, exit 2 (got $rc)"
+MEMREHASH_ADMIN_PAGE=$tmp/nowhere.php "${phpx[@]}" bin/memrehash status --prometheus >/dev/null 2>"$tmp/cli-prom.err"
+rc=$?
+[[ $rc -eq 3 ]] && grep -q MEMREHASH_ADMIN_PAGE "$tmp/cli-prom.err"
+check $? "status --prometheus with MEMREHASH_ADMIN_PAGE pointing nowhere: exit 3 naming the variable (got $rc)"
+cp admin/memrehash.php "$tmp/admin-copy.php"
+MEMREHASH_ADMIN_PAGE=$tmp/admin-copy.php "${phpx[@]}" bin/memrehash status --prometheus >"$tmp/cli2.prom" 2>/dev/null
+cmp -s "$tmp/cli2.prom" "$tmp/page.prom"
+check $? "status --prometheus with MEMREHASH_ADMIN_PAGE set: the page copy's renderer"
 
 rm -f "$out/admin.png"
 chrome "$tmp/shot.log" "http://$user:$password@127.0.0.1:$port/memrehash.php" \

@@ -1,0 +1,50 @@
+/* Guards: see mr_guard.h. */
+#include "php.h"
+#include "ext/standard/md5.h"
+#include "mr_guard.h"
+
+/* A guard never expires: it goes once O has let go of the key's copy (or
+ * when N evicts it). */
+#define MR_GUARD_TTL 0
+
+size_t mr_guard_key(const char *key, size_t klen, char *out)
+{
+	size_t pl = sizeof(MR_GUARD_PREFIX) - 1;
+	memcpy(out, MR_GUARD_PREFIX, pl);
+	if (pl + klen <= MR_GUARD_KEY_MAX) {
+		memcpy(out + pl, key, klen);
+		out[pl + klen] = '\0';
+		return pl + klen;
+	}
+	/* a long key: its digest (a collision only makes a key look guarded,
+	 * which costs a miss, never a stale read) */
+	PHP_MD5_CTX ctx;
+	unsigned char digest[16];
+	PHP_MD5Init(&ctx);
+	PHP_MD5Update(&ctx, key, klen);
+	PHP_MD5Final(digest, &ctx);
+	out[pl++] = '#';
+	make_digest_ex(out + pl, digest, 16);
+	return pl + 32;
+}
+
+uint32_t mr_guard_get(mr_wire_t *w, const char *key, size_t klen, uint32_t n)
+{
+	char gk[MR_GUARD_KEY_MAX + 1];
+	size_t gl = mr_guard_key(key, klen, gk);
+	return mr_wire_mg(w, n, gk, gl, 0);
+}
+
+uint32_t mr_guard_set(mr_wire_t *w, const char *key, size_t klen, uint32_t n)
+{
+	char gk[MR_GUARD_KEY_MAX + 1];
+	size_t gl = mr_guard_key(key, klen, gk);
+	return mr_wire_ms(w, n, gk, gl, MR_MODE_SET, key, klen, 0, MR_GUARD_TTL, 0, false);
+}
+
+uint32_t mr_guard_drop(mr_wire_t *w, const char *key, size_t klen, uint32_t n)
+{
+	char gk[MR_GUARD_KEY_MAX + 1];
+	size_t gl = mr_guard_key(key, klen, gk);
+	return mr_wire_md(w, n, gk, gl, 0);
+}
