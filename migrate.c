@@ -165,7 +165,7 @@ static void take_guarded(mr_pool_t *p, mr_item_t *it, mr_req_t *r, mr_rc_t guard
 		it->rd = mr_wire_md(w, it->o, it->key, it->klen, r->cas);
 		it->stage = ST_UNGUARD_OLD;
 	} else {
-		it->rg = mr_guard_drop(w, it->key, it->klen, it->n);
+		mr_guard_clear(w, p, it, it->o);
 		it->stage = ST_UNGUARD;
 	}
 }
@@ -178,7 +178,7 @@ static void take_unguard_old(mr_pool_t *p, mr_item_t *it)
 	mr_rc_t rc = mr_wire_req(p->wire, it->rd)->rc;
 	it->stage = ST_DONE;
 	if (rc == MR_OK || rc == MR_MISS) {
-		it->rg = mr_guard_drop(p->wire, it->key, it->klen, it->n);
+		mr_guard_clear(p->wire, p, it, it->o);
 		it->stage = ST_UNGUARD;
 	} else if (mr_rc_is_error(rc)) {
 		mr_pool_count_error(p, it->o);
@@ -202,7 +202,7 @@ static void take_old_answer(mr_pool_t *p, mr_item_t *it, int64_t now)
 
 	it->stage = ST_DONE;
 	count(p, MR_C_OLD_LOOKUPS, 1);
-	mr_rc_t guard = mr_wire_req(w, it->rg)->rc;
+	mr_rc_t guard = mr_guard_found(w, it);
 	if (mr_guard_blocks(guard)) {
 		take_guarded(p, it, r, guard);
 		return;
@@ -503,7 +503,7 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 		it->ro = it->rg = NO_REQ;
 		if (together && moving(p, it, complete)) {
 			it->ro = mr_wire_mg(w, it->o, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | MR_WANT_TTL | MR_WANT_CAS);
-			it->rg = mr_guard_get(w, it->key, it->klen, it->n);
+			mr_guard_look(w, p, it, it->o);
 		}
 	}
 	mr_wire_run(w);
@@ -521,7 +521,7 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 			if (it->ro == NO_REQ) {
 				/* the guard at N is looked at in the same round trip */
 				it->ro = mr_wire_mg(w, it->o, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | MR_WANT_TTL | MR_WANT_CAS);
-				it->rg = mr_guard_get(w, it->key, it->klen, it->n);
+				mr_guard_look(w, p, it, it->o);
 				ask_old = true;
 			}
 		}
@@ -602,7 +602,7 @@ static uint32_t finish_old_deletes(mr_pool_t *p, mr_item_t *items, uint32_t n)
 		if (mr_rc_is_error(rc)) {
 			mr_pool_count_error(p, it->o);
 			if (!mr_rc_is_error(it->rc)) {
-				it->rg = mr_guard_set(w, it->key, it->klen, it->n);
+				mr_guard_put(w, p, it, it->o);
 				any = true;
 			}
 		}
@@ -713,7 +713,7 @@ uint32_t mr_migrate_delete(mr_pool_t *p, mr_item_t *items, uint32_t n)
 		bool o_failed = it->rd != NO_REQ && mr_rc_is_error(mr_wire_req(w, it->rd)->rc);
 		it->ra = NO_REQ;
 		if (o_failed) {
-			it->rg = mr_guard_set(w, it->key, it->klen, it->n);
+			mr_guard_put(w, p, it, it->o);
 			any_guard = true;
 		} else {
 			it->ra = mr_wire_md(w, it->n, it->key, it->klen, 0);

@@ -247,7 +247,7 @@ static void drain_unguard(drain_t *d)
 		it->stage = ST_DONE;
 		mr_rc_t rc = mr_wire_req(w, it->rd)->rc;
 		if (rc == MR_OK || rc == MR_MISS) {
-			mr_guard_drop(w, it->key, it->klen, it->n);
+			mr_guard_clear(w, d->p, it, d->src);
 		} else {
 			d->totals[MR_DRAIN_ERRORS]++;
 			mr_pool_count_error(d->p, d->src);
@@ -317,7 +317,7 @@ static void drain_lookup(drain_t *d)
 		for (uint32_t i = 0; i < d->n; i++) {
 			mr_item_t *it = &d->items[i];
 			it->ro = mr_wire_mg(w, d->src, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | MR_WANT_TTL | MR_WANT_CAS);
-			it->rg = mr_guard_get(w, it->key, it->klen, it->n);
+			mr_guard_look(w, d->p, it, d->src);
 			it->stage = ST_DONE;
 			it->from_old = it->retried = false;
 		}
@@ -486,7 +486,7 @@ static void drain_batch(drain_t *d)
 	for (uint32_t i = 0; i < d->n; i++) {
 		mr_item_t *it = &d->items[i];
 		mr_req_t *r = mr_wire_req(w, it->ro);
-		mr_rc_t guard = mr_wire_req(w, it->rg)->rc;
+		mr_rc_t guard = mr_guard_found(w, it);
 		if (r->rc == MR_MISS) {
 			t[MR_DRAIN_EXPIRED]++; /* gone since the dump: expired, evicted or deleted */
 			continue;

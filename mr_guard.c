@@ -48,3 +48,46 @@ uint32_t mr_guard_drop(mr_wire_t *w, const char *key, size_t klen, uint32_t n)
 	size_t gl = mr_guard_key(key, klen, gk);
 	return mr_wire_md(w, n, gk, gl, 0);
 }
+
+uint32_t mr_guard_peer(const mr_pool_t *p, uint32_t n, uint32_t o)
+{
+	for (uint32_t i = 0; i < p->n_new; i++) {
+		if (p->new_conn[i] != n && p->new_conn[i] != o) {
+			return p->new_conn[i];
+		}
+	}
+	return MR_CONN_UNKNOWN;
+}
+
+void mr_guard_look(mr_wire_t *w, const mr_pool_t *p, mr_item_t *it, uint32_t o)
+{
+	uint32_t peer = mr_guard_peer(p, it->n, o);
+	it->rg = mr_guard_get(w, it->key, it->klen, it->n);
+	it->rg2 = peer == MR_CONN_UNKNOWN ? UINT32_MAX : mr_guard_get(w, it->key, it->klen, peer);
+}
+
+void mr_guard_put(mr_wire_t *w, const mr_pool_t *p, mr_item_t *it, uint32_t o)
+{
+	uint32_t peer = mr_guard_peer(p, it->n, o);
+	it->rg = mr_guard_set(w, it->key, it->klen, it->n);
+	it->rg2 = peer == MR_CONN_UNKNOWN ? UINT32_MAX : mr_guard_set(w, it->key, it->klen, peer);
+}
+
+void mr_guard_clear(mr_wire_t *w, const mr_pool_t *p, mr_item_t *it, uint32_t o)
+{
+	uint32_t peer = mr_guard_peer(p, it->n, o);
+	it->rg = mr_guard_drop(w, it->key, it->klen, it->n);
+	it->rg2 = peer == MR_CONN_UNKNOWN ? UINT32_MAX : mr_guard_drop(w, it->key, it->klen, peer);
+}
+
+mr_rc_t mr_guard_found(mr_wire_t *w, const mr_item_t *it)
+{
+	mr_rc_t rc = mr_wire_req(w, it->rg)->rc;
+	if (mr_guard_blocks(rc)) {
+		return rc;
+	}
+	if (it->rg2 != UINT32_MAX && mr_wire_req(w, it->rg2)->rc == MR_OK) {
+		return MR_OK;
+	}
+	return MR_MISS;
+}

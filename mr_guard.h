@@ -40,4 +40,30 @@ static inline bool mr_guard_blocks(mr_rc_t rc)
 	return rc != MR_MISS;
 }
 
+/* A guard has a second copy on another server of the new list, its peer,
+ * so that N restarting (empty) does not take it: the first new-list
+ * connection that is neither n nor o. Returns it, or MR_CONN_UNKNOWN when
+ * the new list has no such server. */
+uint32_t mr_guard_peer(const mr_pool_t *p, uint32_t n, uint32_t o);
+
+/* The three below act on it's guard at it->n and at its peer (o: it's old
+ * location), queuing on w; the requests' indices go to it->rg (N) and
+ * it->rg2 (the peer, or UINT32_MAX when none). */
+
+/* Looks at both copies. */
+void mr_guard_look(mr_wire_t *w, const mr_pool_t *p, mr_item_t *it, uint32_t o);
+
+/* Writes both copies (the one at N is what makes a write done; the peer's
+ * is best effort). */
+void mr_guard_put(mr_wire_t *w, const mr_pool_t *p, mr_item_t *it, uint32_t o);
+
+/* Removes both copies. */
+void mr_guard_clear(mr_wire_t *w, const mr_pool_t *p, mr_item_t *it, uint32_t o);
+
+/* Returns what the look of mr_guard_look found: N's answer when it blocks
+ * (the guard, or N could not say), else MR_OK when the peer holds the
+ * guard (N lost it: restarted, or evicted it), else MR_MISS. A peer that
+ * cannot be reached blocks nothing. */
+mr_rc_t mr_guard_found(mr_wire_t *w, const mr_item_t *it);
+
 #endif

@@ -80,7 +80,7 @@ typedef struct mr_item {
 	uint64_t number;           /* increment/decrement result */
 	/* internal */
 	uint32_t rn, ro, ra, rd;
-	uint32_t rg;               /* the request about the key's guard at N (mr_guard.h), or none */
+	uint32_t rg, rg2;          /* requests about the key's guard at N and at its peer (mr_guard.h) */
 	int64_t ttl;
 	uint64_t cas, add_cas;
 	uint8_t stage;

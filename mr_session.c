@@ -709,19 +709,19 @@ static PS_VALIDATE_SID_FUNC(memrehash)
 		return FAILURE;
 	}
 	mr_wire_t *w = s->pool->wire;
-	uint32_t old_req = UINT32_MAX, guard_req = UINT32_MAX;
+	uint32_t old_req = UINT32_MAX;
 	mr_wire_reset(w);
 	uint32_t new_req = mr_wire_mg(w, it.n, it.key, it.klen, 0);
 	if (moving(s, &it)) {
 		old_req = mr_wire_mg(w, it.o, it.key, it.klen, 0);
-		guard_req = mr_guard_get(w, it.key, it.klen, it.n);
+		mr_guard_look(w, s->pool, &it, it.o);
 	}
 	mr_wire_run(w);
 	/* a copy at the old location counts unless guarded: then it is older
 	 * than a write (a destroy, say) made while that server was down */
 	bool found = mr_wire_req(w, new_req)->rc == MR_OK
 		|| (old_req != UINT32_MAX && mr_wire_req(w, old_req)->rc == MR_OK
-			&& mr_wire_req(w, guard_req)->rc == MR_MISS);
+			&& mr_guard_found(w, &it) == MR_MISS);
 	return found ? SUCCESS : FAILURE;
 }
 
