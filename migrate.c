@@ -158,8 +158,7 @@ static void take_guarded(mr_pool_t *p, mr_item_t *it, mr_req_t *r, mr_rc_t guard
 		return;
 	}
 	if (guard != MR_OK) {
-		mr_pool_count_error(p, it->n); /* N could not say: nothing moves, nothing goes */
-		return;
+		return; /* N or the guard's peer could not say: nothing moves, nothing goes */
 	}
 	if (r->rc == MR_OK) {
 		it->rd = mr_wire_md(w, it->o, it->key, it->klen, r->cas);

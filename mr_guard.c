@@ -2,6 +2,7 @@
 #include "php.h"
 #include "ext/standard/md5.h"
 #include "mr_guard.h"
+#include "mr_util.h"
 
 /* A guard never expires: it goes once O has let go of the key's copy (or
  * when N evicts it). */
@@ -49,10 +50,19 @@ uint32_t mr_guard_drop(mr_wire_t *w, const char *key, size_t klen, uint32_t n)
 	return mr_wire_md(w, n, gk, gl, 0);
 }
 
-uint32_t mr_guard_peer(const mr_pool_t *p, uint32_t n, uint32_t o)
+uint32_t mr_guard_peer(const mr_pool_t *p, const char *key, size_t klen, uint32_t n, uint32_t o)
 {
+	uint32_t candidates = 0;
 	for (uint32_t i = 0; i < p->n_new; i++) {
-		if (p->new_conn[i] != n && p->new_conn[i] != o) {
+		candidates += p->new_conn[i] != n && p->new_conn[i] != o;
+	}
+	if (candidates == 0) {
+		return MR_CONN_UNKNOWN;
+	}
+	/* spread by key, so that one server's outage touches only its share */
+	uint32_t pick = (uint32_t) (mr_fnv1a64(key, klen) % candidates);
+	for (uint32_t i = 0; i < p->n_new; i++) {
+		if (p->new_conn[i] != n && p->new_conn[i] != o && pick-- == 0) {
 			return p->new_conn[i];
 		}
 	}
@@ -61,21 +71,21 @@ uint32_t mr_guard_peer(const mr_pool_t *p, uint32_t n, uint32_t o)
 
 void mr_guard_look(mr_wire_t *w, const mr_pool_t *p, mr_item_t *it, uint32_t o)
 {
-	uint32_t peer = mr_guard_peer(p, it->n, o);
+	uint32_t peer = mr_guard_peer(p, it->key, it->klen, it->n, o);
 	it->rg = mr_guard_get(w, it->key, it->klen, it->n);
 	it->rg2 = peer == MR_CONN_UNKNOWN ? UINT32_MAX : mr_guard_get(w, it->key, it->klen, peer);
 }
 
 void mr_guard_put(mr_wire_t *w, const mr_pool_t *p, mr_item_t *it, uint32_t o)
 {
-	uint32_t peer = mr_guard_peer(p, it->n, o);
+	uint32_t peer = mr_guard_peer(p, it->key, it->klen, it->n, o);
 	it->rg = mr_guard_set(w, it->key, it->klen, it->n);
 	it->rg2 = peer == MR_CONN_UNKNOWN ? UINT32_MAX : mr_guard_set(w, it->key, it->klen, peer);
 }
 
 void mr_guard_clear(mr_wire_t *w, const mr_pool_t *p, mr_item_t *it, uint32_t o)
 {
-	uint32_t peer = mr_guard_peer(p, it->n, o);
+	uint32_t peer = mr_guard_peer(p, it->key, it->klen, it->n, o);
 	it->rg = mr_guard_drop(w, it->key, it->klen, it->n);
 	it->rg2 = peer == MR_CONN_UNKNOWN ? UINT32_MAX : mr_guard_drop(w, it->key, it->klen, peer);
 }
@@ -86,8 +96,5 @@ mr_rc_t mr_guard_found(mr_wire_t *w, const mr_item_t *it)
 	if (mr_guard_blocks(rc)) {
 		return rc;
 	}
-	if (it->rg2 != UINT32_MAX && mr_wire_req(w, it->rg2)->rc == MR_OK) {
-		return MR_OK;
-	}
-	return MR_MISS;
+	return it->rg2 == UINT32_MAX ? MR_MISS : mr_wire_req(w, it->rg2)->rc;
 }

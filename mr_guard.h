@@ -41,10 +41,10 @@ static inline bool mr_guard_blocks(mr_rc_t rc)
 }
 
 /* A guard has a second copy on another server of the new list, its peer,
- * so that N restarting (empty) does not take it: the first new-list
- * connection that is neither n nor o. Returns it, or MR_CONN_UNKNOWN when
- * the new list has no such server. */
-uint32_t mr_guard_peer(const mr_pool_t *p, uint32_t n, uint32_t o);
+ * so that N restarting (empty) does not take it: one of the new list's
+ * connections that are neither n nor o, picked by the key's hash. Returns
+ * it, or MR_CONN_UNKNOWN when the new list has no such server. */
+uint32_t mr_guard_peer(const mr_pool_t *p, const char *key, size_t klen, uint32_t n, uint32_t o);
 
 /* The three below act on it's guard at it->n and at its peer (o: it's old
  * location), queuing on w; the requests' indices go to it->rg (N) and
@@ -61,9 +61,9 @@ void mr_guard_put(mr_wire_t *w, const mr_pool_t *p, mr_item_t *it, uint32_t o);
 void mr_guard_clear(mr_wire_t *w, const mr_pool_t *p, mr_item_t *it, uint32_t o);
 
 /* Returns what the look of mr_guard_look found: N's answer when it blocks
- * (the guard, or N could not say), else MR_OK when the peer holds the
- * guard (N lost it: restarted, or evicted it), else MR_MISS. A peer that
- * cannot be reached blocks nothing. */
+ * (the guard, or N could not say), else the peer's (MR_OK: N lost the
+ * guard, restarted or evicted it; an error: the peer could not say, which
+ * blocks a move too: a miss now, never an older value), else MR_MISS. */
 mr_rc_t mr_guard_found(mr_wire_t *w, const mr_item_t *it);
 
 #endif
