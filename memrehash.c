@@ -1,6 +1,7 @@
-/* memrehash: the PHP face. INI settings, module start-up, and the methods of
- * MemRehash, which check their arguments and call into migrate.c. Nothing
- * here speaks to a server directly. */
+/* memrehash: the PHP face. INI settings, module start-up, the persistent
+ * pool table, and the methods of MemRehash, which check their arguments and
+ * call into the pool (mr_pool.c), the moves (migrate.c), drain (mr_drain.c)
+ * and the fleet (mr_fleet.c). Nothing here speaks to a server directly. */
 #ifdef HAVE_CONFIG_H
 # include "config.h"
 #endif
@@ -21,6 +22,7 @@
 #include "mr_codec.h"
 #include "mr_fleet.h"
 #include "mr_session.h"
+#include "mr_util.h"
 
 #define MR_RES_PAYLOAD_FAILURE (-1001) /* = Memcached::RES_PAYLOAD_FAILURE */
 
@@ -32,10 +34,12 @@ static zend_class_entry *mr_ce;
 static zend_class_entry *mr_exception_ce;
 static zend_object_handlers mr_handlers;
 
-/* Pools created with the `persistent` option, by id: they and their
- * connections outlive the request, as `new Memcached($id)` does. The only
- * process-wide pool table (see "persistent pools" below). */
-static HashTable persistent_pools;
+/* Pools created with the `persistent` option, by id, live in
+ * MR_G(persistent_pools) (see "persistent pools" below): they and their
+ * connections outlive the request, as `new Memcached($id)` does. A module
+ * global, so each thread of a thread-safe PHP has its own, as PECL
+ * memcached's EG(persistent_list): a pool's connections carry one request's
+ * batch at a time. */
 
 typedef struct {
 	mr_pool_t *pool;           /* NULL until the constructor succeeded */
@@ -142,12 +146,11 @@ static bool key_prepare(mr_pool_t *p, const char *key, size_t klen, uint32_t arg
 			MR_KEY_MAX, klen + p->prefix_len);
 		return false;
 	}
-	for (size_t i = 0; i < klen; i++) {
-		unsigned char c = (unsigned char) key[i];
-		if (UNEXPECTED(c <= 0x20 || c == 0x7f)) {
-			zend_argument_value_error(arg_num, "must not contain whitespace or control characters (byte 0x%02x at offset %zu)", c, i);
-			return false;
-		}
+	size_t bad = mr_key_bad_byte(key, klen);
+	if (UNEXPECTED(bad < klen)) {
+		zend_argument_value_error(arg_num, "must not contain whitespace or control characters (byte 0x%02x at offset %zu)",
+			(unsigned char) key[bad], bad);
+		return false;
 	}
 	memcpy(it->key, p->prefix, p->prefix_len);
 	memcpy(it->key + p->prefix_len, key, klen);
@@ -318,18 +321,6 @@ static bool option_hash(zval *v, const char *name, zend_long *out)
 	return true;
 }
 
-/* Returns true when s is usable inside a key: printable, no spaces. */
-static bool key_safe(const zend_string *s)
-{
-	for (size_t i = 0; i < ZSTR_LEN(s); i++) {
-		unsigned char c = (unsigned char) ZSTR_VAL(s)[i];
-		if (c <= 0x20 || c == 0x7f) {
-			return false;
-		}
-	}
-	return true;
-}
-
 /* Returns true when name is a printable pool name of 1..127 bytes. */
 static bool name_ok(const zend_string *s)
 {
@@ -418,7 +409,7 @@ static bool parse_options(mr_obj_t *o, HashTable *opts, mr_config_t *cfg)
 			ok = option_hash(v, "old_hash", &cfg->old_hash);
 			cfg->old_hash_set = true;
 		} else if (zend_string_equals_literal(key, "prefix")) {
-			if (Z_TYPE_P(v) != IS_STRING || ZSTR_LEN(Z_STR_P(v)) >= MR_PREFIX_MAX || !key_safe(Z_STR_P(v))) {
+			if (Z_TYPE_P(v) != IS_STRING || ZSTR_LEN(Z_STR_P(v)) >= MR_PREFIX_MAX || mr_key_bad_byte(Z_STRVAL_P(v), Z_STRLEN_P(v)) < Z_STRLEN_P(v)) {
 				return option_error("prefix", "a string of at most 127 bytes without whitespace or control characters");
 			}
 			cfg->prefix = zend_string_copy(Z_STR_P(v));
@@ -533,7 +524,7 @@ static void persistent_pool_dtor(zval *zv)
  * NULL after throwing. The caller holds a reference on it. */
 static mr_pool_t *persistent_pool(zend_string *id, zend_string *signature, const mr_pool_cfg_t *pc)
 {
-	zval *zv = zend_hash_find(&persistent_pools, id);
+	zval *zv = zend_hash_find(&MR_G(persistent_pools), id);
 	mr_pool_t *p = zv ? Z_PTR_P(zv) : NULL;
 	if (p && zend_string_equals(p->signature, signature)) {
 		mr_pool_attach_counters(p, pc); /* this object's cut-over settings apply */
@@ -546,7 +537,7 @@ static mr_pool_t *persistent_pool(zend_string *id, zend_string *signature, const
 		 * string as is: these must outlive the request */
 		zend_string *pk = zend_string_init(ZSTR_VAL(id), ZSTR_LEN(id), 1);
 		p->signature = zend_string_init(ZSTR_VAL(signature), ZSTR_LEN(signature), 1);
-		zend_hash_update_ptr(&persistent_pools, pk, p);
+		zend_hash_update_ptr(&MR_G(persistent_pools), pk, p);
 		zend_string_release(pk);
 	}
 	p->refs++;
@@ -571,7 +562,7 @@ static void pool_release(mr_obj_t *o)
 static void persistent_pools_flush(void)
 {
 	mr_pool_t *p;
-	ZEND_HASH_FOREACH_PTR(&persistent_pools, p) {
+	ZEND_HASH_FOREACH_PTR(&MR_G(persistent_pools), p) {
 		mr_migrate_flush(p);
 	} ZEND_HASH_FOREACH_END();
 }
@@ -1031,7 +1022,7 @@ PHP_METHOD(MemRehash, locate)
 }
 
 /* Returns a server list as Memcached::getServerList does. */
-static void server_list(mr_pool_t *p, const uint32_t *conns, uint32_t n, const mr_place_t *place, zval *rv)
+static void server_list(uint32_t n, const mr_place_t *place, zval *rv)
 {
 	array_init_size(rv, n);
 	for (uint32_t i = 0; i < n; i++) {
@@ -1043,7 +1034,6 @@ static void server_list(mr_pool_t *p, const uint32_t *conns, uint32_t n, const m
 		add_assoc_long(&s, "weight", spec->weight);
 		add_next_index_zval(rv, &s);
 	}
-	(void) conns;
 }
 
 PHP_METHOD(MemRehash, getOldServers)
@@ -1051,7 +1041,7 @@ PHP_METHOD(MemRehash, getOldServers)
 	ZEND_PARSE_PARAMETERS_NONE();
 	mr_pool_t *p = pool_of(Z_MR_P(ZEND_THIS));
 	if (!p) RETURN_THROWS();
-	server_list(p, p->old_conn, p->n_old, p->place_old, return_value);
+	server_list(p->n_old, p->place_old, return_value);
 }
 
 PHP_METHOD(MemRehash, getNewServers)
@@ -1059,7 +1049,7 @@ PHP_METHOD(MemRehash, getNewServers)
 	ZEND_PARSE_PARAMETERS_NONE();
 	mr_pool_t *p = pool_of(Z_MR_P(ZEND_THIS));
 	if (!p) RETURN_THROWS();
-	server_list(p, p->new_conn, p->n_new, p->place_new, return_value);
+	server_list(p->n_new, p->place_new, return_value);
 }
 
 /* ---- counters ---- */
@@ -1069,7 +1059,8 @@ static const char *role_name(uint64_t role)
 	return role == MR_ROLE_BOTH ? "both" : role == MR_ROLE_NEW ? "new" : "old";
 }
 
-/* Fills rv with a pool slot's counters, in the shape DESIGN.md gives. */
+/* Fills rv with a pool slot's counters, in the shape the README gives
+ * (docs/DESIGN.md, "Shared counters"). */
 static void stats_array(const mr_ctr_pool_t *c, zval *rv)
 {
 	uint64_t seen;
@@ -1218,13 +1209,6 @@ static const char *const drain_names[MR_DRAIN_COUNT] = {
 	"scanned", "moved", "raced", "skipped", "expired", "errors", "bytes", "stale",
 };
 
-static double mono_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
-
 static void drain_totals_array(const uint64_t *totals, double seconds, zval *rv)
 {
 	array_init(rv);
@@ -1239,7 +1223,7 @@ static bool drain_progress(void *ctx, const uint64_t *totals)
 {
 	drain_progress_t *pr = ctx;
 	zval arg, ret;
-	drain_totals_array(totals, mono_s() - pr->started, &arg);
+	drain_totals_array(totals, mr_mono_s() - pr->started, &arg);
 	pr->fci.retval = &ret;
 	pr->fci.params = &arg;
 	pr->fci.param_count = 1;
@@ -1313,7 +1297,7 @@ static bool drain_options(HashTable *opts, mr_drain_opts_t *o, drain_progress_t 
 static void mr_drain_method(mr_obj_t *o, mr_pool_t *p, zend_string *server, HashTable *opts, zval *rv)
 {
 	mr_drain_opts_t dopts = { .batch = 100 };
-	drain_progress_t pr = { .started = mono_s() };
+	drain_progress_t pr = { .started = mr_mono_s() };
 	if (!drain_options(opts, &dopts, &pr)) {
 		return;
 	}
@@ -1343,7 +1327,7 @@ static void mr_drain_method(mr_obj_t *o, mr_pool_t *p, zend_string *server, Hash
 		return;
 	}
 	static const char *const stops[] = {"done", "fill_limit", "callback", "error"};
-	drain_totals_array(totals, mono_s() - pr.started, rv);
+	drain_totals_array(totals, mr_mono_s() - pr.started, rv);
 	add_assoc_string(rv, "stopped", (char *) stops[stop]);
 	if (stop == MR_STOP_ERROR) {
 		add_assoc_string(rv, "error", err);
@@ -1374,6 +1358,14 @@ static PHP_GINIT_FUNCTION(memrehash)
 	ZEND_TSRMLS_CACHE_UPDATE();
 #endif
 	memset(memrehash_globals, 0, sizeof(*memrehash_globals));
+	zend_hash_init(&memrehash_globals->persistent_pools, 8, NULL, persistent_pool_dtor, 1);
+}
+
+/* A thread's (or, without ZTS, the process's) persistent pools go with its
+ * globals: when the thread ends, or after MSHUTDOWN. */
+static PHP_GSHUTDOWN_FUNCTION(memrehash)
+{
+	zend_hash_destroy(&memrehash_globals->persistent_pools);
 }
 
 PHP_MINIT_FUNCTION(memrehash)
@@ -1386,8 +1378,6 @@ PHP_MINIT_FUNCTION(memrehash)
 	mr_handlers.free_obj = mr_free;
 	mr_handlers.clone_obj = NULL;
 	mr_exception_ce = register_class_MemRehashException(spl_ce_RuntimeException);
-
-	zend_hash_init(&persistent_pools, 8, NULL, persistent_pool_dtor, 1);
 
 	/* mapped here, before PHP-FPM forks its workers, so they all share it */
 	char err[256];
@@ -1406,13 +1396,17 @@ PHP_MINIT_FUNCTION(memrehash)
  * without waiting (non-persistent pools do it when they are freed). */
 PHP_RSHUTDOWN_FUNCTION(memrehash)
 {
+	(void) type; /* PHP's signature; the same for every module type */
+	(void) module_number;
 	persistent_pools_flush();
 	return SUCCESS;
 }
 
 PHP_MSHUTDOWN_FUNCTION(memrehash)
 {
-	zend_hash_destroy(&persistent_pools);
+	/* this thread's pools, freed while the counters are still mapped;
+	 * GSHUTDOWN, which runs after this, then finds the table empty */
+	zend_hash_clean(&MR_G(persistent_pools));
 	mr_counters_shutdown();
 	UNREGISTER_INI_ENTRIES();
 	return SUCCESS;
@@ -1456,7 +1450,7 @@ zend_module_entry memrehash_module_entry = {
 	PHP_MEMREHASH_VERSION,
 	PHP_MODULE_GLOBALS(memrehash),
 	PHP_GINIT(memrehash),
-	NULL,
+	PHP_GSHUTDOWN(memrehash),
 	NULL,
 	STANDARD_MODULE_PROPERTIES_EX
 };

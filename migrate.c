@@ -1,11 +1,12 @@
 /* Move on read: get, and the writes during the move.
  *
- * Per key K with new location N and old location O (DESIGN.md, "Semantics
- * during the transition"): a get asks N; on a miss, while the pool migrates
- * and O differs, it asks O for value, flags, remaining TTL and CAS, then adds
- * the item at N (never sets) and, once N has it, deletes it at O only if O's
- * CAS is still the one read. Any sign that a writer raced the move (add
- * refused, delete found O changed or gone) leaves the writer's data in place.
+ * Per key K with new location N and old location O (docs/DESIGN.md, "How a
+ * key moves, and why in that order"): a get asks N; on a miss, while the pool
+ * migrates and O differs, it asks O for value, flags, remaining TTL and CAS,
+ * then adds the item at N (never sets) and, once N has it, deletes it at O
+ * only if O's CAS is still the one read. Any sign that a writer raced the
+ * move (add refused, delete found O changed or gone) leaves the writer's data
+ * in place.
  *
  * The add must be done before the delete is sent. Sent together, O can let
  * go before the add lands at N; a delete issued meanwhile (O first, then N)
@@ -34,7 +35,6 @@
 
 #include <time.h>
 
-#define NO_REQ UINT32_MAX
 /* Ask N and O together once this share of recent old lookups found the key. */
 #define MR_TOGETHER_RATE 0.5
 
@@ -295,10 +295,10 @@ static void later_queue(mr_pool_t *p, const mr_item_t *it, uint64_t add_cas, siz
 		: mr_wire_md(p->later, it->o, it->key, it->klen, it->cas);
 	/* a writer that could not reach O may have guarded the key since the
 	 * move looked: then the moved copy is older than its write */
-	l->greq = take_back ? NO_REQ : mr_guard_get(p->later, it->key, it->klen, it->n);
+	l->greq = take_back ? MR_NO_REQ : mr_guard_get(p->later, it->key, it->klen, it->n);
 }
 
-/* Sends the open batch of p->later; its replies are read by mr_migrate_settle. */
+/* Sends the open batch of p->later; its replies are read by settle(). */
 static void later_send(mr_pool_t *p)
 {
 	if (p->later_state != LATER_OPEN) {
@@ -331,7 +331,10 @@ static bool later_answer(mr_pool_t *p, const mr_later_t *l)
 	return false;
 }
 
-bool mr_migrate_settle(mr_pool_t *p, bool wait)
+/* Reads the answers of the deletes at O that moves sent without waiting
+ * (waiting for them when wait), and takes back at N the copy of a move a
+ * writer raced. Returns true when nothing is left waiting. */
+static bool settle(mr_pool_t *p, bool wait)
 {
 	if (p->later_state == LATER_OPEN) {
 		later_send(p);
@@ -363,7 +366,7 @@ bool mr_migrate_settle(mr_pool_t *p, bool wait)
 
 void mr_migrate_flush(mr_pool_t *p)
 {
-	while (!mr_migrate_settle(p, true)) {
+	while (!settle(p, true)) {
 		/* a race's take-back is one more batch, read the same way */
 	}
 }
@@ -371,7 +374,7 @@ void mr_migrate_flush(mr_pool_t *p)
 void mr_migrate_after_op(mr_pool_t *p)
 {
 	if (p->later_state == LATER_SENT && p->later_seq != p->op_seq) {
-		mr_migrate_settle(p, false);
+		settle(p, false);
 	}
 	p->op_seq++;
 }
@@ -499,7 +502,7 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 		mr_item_t *it = &items[i];
 		it->stage = ST_DONE;
 		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS);
-		it->ro = it->rg = NO_REQ;
+		it->ro = it->rg = MR_NO_REQ;
 		if (together && moving(p, it, complete)) {
 			it->ro = mr_wire_mg(w, it->o, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | MR_WANT_TTL | MR_WANT_CAS);
 			mr_guard_look(w, p, it, it->o);
@@ -517,7 +520,7 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 		}
 		if (take_new_answer(p, it, mr_wire_req(w, it->rn), complete)) {
 			it->stage = ST_NEED_OLD;
-			if (it->ro == NO_REQ) {
+			if (it->ro == MR_NO_REQ) {
 				/* the guard at N is looked at in the same round trip */
 				it->ro = mr_wire_mg(w, it->o, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | MR_WANT_TTL | MR_WANT_CAS);
 				mr_guard_look(w, p, it, it->o);
@@ -574,7 +577,7 @@ static bool queue_old_deletes(mr_pool_t *p, mr_item_t *items, uint32_t n, bool c
 	bool any = false;
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
-		it->rd = NO_REQ;
+		it->rd = MR_NO_REQ;
 		if (moving(p, it, complete) && !mr_rc_is_error(it->rc)) {
 			it->rd = mr_wire_md(p->wire, it->o, it->key, it->klen, 0);
 			any = true;
@@ -596,8 +599,8 @@ static uint32_t finish_old_deletes(mr_pool_t *p, mr_item_t *items, uint32_t n)
 	mr_wire_run(w);
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
-		mr_rc_t rc = it->rd != NO_REQ ? mr_wire_req(w, it->rd)->rc : MR_OK;
-		it->rg = NO_REQ;
+		mr_rc_t rc = it->rd != MR_NO_REQ ? mr_wire_req(w, it->rd)->rc : MR_OK;
+		it->rg = MR_NO_REQ;
 		if (mr_rc_is_error(rc)) {
 			mr_pool_count_error(p, it->o);
 			if (!mr_rc_is_error(it->rc)) {
@@ -612,7 +615,7 @@ static uint32_t finish_old_deletes(mr_pool_t *p, mr_item_t *items, uint32_t n)
 	mr_wire_run(w);
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
-		if (it->rg != NO_REQ && mr_wire_req(w, it->rg)->rc != MR_OK) {
+		if (it->rg != MR_NO_REQ && mr_wire_req(w, it->rg)->rc != MR_OK) {
 			mr_pool_count_error(p, it->n);
 			it->rc = mr_wire_req(w, it->rd)->rc;
 			failed++;
@@ -633,7 +636,7 @@ static void undo_at_new(mr_pool_t *p, mr_item_t *items, uint32_t n)
 	mr_wire_reset(w);
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
-		if (it->rd != NO_REQ && mr_rc_is_error(it->rc) && it->add_cas) {
+		if (it->rd != MR_NO_REQ && mr_rc_is_error(it->rc) && it->add_cas) {
 			mr_wire_md(w, it->n, it->key, it->klen, it->add_cas);
 			any = true;
 		}
@@ -694,7 +697,7 @@ uint32_t mr_migrate_delete(mr_pool_t *p, mr_item_t *items, uint32_t n)
 	/* O first, then N: a move in flight cannot put back what N lost */
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
-		it->rd = it->rg = NO_REQ;
+		it->rd = it->rg = MR_NO_REQ;
 		if (moving(p, it, complete)) {
 			it->rd = mr_wire_md(w, it->o, it->key, it->klen, 0);
 			any_old = true;
@@ -709,8 +712,8 @@ uint32_t mr_migrate_delete(mr_pool_t *p, mr_item_t *items, uint32_t n)
 	bool any_guard = false;
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
-		bool o_failed = it->rd != NO_REQ && mr_rc_is_error(mr_wire_req(w, it->rd)->rc);
-		it->ra = NO_REQ;
+		bool o_failed = it->rd != MR_NO_REQ && mr_rc_is_error(mr_wire_req(w, it->rd)->rc);
+		it->ra = MR_NO_REQ;
 		if (o_failed) {
 			mr_guard_put(w, p, it, it->o);
 			any_guard = true;
@@ -722,7 +725,7 @@ uint32_t mr_migrate_delete(mr_pool_t *p, mr_item_t *items, uint32_t n)
 	if (any_guard) {
 		for (uint32_t i = 0; i < n; i++) {
 			mr_item_t *it = &items[i];
-			if (it->rg != NO_REQ && mr_wire_req(w, it->rg)->rc == MR_OK) {
+			if (it->rg != MR_NO_REQ && mr_wire_req(w, it->rg)->rc == MR_OK) {
 				it->ra = mr_wire_md(w, it->n, it->key, it->klen, 0);
 			}
 		}
@@ -731,13 +734,13 @@ uint32_t mr_migrate_delete(mr_pool_t *p, mr_item_t *items, uint32_t n)
 	count(p, MR_C_DELETES, n);
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
-		mr_rc_t at_n = it->ra != NO_REQ ? mr_wire_req(w, it->ra)->rc : MR_ERR_DOWN;
-		mr_rc_t at_o = it->rd != NO_REQ ? mr_wire_req(w, it->rd)->rc : MR_MISS;
+		mr_rc_t at_n = it->ra != MR_NO_REQ ? mr_wire_req(w, it->ra)->rc : MR_ERR_DOWN;
+		mr_rc_t at_o = it->rd != MR_NO_REQ ? mr_wire_req(w, it->rd)->rc : MR_MISS;
 		if (mr_rc_is_error(at_o)) {
 			mr_pool_count_error(p, it->o);
 			/* guarded: N says, as it would to a client of the new list;
 			 * unguarded: the delete is not done (whatever N said) */
-			it->rc = it->ra != NO_REQ ? at_n : at_o;
+			it->rc = it->ra != MR_NO_REQ ? at_n : at_o;
 			continue;
 		}
 		it->rc = (at_n == MR_MISS && at_o == MR_OK) ? MR_OK : at_n;
@@ -811,7 +814,7 @@ uint32_t mr_migrate_touch(mr_pool_t *p, mr_item_t *items, uint32_t n, int64_t tt
 	bool any = false;
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
-		it->rd = NO_REQ;
+		it->rd = MR_NO_REQ;
 		if (!it->from_old && moving(p, it, complete) && !mr_rc_is_error(it->rc)) {
 			it->rd = mr_wire_md(w, it->o, it->key, it->klen, 0);
 			any = true;

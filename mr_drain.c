@@ -11,11 +11,11 @@
 #include "mr_drain.h"
 #include "migrate.h"
 #include "mr_guard.h"
+#include "mr_util.h"
 
 #include <time.h>
 #include <unistd.h>
 
-#define NO_REQ UINT32_MAX
 /* Walks of a drained server at most (see mr_drain_server). */
 #define MR_DRAIN_PASSES 4
 /* Longest a drain waits, in all, for a source that stopped answering (hung,
@@ -53,25 +53,6 @@ static bool field(const char *p, const char *end, const char *name, const char *
 	return true;
 }
 
-/* Returns true and the signed decimal number v[0..len) in *out. */
-static bool parse_i64(const char *v, size_t len, int64_t *out)
-{
-	bool neg = len > 0 && v[0] == '-';
-	int64_t n = 0;
-	size_t i = neg ? 1 : 0;
-	if (len == i || len - i > 18) {
-		return false;
-	}
-	for (; i < len; i++) {
-		if (v[i] < '0' || v[i] > '9') {
-			return false;
-		}
-		n = n * 10 + (v[i] - '0');
-	}
-	*out = neg ? -n : n;
-	return true;
-}
-
 bool mr_drain_parse_metadump_line(const char *line, size_t len, mr_metadump_t *out)
 {
 	const char *end = line + len, *v;
@@ -91,7 +72,7 @@ bool mr_drain_parse_metadump_line(const char *line, size_t len, mr_metadump_t *o
 			c = (unsigned char) (hi * 16 + lo);
 			i += 2;
 		}
-		if (c <= 0x20 || c == 0x7f || out->klen >= MR_KEY_MAX) {
+		if (!mr_key_byte_ok(c) || out->klen >= MR_KEY_MAX) {
 			return false; /* not a key we could send back */
 		}
 		out->key[out->klen++] = (char) c;
@@ -107,10 +88,10 @@ bool mr_drain_parse_metadump_line(const char *line, size_t len, mr_metadump_t *o
 			return false;
 		}
 		p++;
-		if (field(p, end, "exp", &v, &vlen) && !parse_i64(v, vlen, &out->exp)) {
+		if (field(p, end, "exp", &v, &vlen) && !mr_parse_i64(v, vlen, &out->exp)) {
 			return false;
 		}
-		if (field(p, end, "size", &v, &vlen) && !parse_i64(v, vlen, &out->size)) {
+		if (field(p, end, "size", &v, &vlen) && !mr_parse_i64(v, vlen, &out->size)) {
 			return false;
 		}
 		const char *sp = memchr(p, ' ', (size_t) (end - p));
@@ -135,13 +116,6 @@ typedef struct {
 	uint64_t *evictions;      /* per connection: at the start (fill_limit) */
 } drain_t;
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
-
 /* One target's fill, from its `stats`. */
 typedef struct {
 	uint64_t bytes, limit, evictions;
@@ -150,16 +124,10 @@ typedef struct {
 static bool fill_line(void *ctx, const char *line, size_t len)
 {
 	fill_t *f = ctx;
-	char buf[128];
-	if (len >= sizeof(buf)) {
-		return true;
-	}
-	memcpy(buf, line, len);
-	buf[len] = '\0';
-	unsigned long long v;
-	if (sscanf(buf, "STAT bytes %llu", &v) == 1) f->bytes = v;
-	else if (sscanf(buf, "STAT limit_maxbytes %llu", &v) == 1) f->limit = v;
-	else if (sscanf(buf, "STAT evictions %llu", &v) == 1) f->evictions = v;
+	uint64_t v;
+	if (mr_stat_u64(line, len, "bytes", &v)) f->bytes = v;
+	else if (mr_stat_u64(line, len, "limit_maxbytes", &v)) f->limit = v;
+	else if (mr_stat_u64(line, len, "evictions", &v)) f->evictions = v;
 	return true;
 }
 
@@ -209,7 +177,7 @@ static bool fill_ok(drain_t *d)
  * schedule: smooth, never a burst beyond one batch). */
 static void pace(drain_t *d, uint32_t keys, size_t bytes)
 {
-	double t = now_s();
+	double t = mr_mono_s();
 	if (d->next_at > t) {
 		usleep((useconds_t) ((d->next_at - t) * 1e6));
 	}
@@ -275,14 +243,14 @@ static bool wait_for_source(drain_t *d, double spent)
 		if (d->stalled >= MR_DRAIN_STALL_MAX) {
 			return false;
 		}
-		double t = now_s();
+		double t = mr_mono_s();
 		usleep(MR_DRAIN_STALL_POLL_US);
-		d->stalled += now_s() - t;
+		d->stalled += mr_mono_s() - t;
 		if (d->o->progress && !d->o->progress(d->o->progress_ctx, d->totals)) {
 			d->stop = MR_STOP_CALLBACK;
 			return false;
 		}
-	} while (mr_wire_is_down(w, d->src));
+	} while (mr_wire_failed_recently(w, d->src, mr_wire_opts(w)->retry_interval_ms));
 	return true;
 }
 
@@ -295,12 +263,12 @@ static bool wait_until_answers(drain_t *d)
 	for (;;) {
 		mr_wire_reset(w);
 		uint32_t r = mr_wire_mg(w, d->src, probe, sizeof(probe) - 1, 0);
-		double t = now_s();
+		double t = mr_mono_s();
 		mr_wire_run(w);
 		if (!unreachable(mr_wire_req(w, r)->rc)) {
 			return true;
 		}
-		if (!wait_for_source(d, now_s() - t)) {
+		if (!wait_for_source(d, mr_mono_s() - t)) {
 			return false;
 		}
 	}
@@ -321,13 +289,13 @@ static void drain_lookup(drain_t *d)
 			it->stage = ST_DONE;
 			it->from_old = it->retried = false;
 		}
-		double t = now_s();
+		double t = mr_mono_s();
 		mr_wire_run(w);
 		bool stuck = false;
 		for (uint32_t i = 0; i < d->n && !stuck; i++) {
 			stuck = unreachable(mr_wire_req(w, d->items[i].ro)->rc);
 		}
-		if (!stuck || !wait_for_source(d, now_s() - t)) {
+		if (!stuck || !wait_for_source(d, mr_mono_s() - t)) {
 			return;
 		}
 	}
@@ -392,14 +360,14 @@ static void drain_deletes(drain_t *d)
 			mr_item_t *it = &d->items[i];
 			if (it->stage == ST_DELETING) {
 				it->rd = mr_wire_md(w, d->src, it->key, it->klen, it->cas);
-				it->rg = it->add_cas ? mr_guard_get(w, it->key, it->klen, it->n) : NO_REQ;
+				it->rg = it->add_cas ? mr_guard_get(w, it->key, it->klen, it->n) : MR_NO_REQ;
 				any = true;
 			}
 		}
 		if (!any) {
 			break;
 		}
-		double t = now_s();
+		double t = mr_mono_s();
 		mr_wire_run(w);
 		bool stuck = false;
 		for (uint32_t i = 0; i < d->n; i++) {
@@ -413,12 +381,12 @@ static void drain_deletes(drain_t *d)
 				stuck = true;
 				continue;
 			}
-			mr_rc_t guard = it->rg != NO_REQ ? mr_wire_req(w, it->rg)->rc : MR_MISS;
+			mr_rc_t guard = it->rg != MR_NO_REQ ? mr_wire_req(w, it->rg)->rc : MR_MISS;
 			if (drain_take_delete(d, it, rc, guard)) {
 				back[i] = it->add_cas;
 			}
 		}
-		if (stuck && wait_for_source(d, now_s() - t)) {
+		if (stuck && wait_for_source(d, mr_mono_s() - t)) {
 			continue;
 		}
 		for (uint32_t i = 0; i < d->n; i++) {
@@ -637,7 +605,13 @@ static mr_rc_t drain_pass(drain_t *d, mr_wire_t *dump)
 	mr_rc_t rc = MR_ERR_SERVER;
 	for (int attempt = 0; attempt < 500; attempt++) {
 		uint64_t scanned = d->totals[MR_DRAIN_SCANNED];
-		rc = mr_wire_text(dump, 0, "lru_crawler metadump all", drain_line, d, 5000);
+		/* "hash" walks the hash table, not the LRUs: the LRU walk ("all")
+		 * passes over items whose lock is held or that the LRU maintainer
+		 * relinks meanwhile (every item our own reads made active), so it
+		 * missed keys; the hash walk waits for each bucket's lock and lists
+		 * every item linked when it gets there (memcached >= 1.6.13;
+		 * protocol.txt, "lru_crawler metadump") */
+		rc = mr_wire_text(dump, 0, "lru_crawler metadump hash", drain_line, d, 5000);
 		if (rc != MR_ERR_SERVER || d->totals[MR_DRAIN_SCANNED] > scanned) {
 			break;
 		}
@@ -673,9 +647,9 @@ mr_drain_stop_t mr_drain_server(mr_pool_t *p, uint32_t src, const mr_drain_opts_
 	mr_wire_opts_t wo = { .timeout_ms = 5000, .connect_timeout_ms = 2000, .retry_interval_ms = 0 };
 	mr_wire_set_opts(dump, &wo);
 	mr_rc_t rc = drain_pass(&d, dump);
-	/* memcached's crawler passes over items that are busy at that moment,
-	 * and our own lookups make items busy: walk again while a walk still
-	 * finds keys to move. Later walks count only the keys they move. A walk
+	/* a walk lists what was linked when it reached each bucket: keys
+	 * written meanwhile behind it are not in it, so walk again while a walk
+	 * still finds keys to move. Later walks count only the keys they move. A walk
 	 * the source broke off (it restarted) is walked again once it answers. */
 	for (int pass = 1; pass < MR_DRAIN_PASSES && !o->copy && d.stop == MR_STOP_DONE; pass++) {
 		if (rc != MR_OK && !(unreachable(rc) && wait_until_answers(&d))) {

@@ -26,6 +26,7 @@ ZEND_BEGIN_MODULE_GLOBALS(memrehash)
 	zend_long sess_lock_expire;
 	bool sess_consistent_hash;
 	zend_long sess_hash;
+	HashTable persistent_pools; /* this thread's persistent pools, by id (memrehash.c) */
 ZEND_END_MODULE_GLOBALS(memrehash)
 
 ZEND_EXTERN_MODULE_GLOBALS(memrehash)

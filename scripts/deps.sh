@@ -34,6 +34,9 @@ PACKAGES=(
 	nginx mariadb-server php8.2-mysql php-illuminate-cache php8.2-curl curl
 	# metrics checks: promtool (text format), Python's OpenMetrics parser
 	prometheus python3-prometheus-client
+	# the php84 suite's Debian 13 chroot (scripts/trixie-chroot.sh), the zts
+	# suite's PHP from Debian's source package (scripts/php-zts.sh)
+	debootstrap xz-utils libpcre2-dev
 )
 
 log=${MR_DEPS_LOG:-tests/output/deps.log}
