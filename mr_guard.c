@@ -7,6 +7,8 @@
 /* A guard never expires: it goes once O has let go of the key's copy (or
  * when N evicts it). */
 #define MR_GUARD_TTL 0
+/* How long after a failure of N this process doubts N's "no guard". */
+#define MR_GUARD_SUSPECT_MS 600000
 
 size_t mr_guard_key(const char *key, size_t klen, char *out)
 {
@@ -96,5 +98,15 @@ mr_rc_t mr_guard_found(mr_wire_t *w, const mr_item_t *it)
 	if (mr_guard_blocks(rc)) {
 		return rc;
 	}
-	return it->rg2 == UINT32_MAX ? MR_MISS : mr_wire_req(w, it->rg2)->rc;
+	if (it->rg2 == UINT32_MAX) {
+		return MR_MISS;
+	}
+	rc = mr_wire_req(w, it->rg2)->rc;
+	/* a peer that cannot say blocks the move only when N failed lately (it
+	 * may have restarted and lost its copy); else N's answer stands, so one
+	 * server down does not stop the moves of the keys it is the peer of */
+	if (mr_rc_is_error(rc) && !mr_wire_failed_recently(w, it->n, MR_GUARD_SUSPECT_MS)) {
+		return MR_MISS;
+	}
+	return rc;
 }

@@ -62,8 +62,9 @@ void mr_guard_clear(mr_wire_t *w, const mr_pool_t *p, mr_item_t *it, uint32_t o)
 
 /* Returns what the look of mr_guard_look found: N's answer when it blocks
  * (the guard, or N could not say), else the peer's (MR_OK: N lost the
- * guard, restarted or evicted it; an error: the peer could not say, which
- * blocks a move too: a miss now, never an older value), else MR_MISS. */
+ * guard, restarted or evicted it; an error, the peer could not say: that
+ * blocks the move too when this process saw N fail in the last 10 minutes,
+ * else N's "no guard" stands), else MR_MISS. */
 mr_rc_t mr_guard_found(mr_wire_t *w, const mr_item_t *it);
 
 #endif
