@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 80b691e51fcfd829522c0e315bb62c07c8d43b99 */
+ * Stub hash: 32383aa5322d53ebdd3d1bb903a3f80241f94440 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_MemRehash___construct, 0, 0, 2)
 	ZEND_ARG_TYPE_INFO(0, old, IS_ARRAY, 0)
@@ -146,7 +146,7 @@ static zend_class_entry *register_class_MemRehash(void)
 
 	INIT_CLASS_ENTRY(ce, "MemRehash", class_MemRehash_methods);
 	class_entry = zend_register_internal_class_ex(&ce, NULL);
-	class_entry->ce_flags |= ZEND_ACC_FINAL;
+	class_entry->ce_flags |= ZEND_ACC_FINAL|ZEND_ACC_NOT_SERIALIZABLE;
 
 	zval const_DIST_INTVAL_value;
 	ZVAL_LONG(&const_DIST_INTVAL_value, MR_DIST_INTVAL);

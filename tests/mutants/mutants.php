@@ -50,7 +50,7 @@ return [
     'old-delete-failure-ignored' => [
         'what' => "a delete whose O cannot be reached is done at N and reported done (O's copy comes back)",
         'edits' => [
-            ['/bool o_failed = it->rd != NO_REQ && mr_rc_is_error\(mr_wire_req\(w, it->rd\)->rc\);/', 'bool o_failed = false;'],
+            ['/bool o_failed = it->rd != MR_NO_REQ && mr_rc_is_error\(mr_wire_req\(w, it->rd\)->rc\);/', 'bool o_failed = false;'],
             ['/it->rc = mr_rc_is_error\(at_o\) \? at_o : /', 'it->rc = '],
         ],
         'tests' => ['phpt:tests/write_old_down_never_older.phpt'],
@@ -99,7 +99,7 @@ return [
     ],
     'copy-deletes-source' => [
         'what' => "drain with copy => true deletes at the source like a drain",
-        'edits' => [['/it->rd = d->o->copy \? NO_REQ : mr_wire_md\(/', 'it->rd = mr_wire_md('],
+        'edits' => [['/it->rd = d->o->copy \? MR_NO_REQ : mr_wire_md\(/', 'it->rd = mr_wire_md('],
             ['/if \(!d->o->copy\) \{(\s*mr_wire_run\(w\);)/', 'if (1) {$1']],
         'tests' => ['phpt:tests/drain_copy.phpt'],
     ],
@@ -110,7 +110,7 @@ return [
     ],
     'bad-key-unchecked' => [
         'what' => "keys with whitespace or control bytes are sent as they are (protocol injection)",
-        'edits' => [['/if \(UNEXPECTED\(c <= 0x20 \|\| c == 0x7f\)\) \{/', 'if (UNEXPECTED(0 && (c <= 0x20 || c == 0x7f))) {']],
+        'edits' => [['/if \(UNEXPECTED\(bad < klen\)\) \{/', 'if (UNEXPECTED(0 && bad < klen)) {']],
         'tests' => ['phpt:tests/key_invalid.phpt', 'phpt:tests/protocol_key_injection.phpt'],
     ],
     'reply-opaque-unchecked' => [
@@ -121,6 +121,6 @@ return [
     'no-constructor-unchecked' => [
         'what' => "methods of a MemRehash whose constructor never ran use the missing pool",
         'edits' => [['/if \(UNEXPECTED\(!o->pool\)\) \{\s*zend_throw_error\(NULL, "MemRehash constructor was not called"\);\s*return NULL;\s*\}/', '']],
-        'tests' => ['phpt:tests/object_no_constructor.phpt'],
+        'tests' => ['phpt:tests/object_no_constructor_msgpack.phpt'],
     ],
 ];

@@ -2,7 +2,7 @@
 use PHPUnit\Framework\TestCase;
 
 /**
- * drain() (DESIGN.md, "Drain"; issue 5): walking a deactivating old server and
+ * drain() (docs/DESIGN.md, "Drain"; issue 5): walking a deactivating old server and
  * moving every key whose location changes, with its bytes, flags and
  * remaining TTL; gently (rate, bytes_rate, fill_limit); restartably; copy mode;
  * and safely while readers and writers work. Expected figures come from

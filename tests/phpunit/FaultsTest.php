@@ -392,7 +392,7 @@ final class FaultsTest extends TestCase
         }
         $this->assertSame($in, $out, 'every move has a source and a target');
         $this->assertSame($st['migrated'] + $st['drained'], $out, 'moves per server add up to migrated + drained');
-        // a get that failed at its new location is an error, not a get (DESIGN: gets = hits + misses)
+        // a get that failed at its new location is an error, not a get (docs/DESIGN.md, "Shared counters": gets = new_hits + old_hits + misses)
         $this->assertGreaterThanOrEqual($gets_ok, $st['gets'] - $stats0['gets'], 'every get that found or missed is counted');
         // a touch that misses at the new location looks at the old one, and is counted as a get too
         $this->assertLessThanOrEqual($gets + $touches + 10, $st['gets'] - $stats0['gets'], 'no get is counted twice');

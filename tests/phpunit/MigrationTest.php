@@ -2,7 +2,7 @@
 use PHPUnit\Framework\TestCase;
 
 /**
- * Move on read (DESIGN.md, "Semantics during the transition"): data written by
+ * Move on read (docs/DESIGN.md, "How a key moves" and "Write rules"): data written by
  * PECL memcached over the OLD list reads back through MemRehash, ends up where
  * Memcached over the NEW list finds it, with its bytes, flags and remaining
  * TTL; writes during the move; getMulti; counters; faults. Every expected
@@ -853,7 +853,7 @@ final class MigrationTest extends TestCase
     }
 
     /**
-     * The races of DESIGN.md, made certain: a get reads K at O, and while the
+     * The races of docs/DESIGN.md ("How a key moves"), made certain: a get reads K at O, and while the
      * reply is held back a writer acts. The move must never outlive the write:
      * a set at N wins (the add is refused), a delete wins (the copy is taken
      * back), a set at O by an old-config client survives (the CAS-checked
