@@ -14,6 +14,7 @@
 #include "zend_smart_str.h"
 
 #include <libmemcached/memcached.h>
+#include <grp.h>
 #include <time.h>
 
 #include "php_memrehash.h"
@@ -22,9 +23,9 @@
 #include "mr_codec.h"
 #include "mr_fleet.h"
 #include "mr_session.h"
+#include "mr_face.h"
+#include "mr_memcached.h"
 #include "mr_util.h"
-
-#define MR_RES_PAYLOAD_FAILURE (-1001) /* = Memcached::RES_PAYLOAD_FAILURE */
 
 #include "memrehash_arginfo.h"
 
@@ -42,13 +43,7 @@ static zend_object_handlers mr_handlers;
  * batch at a time. */
 
 typedef struct {
-	mr_pool_t *pool;           /* NULL until the constructor succeeded */
-	zend_string *signature;    /* the configuration, to match a persistent pool */
-	mr_codec_opts_t codec;
-	smart_str ebuf;            /* encoded values of one call, back to back */
-	smart_str vbuf;            /* one value being encoded, reused */
-	int rescode;
-	bool persistent;
+	mr_face_t f;               /* the engine state (mr_face.h) */
 	zend_object std;
 } mr_obj_t;
 
@@ -72,6 +67,8 @@ static ZEND_INI_MH(on_update_retry)
 
 PHP_INI_BEGIN()
 	STD_PHP_INI_ENTRY("memrehash.counters_file", "", PHP_INI_SYSTEM, OnUpdateString, counters_file, zend_memrehash_globals, memrehash_globals)
+	STD_PHP_INI_ENTRY("memrehash.counters_file_mode", "0600", PHP_INI_SYSTEM, OnUpdateString, counters_file_mode, zend_memrehash_globals, memrehash_globals)
+	STD_PHP_INI_ENTRY("memrehash.counters_file_group", "", PHP_INI_SYSTEM, OnUpdateString, counters_file_group, zend_memrehash_globals, memrehash_globals)
 	STD_PHP_INI_ENTRY("memrehash.max_pools", "64", PHP_INI_SYSTEM, OnUpdateLong, max_pools, zend_memrehash_globals, memrehash_globals)
 	STD_PHP_INI_ENTRY("memrehash.host_id", "", PHP_INI_SYSTEM, OnUpdateString, host_id, zend_memrehash_globals, memrehash_globals)
 	STD_PHP_INI_ENTRY("memrehash.retry_interval", "2", PHP_INI_ALL, on_update_retry, retry_interval, zend_memrehash_globals, memrehash_globals)
@@ -87,40 +84,21 @@ PHP_INI_END()
 
 /* ---- result codes ---- */
 
-/* Returns the Memcached::RES_* value for an engine outcome. */
-static int res_of(mr_rc_t rc)
-{
-	switch (rc) {
-		case MR_OK: return MEMCACHED_SUCCESS;
-		case MR_MISS: return MEMCACHED_NOTFOUND;
-		case MR_NOTSTORED: return MEMCACHED_NOTSTORED;
-		case MR_EXISTS: return MEMCACHED_DATA_EXISTS;
-		case MR_ERR_TIMEOUT: return MEMCACHED_TIMEOUT;
-		case MR_ERR_CONNECT: return MEMCACHED_CONNECTION_FAILURE;
-		case MR_ERR_DOWN: return MEMCACHED_SERVER_TEMPORARILY_DISABLED;
-		case MR_ERR_PROTOCOL: return MEMCACHED_PROTOCOL_ERROR;
-		case MR_ERR_SERVER: return MEMCACHED_SERVER_ERROR;
-		case MR_ERR_CLIENT: return MEMCACHED_CLIENT_ERROR;
-		case MR_ERR_TOOBIG: return MEMCACHED_E2BIG;
-		case MR_ERR_NOMEM: return MEMCACHED_SERVER_MEMORY_ALLOCATION_FAILURE;
-		case MR_ERR_NOTNUM: return MEMCACHED_CLIENT_ERROR;
-		default: return MEMCACHED_FAILURE;
-	}
-}
+#define res_of mr_face_res
 
 static inline void set_res(mr_obj_t *o, int code)
 {
-	o->rescode = code;
+	mr_face_set_res(&o->f, code);
 }
 
 /* Returns the object's pool, or NULL after throwing when the constructor did not run. */
 static mr_pool_t *pool_of(mr_obj_t *o)
 {
-	if (UNEXPECTED(!o->pool)) {
+	if (UNEXPECTED(!o->f.pool)) {
 		zend_throw_error(NULL, "MemRehash constructor was not called");
 		return NULL;
 	}
-	return o->pool;
+	return o->f.pool;
 }
 
 /* After each operation: what an earlier one left unread (migrate.c), then
@@ -135,31 +113,9 @@ static void after_op(mr_pool_t *p)
 
 /* Returns true when key (argument arg_num) is acceptable and fills it with
  * the key as sent; throws ValueError otherwise. Nothing is sent for a bad key. */
-static bool key_prepare(mr_pool_t *p, const char *key, size_t klen, uint32_t arg_num, mr_item_t *it)
+static inline bool key_prepare(mr_obj_t *o, const char *key, size_t klen, uint32_t arg_num, mr_item_t *it)
 {
-	if (UNEXPECTED(klen == 0)) {
-		zend_argument_value_error(arg_num, "must not be empty");
-		return false;
-	}
-	if (UNEXPECTED(klen + p->prefix_len > MR_KEY_MAX)) {
-		zend_argument_value_error(arg_num, "must be at most %d bytes (with the prefix), %zu given",
-			MR_KEY_MAX, klen + p->prefix_len);
-		return false;
-	}
-	size_t bad = mr_key_bad_byte(key, klen);
-	if (UNEXPECTED(bad < klen)) {
-		zend_argument_value_error(arg_num, "must not contain whitespace or control characters (byte 0x%02x at offset %zu)",
-			(unsigned char) key[bad], bad);
-		return false;
-	}
-	memcpy(it->key, p->prefix, p->prefix_len);
-	memcpy(it->key + p->prefix_len, key, klen);
-	it->klen = p->prefix_len + klen;
-	it->key[it->klen] = '\0';
-	it->ukey = key;
-	it->uklen = klen;
-	mr_pool_locate_new(p, it);
-	return true;
+	return mr_face_key(&o->f, key, klen, NULL, arg_num, it);
 }
 
 /* Returns the string form of an array key or a key value (ints become
@@ -305,8 +261,9 @@ static bool option_bool(zval *v, const char *name, bool *out)
 
 static bool option_dist(zval *v, const char *name, zend_long *out)
 {
-	if (Z_TYPE_P(v) != IS_LONG || (Z_LVAL_P(v) != MR_DIST_INTVAL && Z_LVAL_P(v) != MR_DIST_MODULA && Z_LVAL_P(v) != MR_DIST_KETAMA)) {
-		return option_error(name, "one of MemRehash::DIST_INTVAL, DIST_MODULA, DIST_KETAMA");
+	if (Z_TYPE_P(v) != IS_LONG || (Z_LVAL_P(v) != MR_DIST_INTVAL && Z_LVAL_P(v) != MR_DIST_MODULA
+			&& Z_LVAL_P(v) != MR_DIST_KETAMA && Z_LVAL_P(v) != MR_DIST_CONSISTENT_PLAIN)) {
+		return option_error(name, "one of MemRehash::DIST_INTVAL, DIST_MODULA, DIST_KETAMA, DIST_CONSISTENT");
 	}
 	*out = Z_LVAL_P(v);
 	return true;
@@ -337,7 +294,7 @@ static bool name_ok(const zend_string *s)
 }
 
 /* Applies one codec option. Returns false after throwing. */
-static bool codec_option(mr_obj_t *o, zend_string *key, zval *v)
+static bool codec_option(mr_face_t *o, zend_string *key, zval *v)
 {
 	if (zend_string_equals_literal(key, "serializer")) {
 		static const struct { const char *name; mr_serializer_t s; } names[] = {
@@ -382,7 +339,7 @@ static bool codec_option(mr_obj_t *o, zend_string *key, zval *v)
 }
 
 /* Returns true with cfg filled from the options array, or false after throwing. */
-static bool parse_options(mr_obj_t *o, HashTable *opts, mr_config_t *cfg)
+static bool parse_options(mr_face_t *o, HashTable *opts, mr_config_t *cfg)
 {
 	zend_string *key;
 	zval *v;
@@ -546,7 +503,7 @@ static mr_pool_t *persistent_pool(zend_string *id, zend_string *signature, const
 
 /* Drops the object's use of its pool: frees a request pool, and a
  * persistent one only when it was replaced and this was its last user. */
-static void pool_release(mr_obj_t *o)
+static void pool_release(mr_face_t *o)
 {
 	mr_pool_t *p = o->pool;
 	o->pool = NULL;
@@ -575,48 +532,36 @@ static zend_object *mr_create(zend_class_entry *ce)
 	zend_object_std_init(&o->std, ce);
 	object_properties_init(&o->std, ce);
 	o->std.handlers = &mr_handlers;
-	mr_codec_opts_default(&o->codec);
+	mr_face_init(&o->f, true);
 	return &o->std;
 }
 
+
 static void mr_free(zend_object *obj)
 {
-	mr_obj_t *o = mr_from_obj(obj);
-	pool_release(o);
-	if (o->signature) {
-		zend_string_release(o->signature);
-	}
-	smart_str_free(&o->ebuf);
-	smart_str_free(&o->vbuf);
+	mr_face_release(&mr_from_obj(obj)->f); /* its pool through face_release_pool */
 	zend_object_std_dtor(obj);
 }
 
-PHP_METHOD(MemRehash, __construct)
+/* Returns true after building f's pool from server lists and MemRehash
+ * options; false after throwing MemRehashException. */
+static bool face_build(mr_face_t *f, HashTable *old_ht, HashTable *new_ht, HashTable *opts)
 {
-	HashTable *old_ht, *new_ht, *opts = NULL;
-	mr_obj_t *o = Z_MR_P(ZEND_THIS);
 	mr_config_t cfg = {
 		.dist = MR_DIST_MODULA, .hash = MEMCACHED_HASH_DEFAULT,
-		.migrate = true, .fallback_ttl = 0, .complete_below = 0.0, .window = 1000,
+		.migrate = true, .fallback_ttl = 0, .complete_below = MR_COMPLETE_BELOW_DEFAULT, .window = MR_WINDOW_DEFAULT,
 		.connect_timeout = 1000, .timeout = 1000, .retry_interval = MR_G(retry_interval),
 	};
 
-	ZEND_PARSE_PARAMETERS_START(2, 3)
-		Z_PARAM_ARRAY_HT(old_ht)
-		Z_PARAM_ARRAY_HT(new_ht)
-		Z_PARAM_OPTIONAL
-		Z_PARAM_ARRAY_HT(opts)
-	ZEND_PARSE_PARAMETERS_END();
-
-	if (o->pool) {
+	if (f->pool) {
 		zend_throw_exception_ex(mr_exception_ce, 0, "MemRehash is already constructed");
-		RETURN_THROWS();
+		return false;
 	}
 	if (!parse_servers(old_ht, "old", &cfg.old_list, &cfg.n_old)
 		|| !parse_servers(new_ht, "new", &cfg.new_list, &cfg.n_new)
-		|| (opts && !parse_options(o, opts, &cfg))) {
+		|| (opts && !parse_options(f, opts, &cfg))) {
 		config_free(&cfg);
-		RETURN_THROWS();
+		return false;
 	}
 	if (!cfg.old_dist_set) cfg.old_dist = cfg.dist;
 	if (!cfg.old_hash_set) cfg.old_hash = cfg.hash;
@@ -628,52 +573,64 @@ PHP_METHOD(MemRehash, __construct)
 		cfg.name = zend_string_init(name, strlen(name), 0);
 		pc.name = ZSTR_VAL(cfg.name);
 	}
-	o->signature = config_signature(&cfg);
-	o->persistent = cfg.persistent_id != NULL;
-	o->pool = o->persistent ? persistent_pool(cfg.persistent_id, o->signature, &pc) : pool_new(&pc, false);
+	f->signature = config_signature(&cfg);
+	f->persistent = cfg.persistent_id != NULL;
+	f->pool = f->persistent ? persistent_pool(cfg.persistent_id, f->signature, &pc) : pool_new(&pc, false);
+	if (f->pool) {
+		f->distribution = cfg.dist;
+		f->hash = cfg.hash;
+	}
 	config_free(&cfg);
-	set_res(o, MEMCACHED_SUCCESS);
+	mr_face_set_res(f, MEMCACHED_SUCCESS);
+	return f->pool != NULL;
+}
+
+PHP_METHOD(MemRehash, __construct)
+{
+	HashTable *old_ht, *new_ht, *opts = NULL;
+	ZEND_PARSE_PARAMETERS_START(2, 3)
+		Z_PARAM_ARRAY_HT(old_ht)
+		Z_PARAM_ARRAY_HT(new_ht)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_ARRAY_HT(opts)
+	ZEND_PARSE_PARAMETERS_END();
+	if (!face_build(&Z_MR_P(ZEND_THIS)->f, old_ht, new_ht, opts)) {
+		RETURN_THROWS();
+	}
 }
 
 /* ---- reads ---- */
 
 /* Returns true with rv set to the decoded value of a found item; false (and
  * RES_PAYLOAD_FAILURE) when its bytes cannot be decoded. */
-static bool decode_item(mr_obj_t *o, const mr_item_t *it, zval *rv)
+static inline bool decode_item(mr_obj_t *o, const mr_item_t *it, zval *rv)
 {
-	if (mr_codec_decode_opts(&o->codec, it->val, it->vlen, it->vflags, rv) != SUCCESS) {
-		set_res(o, MR_RES_PAYLOAD_FAILURE);
-		return false;
-	}
-	return true;
+	return mr_face_decode(&o->f, it, rv);
 }
 
-PHP_METHOD(MemRehash, get)
+/* Returns the constructed face of $this, or NULL after throwing. */
+static mr_face_t *face_of_this(zval *this_zv)
 {
-	zend_string *key;
-	ZEND_PARSE_PARAMETERS_START(1, 1)
-		Z_PARAM_STR(key)
-	ZEND_PARSE_PARAMETERS_END();
-
-	mr_obj_t *o = Z_MR_P(ZEND_THIS);
-	mr_pool_t *p = pool_of(o);
-	if (!p) RETURN_THROWS();
-	mr_item_t *it = mr_pool_items(p, 1);
-	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
-
-	mr_migrate_get(p, it, 1);
-	set_res(o, res_of(it->rc));
-	if (it->rc != MR_OK || !decode_item(o, it, return_value)) {
-		RETVAL_FALSE;
-	}
-	after_op(p);
+	mr_obj_t *o = Z_MR_P(this_zv);
+	return pool_of(o) ? &o->f : NULL;
 }
+
+/* A method whose body is shared with MemRehash\Memcached (mr_memcached.c). */
+#define MR_SHARED_METHOD(name, call) \
+	PHP_METHOD(MemRehash, name) \
+	{ \
+		mr_face_t *f = face_of_this(ZEND_THIS); \
+		if (!f) RETURN_THROWS(); \
+		call; \
+	}
+
+MR_SHARED_METHOD(get, mr_face_m_get(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
 
 /* Fills items with the distinct keys of the array keys (argument 1), all
  * checked before anything is sent. The items point into *seen, which the
  * caller destroys once done with them. Returns false after throwing (seen
  * is destroyed then). */
-static bool distinct_items(mr_pool_t *p, HashTable *keys, HashTable *seen, mr_item_t **items, uint32_t *n)
+static bool distinct_items(mr_obj_t *o, mr_pool_t *p, HashTable *keys, HashTable *seen, mr_item_t **items, uint32_t *n)
 {
 	zend_hash_init(seen, zend_hash_num_elements(keys), NULL, NULL, 0);
 	zval *zk;
@@ -692,7 +649,7 @@ static bool distinct_items(mr_pool_t *p, HashTable *keys, HashTable *seen, mr_it
 	*items = mr_pool_items(p, *n ? *n : 1);
 	zend_string *k;
 	ZEND_HASH_FOREACH_STR_KEY(seen, k) {
-		if (!key_prepare(p, ZSTR_VAL(k), ZSTR_LEN(k), 1, &(*items)[i++])) {
+		if (!key_prepare(o, ZSTR_VAL(k), ZSTR_LEN(k), 1, &(*items)[i++])) {
 			zend_hash_destroy(seen);
 			return false;
 		}
@@ -720,7 +677,7 @@ static mr_pool_t *multi_run(INTERNAL_FUNCTION_PARAMETERS, multi_t *m, uint32_t (
 
 	m->o = Z_MR_P(ZEND_THIS);
 	mr_pool_t *p = pool_of(m->o);
-	if (!p || !distinct_items(p, keys, &m->seen, &m->items, &m->n)) {
+	if (!p || !distinct_items(m->o, p, keys, &m->seen, &m->items, &m->n)) {
 		return NULL;
 	}
 	m->errors = m->n ? op(p, m->items, m->n) : 0;
@@ -728,73 +685,26 @@ static mr_pool_t *multi_run(INTERNAL_FUNCTION_PARAMETERS, multi_t *m, uint32_t (
 	return p;
 }
 
-PHP_METHOD(MemRehash, getMulti)
-{
-	multi_t m;
-	mr_pool_t *p = multi_run(INTERNAL_FUNCTION_PARAM_PASSTHRU, &m, mr_migrate_get);
-	if (!p) RETURN_THROWS();
-
-	bool payload_failed = false;
-	for (uint32_t i = 0; i < m.n; i++) {
-		mr_item_t *it = &m.items[i];
-		zval v;
-		if (it->rc == MR_OK) {
-			if (decode_item(m.o, it, &v)) {
-				zend_symtable_str_update(Z_ARRVAL_P(return_value), it->ukey, it->uklen, &v);
-			} else {
-				payload_failed = true;
-			}
-		}
-	}
-	zend_hash_destroy(&m.seen);
-	if (m.n > 0 && m.errors == m.n) {
-		set_res(m.o, res_of(m.items[0].rc));
-		zval_ptr_dtor(return_value);
-		RETVAL_FALSE;
-	} else {
-		set_res(m.o, m.errors ? MEMCACHED_SOME_ERRORS : payload_failed ? MR_RES_PAYLOAD_FAILURE : MEMCACHED_SUCCESS);
-	}
-	after_op(p);
-}
+MR_SHARED_METHOD(getMulti, mr_face_m_get_multi(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
 
 /* ---- writes ---- */
 
 /* Returns true after encoding value into the object's buffer at offset
  * *off (flags in *flags); false when it cannot be encoded (an exception
  * from a serializer stays thrown). */
-static bool encode_value(mr_obj_t *o, zval *value, size_t *off, size_t *len, uint32_t *flags)
+static inline bool encode_value(mr_obj_t *o, zval *value, size_t *off, size_t *len, uint32_t *flags)
 {
-	smart_str *tmp = &o->vbuf; /* reused: mr_codec_encode resets it */
-	if (mr_codec_encode(&o->codec, value, tmp, flags) != SUCCESS) {
-		set_res(o, MR_RES_PAYLOAD_FAILURE);
-		return false;
-	}
-	*off = o->ebuf.s ? ZSTR_LEN(o->ebuf.s) : 0;
-	*len = tmp->s ? ZSTR_LEN(tmp->s) : 0;
-	if (*len) {
-		smart_str_appendl(&o->ebuf, ZSTR_VAL(tmp->s), *len);
-	}
-	return true;
+	return mr_face_encode(&o->f, value, off, len, flags);
 }
 
-/* Returns the encode buffer's bytes (stable once every value is encoded). */
-static const char *ebuf_data(mr_obj_t *o)
+static inline const char *ebuf_data(mr_obj_t *o)
 {
-	return o->ebuf.s ? ZSTR_VAL(o->ebuf.s) : "";
+	return mr_face_ebuf(&o->f);
 }
 
-static void ebuf_reset(mr_obj_t *o)
+static inline void ebuf_reset(mr_obj_t *o)
 {
-	if (o->vbuf.s && ZSTR_LEN(o->vbuf.s) > (1u << 20)) {
-		smart_str_free(&o->vbuf);
-	}
-	if (o->ebuf.s) {
-		if (ZSTR_LEN(o->ebuf.s) > (1u << 20)) {
-			smart_str_free(&o->ebuf); /* do not keep a huge buffer around */
-		} else {
-			ZSTR_LEN(o->ebuf.s) = 0;
-		}
-	}
+	mr_face_ebuf_reset(&o->f);
 }
 
 /* set / add / replace of one key. */
@@ -814,7 +724,7 @@ static void store_one(INTERNAL_FUNCTION_PARAMETERS, char mode)
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
 	mr_item_t *it = mr_pool_items(p, 1);
-	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
+	if (!key_prepare(o, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
 
 	size_t off;
 	ebuf_reset(o);
@@ -861,7 +771,7 @@ PHP_METHOD(MemRehash, setMulti)
 	ebuf_reset(o);
 	ZEND_HASH_FOREACH_KEY_VAL(entries, ikey, skey, v) {
 		keys[i] = skey ? zend_string_copy(skey) : zend_long_to_str((zend_long) ikey);
-		if (!key_prepare(p, ZSTR_VAL(keys[i]), ZSTR_LEN(keys[i]), 1, &items[i])
+		if (!key_prepare(o, ZSTR_VAL(keys[i]), ZSTR_LEN(keys[i]), 1, &items[i])
 			|| !encode_value(o, v, &offs[i], &items[i].dlen, &items[i].flags)) {
 			ok = false;
 			i++;
@@ -889,23 +799,7 @@ PHP_METHOD(MemRehash, setMulti)
 	after_op(p);
 }
 
-PHP_METHOD(MemRehash, delete)
-{
-	zend_string *key;
-	ZEND_PARSE_PARAMETERS_START(1, 1)
-		Z_PARAM_STR(key)
-	ZEND_PARSE_PARAMETERS_END();
-
-	mr_obj_t *o = Z_MR_P(ZEND_THIS);
-	mr_pool_t *p = pool_of(o);
-	if (!p) RETURN_THROWS();
-	mr_item_t *it = mr_pool_items(p, 1);
-	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
-	mr_migrate_delete(p, it, 1);
-	set_res(o, res_of(it->rc));
-	RETVAL_BOOL(it->rc == MR_OK);
-	after_op(p);
-}
+MR_SHARED_METHOD(delete, mr_face_m_delete(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
 
 PHP_METHOD(MemRehash, deleteMulti)
 {
@@ -928,37 +822,16 @@ PHP_METHOD(MemRehash, deleteMulti)
 	after_op(p);
 }
 
-static void arith(INTERNAL_FUNCTION_PARAMETERS, bool incr)
-{
-	zend_string *key;
-	zend_long by = 1;
-	ZEND_PARSE_PARAMETERS_START(1, 2)
-		Z_PARAM_STR(key)
-		Z_PARAM_OPTIONAL
-		Z_PARAM_LONG(by)
-	ZEND_PARSE_PARAMETERS_END();
 
-	if (by < 0) {
-		zend_argument_value_error(2, "must be greater than or equal to 0");
-		RETURN_THROWS();
-	}
-	mr_obj_t *o = Z_MR_P(ZEND_THIS);
-	mr_pool_t *p = pool_of(o);
-	if (!p) RETURN_THROWS();
-	mr_item_t *it = mr_pool_items(p, 1);
-	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
-	mr_migrate_arith(p, it, incr, (uint64_t) by);
-	set_res(o, res_of(it->rc));
-	if (it->rc == MR_OK) {
-		RETVAL_LONG((zend_long) it->number);
-	} else {
-		RETVAL_FALSE;
-	}
-	after_op(p);
-}
-
-PHP_METHOD(MemRehash, increment) { arith(INTERNAL_FUNCTION_PARAM_PASSTHRU, true); }
-PHP_METHOD(MemRehash, decrement) { arith(INTERNAL_FUNCTION_PARAM_PASSTHRU, false); }
+MR_SHARED_METHOD(increment, mr_face_m_arith(INTERNAL_FUNCTION_PARAM_PASSTHRU, f, true))
+MR_SHARED_METHOD(decrement, mr_face_m_arith(INTERNAL_FUNCTION_PARAM_PASSTHRU, f, false))
+MR_SHARED_METHOD(cas, mr_face_m_cas(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
+MR_SHARED_METHOD(append, mr_face_m_append(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
+MR_SHARED_METHOD(prepend, mr_face_m_prepend(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
+MR_SHARED_METHOD(flush, mr_face_m_flush(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
+MR_SHARED_METHOD(getDelayed, mr_face_m_get_delayed(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
+MR_SHARED_METHOD(fetch, mr_face_m_fetch(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
+MR_SHARED_METHOD(fetchAll, mr_face_m_fetch_all(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
 
 PHP_METHOD(MemRehash, touch)
 {
@@ -973,7 +846,7 @@ PHP_METHOD(MemRehash, touch)
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
 	mr_item_t *it = mr_pool_items(p, 1);
-	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
+	if (!key_prepare(o, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
 	mr_migrate_touch(p, it, 1, ttl);
 	set_res(o, res_of(it->rc));
 	RETVAL_BOOL(it->rc == MR_OK);
@@ -985,7 +858,7 @@ PHP_METHOD(MemRehash, getResultCode)
 	ZEND_PARSE_PARAMETERS_NONE();
 	mr_obj_t *o = Z_MR_P(ZEND_THIS);
 	if (!pool_of(o)) RETURN_THROWS();
-	RETURN_LONG(o->rescode);
+	RETURN_LONG(o->f.rescode);
 }
 
 PHP_METHOD(MemRehash, getResultMessage)
@@ -993,7 +866,7 @@ PHP_METHOD(MemRehash, getResultMessage)
 	ZEND_PARSE_PARAMETERS_NONE();
 	mr_obj_t *o = Z_MR_P(ZEND_THIS);
 	if (!pool_of(o)) RETURN_THROWS();
-	int code = o->rescode;
+	int code = o->f.rescode;
 	if (code == MR_RES_PAYLOAD_FAILURE) {
 		RETURN_STRING("PAYLOAD FAILURE");
 	}
@@ -1013,7 +886,7 @@ PHP_METHOD(MemRehash, locate)
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
 	mr_item_t *it = mr_pool_items(p, 1);
-	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
+	if (!key_prepare(o, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
 	mr_pool_locate(p, it);
 	array_init_size(return_value, 3);
 	add_assoc_string(return_value, "old", (char *) mr_wire_name(p->wire, it->o));
@@ -1059,52 +932,51 @@ static const char *role_name(uint64_t role)
 	return role == MR_ROLE_BOTH ? "both" : role == MR_ROLE_NEW ? "new" : "old";
 }
 
-/* Fills rv with a pool slot's counters, in the shape the README gives
- * (docs/DESIGN.md, "Shared counters"). */
+/* Fills rv with a pool slot's counters, read through one snapshot, in the
+ * shape the README gives (docs/DESIGN.md, "Shared counters"). */
 static void stats_array(const mr_ctr_pool_t *c, zval *rv)
 {
-	uint64_t seen;
+	mr_ctr_snapshot_t *s = emalloc(sizeof(*s));
+	mr_counters_snapshot(c, s);
 	array_init(rv);
-	add_assoc_string(rv, "name", (char *) c->name);
-	add_assoc_string(rv, "state", mr_counters_is_complete(c) ? "complete" : "migrating");
-	add_assoc_long(rv, "started", (zend_long) mr_read(&c->started));
-	add_assoc_long(rv, "completed", (zend_long) mr_read(&c->completed));
+	add_assoc_string(rv, "name", s->name);
+	add_assoc_string(rv, "state", s->state == MR_STATE_COMPLETE ? "complete" : "migrating");
+	add_assoc_long(rv, "started", (zend_long) s->started);
+	add_assoc_long(rv, "completed", (zend_long) s->completed);
 	for (int i = 0; i < MR_C_COUNT; i++) {
-		add_assoc_long(rv, mr_counter_names[i], (zend_long) mr_read(&c->c[i]));
+		add_assoc_long(rv, mr_counter_names[i], (zend_long) s->c[i]);
 	}
-	add_assoc_double(rv, "old_hit_rate", mr_counters_window_rate(c, &seen));
-	add_assoc_long(rv, "window", (zend_long) mr_read(&c->window));
-	add_assoc_long(rv, "window_seen", (zend_long) seen);
-	add_assoc_double(rv, "complete_below", (double) mr_read(&c->complete_below_ppm) / 1e6);
+	add_assoc_double(rv, "old_hit_rate", s->old_hit_rate);
+	add_assoc_long(rv, "window", (zend_long) s->window);
+	add_assoc_long(rv, "window_seen", (zend_long) s->window_lookups);
+	add_assoc_double(rv, "complete_below", (double) s->complete_below_ppm / 1e6);
 	zval servers;
 	array_init(&servers);
-	uint64_t ns = __atomic_load_n(&c->nservers, __ATOMIC_ACQUIRE);
-	for (uint64_t i = 0; i < ns && i < MR_POOL_SERVERS_MAX; i++) {
-		const mr_ctr_server_t *s = &c->servers[i];
+	for (uint32_t i = 0; i < s->nservers; i++) {
+		const mr_ctr_server_snap_t *r = &s->servers[i];
 		zval row;
 		array_init_size(&row, 4);
-		add_assoc_string(&row, "role", (char *) role_name(mr_read(&s->role)));
-		add_assoc_long(&row, "moved_out", (zend_long) mr_read(&s->moved_out));
-		add_assoc_long(&row, "moved_in", (zend_long) mr_read(&s->moved_in));
-		add_assoc_long(&row, "errors", (zend_long) mr_read(&s->errors));
-		add_assoc_zval(&servers, s->name, &row);
+		add_assoc_string(&row, "role", (char *) role_name(r->role));
+		add_assoc_long(&row, "moved_out", (zend_long) r->moved_out);
+		add_assoc_long(&row, "moved_in", (zend_long) r->moved_in);
+		add_assoc_long(&row, "errors", (zend_long) r->errors);
+		add_assoc_zval(&servers, r->name, &row);
 	}
 	add_assoc_zval(rv, "servers", &servers);
 	zval trend;
 	array_init(&trend);
-	uint64_t tp = __atomic_load_n(&c->trend_pos, __ATOMIC_ACQUIRE);
-	uint64_t from = tp > MR_TREND_SAMPLES ? tp - MR_TREND_SAMPLES : 0;
-	for (uint64_t i = from; i < tp; i++) {
-		const mr_trend_t *t = &c->trend[i % MR_TREND_SAMPLES];
+	for (uint32_t i = 0; i < s->ntrend; i++) {
+		const mr_trend_t *t = &s->trend[i];
 		zval row;
 		array_init_size(&row, 4);
-		add_assoc_long(&row, "at", (zend_long) mr_read(&t->at));
-		add_assoc_long(&row, "gets", (zend_long) mr_read(&t->gets));
-		add_assoc_long(&row, "old_hits", (zend_long) mr_read(&t->old_hits));
-		add_assoc_long(&row, "misses", (zend_long) mr_read(&t->misses));
+		add_assoc_long(&row, "at", (zend_long) t->at);
+		add_assoc_long(&row, "gets", (zend_long) t->gets);
+		add_assoc_long(&row, "old_hits", (zend_long) t->old_hits);
+		add_assoc_long(&row, "misses", (zend_long) t->misses);
 		add_next_index_zval(&trend, &row);
 	}
 	add_assoc_zval(rv, "trend", &trend);
+	efree(s);
 }
 
 PHP_METHOD(MemRehash, stats)
@@ -1125,7 +997,7 @@ PHP_METHOD(MemRehash, allStats)
 		if (c) {
 			zval s;
 			stats_array(c, &s);
-			add_assoc_zval(return_value, c->name, &s);
+			add_assoc_zval(return_value, Z_STRVAL_P(zend_hash_str_find(Z_ARRVAL(s), "name", 4)), &s);
 		}
 	}
 }
@@ -1206,7 +1078,7 @@ typedef struct {
 } drain_progress_t;
 
 static const char *const drain_names[MR_DRAIN_COUNT] = {
-	"scanned", "moved", "raced", "skipped", "expired", "errors", "bytes", "stale",
+	"scanned", "moved", "raced", "skipped", "expired", "gone", "errors", "bytes", "stale",
 };
 
 static void drain_totals_array(const uint64_t *totals, double seconds, zval *rv)
@@ -1294,7 +1166,7 @@ static bool drain_options(HashTable *opts, mr_drain_opts_t *o, drain_progress_t 
 	return true;
 }
 
-static void mr_drain_method(mr_obj_t *o, mr_pool_t *p, zend_string *server, HashTable *opts, zval *rv)
+static void mr_drain_method(mr_face_t *f, mr_pool_t *p, zend_string *server, HashTable *opts, zval *rv)
 {
 	mr_drain_opts_t dopts = { .batch = 100 };
 	drain_progress_t pr = { .started = mr_mono_s() };
@@ -1332,7 +1204,7 @@ static void mr_drain_method(mr_obj_t *o, mr_pool_t *p, zend_string *server, Hash
 	if (stop == MR_STOP_ERROR) {
 		add_assoc_string(rv, "error", err);
 	}
-	set_res(o, stop == MR_STOP_ERROR ? MEMCACHED_FAILURE : MEMCACHED_SUCCESS);
+	mr_face_set_res(f, stop == MR_STOP_ERROR ? MEMCACHED_FAILURE : MEMCACHED_SUCCESS);
 }
 
 PHP_METHOD(MemRehash, drain)
@@ -1347,7 +1219,26 @@ PHP_METHOD(MemRehash, drain)
 	mr_obj_t *o = Z_MR_P(ZEND_THIS);
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
-	mr_drain_method(o, p, server, opts, return_value);
+	mr_drain_method(&o->f, p, server, opts, return_value);
+}
+
+/* ---- lent to the faces (mr_face.h: mr_face_module) ---- */
+
+/* Drops a face's use of its pool (persistent pools are kept here). */
+static void face_release_pool(mr_face_t *f)
+{
+	pool_release(f);
+}
+
+static void face_stats(mr_face_t *f, zval *rv)
+{
+	mr_migrate_flush(f->pool); /* the moves' deletes at O count before the figures are read */
+	stats_array(mr_pool_ctr(f->pool), rv);
+}
+
+static void face_drain(mr_face_t *f, zend_string *server, HashTable *opts, zval *rv)
+{
+	mr_drain_method(f, f->pool, server, opts, rv);
 }
 
 /* ---- module ---- */
@@ -1366,6 +1257,39 @@ static PHP_GINIT_FUNCTION(memrehash)
 static PHP_GSHUTDOWN_FUNCTION(memrehash)
 {
 	zend_hash_destroy(&memrehash_globals->persistent_pools);
+	mr_memcached_globals_free(&memrehash_globals->dropin_faces, &memrehash_globals->dropin_faces_cap);
+}
+
+/* Reads memrehash.counters_file_mode and _group. Returns true with the mode
+ * and the group id (-1: leave it), or false with a message. */
+static bool counters_file_access(uint32_t *mode, long *gid, char *err, size_t errlen)
+{
+	const char *m = MR_G(counters_file_mode);
+	char *end;
+	unsigned long v = strtoul(m, &end, 8);
+	if (!*m || *end || v > 0777 || (v & 0600) != 0600) {
+		snprintf(err, errlen, "memrehash.counters_file_mode \"%s\" is not an octal file mode from 0600 to 0777 "
+			"(the owner must read and write it)", m);
+		return false;
+	}
+	*mode = (uint32_t) v;
+	*gid = -1;
+	const char *g = MR_G(counters_file_group);
+	if (!*g) {
+		return true;
+	}
+	unsigned long n = strtoul(g, &end, 10);
+	if (!*end && n <= UINT32_MAX) {
+		*gid = (long) n;
+		return true;
+	}
+	struct group *gr = getgrnam(g);
+	if (!gr) {
+		snprintf(err, errlen, "memrehash.counters_file_group \"%s\" is neither a group name nor a group id", g);
+		return false;
+	}
+	*gid = (long) gr->gr_gid;
+	return true;
 }
 
 PHP_MINIT_FUNCTION(memrehash)
@@ -1380,15 +1304,23 @@ PHP_MINIT_FUNCTION(memrehash)
 	mr_exception_ce = register_class_MemRehashException(spl_ce_RuntimeException);
 
 	/* mapped here, before PHP-FPM forks its workers, so they all share it */
-	char err[256];
-	if (!mr_counters_init(MR_G(counters_file), (uint32_t) MR_G(max_pools), err, sizeof(err))) {
+	char err[512];
+	uint32_t mode;
+	long gid;
+	if (!counters_file_access(&mode, &gid, err, sizeof(err))
+		|| !mr_counters_init(MR_G(counters_file), (uint32_t) MR_G(max_pools), mode, gid, err, sizeof(err))) {
 		php_error_docref(NULL, E_WARNING, "%s; counters are private to each process", err);
-		if (!mr_counters_init(NULL, (uint32_t) MR_G(max_pools), err, sizeof(err))) {
+		if (!mr_counters_init(NULL, (uint32_t) MR_G(max_pools), 0, -1, err, sizeof(err))) {
 			php_error_docref(NULL, E_WARNING, "%s", err);
 		}
 	}
 	mr_fleet_set_host_id(MR_G(host_id));
 	mr_session_register();
+	mr_face_module = (mr_face_module_t) {
+		.build = face_build, .release_pool = face_release_pool,
+		.pool_stats = face_stats, .pool_drain = face_drain, .exception_ce = mr_exception_ce,
+	};
+	mr_memcached_register();
 	return SUCCESS;
 }
 
@@ -1420,7 +1352,10 @@ PHP_MINFO_FUNCTION(memrehash)
 	php_info_print_table_row(2, "libmemcached headers version", LIBMEMCACHED_VERSION_STRING);
 	php_info_print_table_row(2, "libmemcached library version", memcached_lib_version());
 	php_info_print_table_row(2, "Wire protocol", "meta (memcached >= 1.6)");
-	php_info_print_table_row(2, "Counters", mr_counters_ready() ? (*MR_G(counters_file) ? "shared, file-backed" : "shared (this master)") : "unavailable");
+	php_info_print_table_row(2, "Counters", !mr_counters_ready() ? "unavailable"
+		: mr_counters_file_backed() ? "shared, file-backed"
+		: *MR_G(counters_file) ? "this process only: memrehash.counters_file could not be opened (see the startup warning)"
+		: "shared (this master)");
 	php_info_print_table_row(2, "Host id", mr_fleet_host_id());
 	php_info_print_table_row(2, "igbinary", mr_codec_serializer_available(MR_SER_IGBINARY) ? "yes" : "no");
 	php_info_print_table_row(2, "msgpack", mr_codec_serializer_available(MR_SER_MSGPACK) ? "yes" : "no");
@@ -1434,6 +1369,7 @@ static const zend_module_dep memrehash_deps[] = {
 	ZEND_MOD_OPTIONAL("igbinary")
 	ZEND_MOD_OPTIONAL("msgpack")
 	ZEND_MOD_OPTIONAL("json")
+	ZEND_MOD_OPTIONAL("memcached") /* loads first: MemRehash\Memcached extends its class */
 	ZEND_MOD_END
 };
 

@@ -89,7 +89,7 @@ static bool ask_together(mr_pool_t *p)
 		return false; /* N mostly has moving keys already */
 	}
 	uint64_t seen;
-	double rate = mr_counters_window_rate(mr_pool_ctr(p), &seen);
+	double rate = mr_counters_rate(mr_pool_ctr(p), &seen, NULL);
 	/* a migration that just started: nearly every key is still at O */
 	return seen < 16 || rate >= MR_TOGETHER_RATE;
 }
@@ -192,6 +192,14 @@ static void take_unguard(mr_pool_t *p, mr_item_t *it)
 	it->stage = ST_DONE;
 }
 
+/* Returns how long ago (ms) a failure of N still makes O's misses for
+ * its keys no evidence of a finished move: one cut-over window. */
+static uint32_t new_failure_ms(const mr_ctr_pool_t *ctr)
+{
+	uint64_t window = __atomic_load_n(&ctr->window, __ATOMIC_RELAXED);
+	return (uint32_t) (window > MR_WINDOW_MAX ? MR_WINDOW_MAX : window) * 1000;
+}
+
 /* Takes the answer of O for a key N did not have; queues the move. */
 static void take_old_answer(mr_pool_t *p, mr_item_t *it, int64_t now)
 {
@@ -211,14 +219,17 @@ static void take_old_answer(mr_pool_t *p, mr_item_t *it, int64_t now)
 			/* O down or hung: a miss, but no evidence that O no longer
 			 * matters, so it stays out of the cut-over window */
 			mr_pool_count_error(p, it->o);
-		} else {
-			mr_counters_window_record(ctr, false);
+		} else if (!mr_wire_failed_recently(w, it->n, new_failure_ms(ctr))) {
+			mr_counters_rate_record(ctr, false);
 		}
+		/* else N failed within the window (a restart empties it): O's
+		 * miss may be a key N lost, not one that moved, so it is no
+		 * evidence either */
 		count(p, MR_C_MISSES, 1);
 		it->rc = MR_MISS;
 		return;
 	}
-	mr_counters_window_record(ctr, true);
+	mr_counters_rate_record(ctr, true);
 	count(p, MR_C_OLD_HITS, 1);
 	if (!p->migrate) {
 		/* report only: the app regenerates the value at N */
@@ -245,21 +256,15 @@ static void take_old_answer(mr_pool_t *p, mr_item_t *it, int64_t now)
 
 /* ---- the deletes at O that moves send without waiting ---- */
 
-/* Takes back one count (a move a writer raced after it was counted). */
-static inline void uncount(uint64_t *field, uint64_t n)
-{
-	__atomic_fetch_sub(field, n, __ATOMIC_RELAXED);
-}
-
 /* The delete at O found O changed or gone: a writer raced the move, which
  * was counted as migrated when its add went in; it is a race after all. */
 static void count_raced_move(mr_pool_t *p, uint32_t n, uint32_t o, size_t vlen)
 {
 	mr_ctr_pool_t *ctr = mr_pool_ctr(p);
-	uncount(&ctr->c[MR_C_MIGRATED], 1);
-	uncount(&ctr->c[MR_C_BYTES_MOVED], vlen);
-	if (p->srv[o]) uncount(&p->srv[o]->moved_out, 1);
-	if (p->srv[n]) uncount(&p->srv[n]->moved_in, 1);
+	mr_uncount(&ctr->c[MR_C_MIGRATED], 1);
+	mr_uncount(&ctr->c[MR_C_BYTES_MOVED], vlen);
+	if (p->srv[o]) mr_uncount(&p->srv[o]->moved_out, 1);
+	if (p->srv[n]) mr_uncount(&p->srv[n]->moved_in, 1);
 	count(p, MR_C_RACED, 1);
 }
 
@@ -423,7 +428,7 @@ static void take_add_answer(mr_pool_t *p, mr_item_t *it)
 	if (a->rc == MR_NOTSTORED) {
 		/* N got fresher data meanwhile: that is what the get returns */
 		count(p, MR_C_RACED, 1);
-		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS);
+		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | (it->want_cas ? MR_WANT_CAS : 0));
 		it->stage = ST_REREAD;
 		return;
 	}
@@ -444,7 +449,7 @@ static void take_delete_answer(mr_pool_t *p, mr_item_t *it)
 		 * (it could not reach O): take our copy back */
 		count_raced_move(p, it->n, it->o, mr_wire_req(w, it->ro)->vlen);
 		mr_wire_md(w, it->n, it->key, it->klen, it->add_cas);
-		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS);
+		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | (it->want_cas ? MR_WANT_CAS : 0));
 		it->stage = ST_REREAD;
 		return;
 	}
@@ -473,6 +478,8 @@ static void resolve_values(mr_pool_t *p, mr_item_t *items, uint32_t n)
 		if (it->rc == MR_OK) {
 			it->val = mr_wire_value(p->wire, it->rn);
 			it->vlen = mr_wire_req(p->wire, it->rn)->vlen;
+			/* a moved copy's CAS is the one N gave the add: a cas() with it acts at N */
+			it->out_cas = it->rn == it->ro && it->add_cas ? it->add_cas : mr_wire_req(p->wire, it->rn)->cas;
 		} else {
 			it->val = NULL;
 			it->vlen = 0;
@@ -501,7 +508,8 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
 		it->stage = ST_DONE;
-		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS);
+		it->add_cas = 0;
+		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | (it->want_cas ? MR_WANT_CAS : 0));
 		it->ro = it->rg = MR_NO_REQ;
 		if (together && moving(p, it, complete)) {
 			it->ro = mr_wire_mg(w, it->o, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | MR_WANT_TTL | MR_WANT_CAS);
@@ -510,6 +518,9 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 	}
 	mr_wire_run(w);
 	count(p, MR_C_GETS, n);
+	if (!complete) {
+		mr_counters_rate_touch(mr_pool_ctr(p)); /* this period saw gets */
+	}
 
 	bool ask_old = false;
 	for (uint32_t i = 0; i < n; i++) {
@@ -647,6 +658,19 @@ static void undo_at_new(mr_pool_t *p, mr_item_t *items, uint32_t n)
 }
 
 /* Returns the error count of items, counting each against its N server. */
+/* Counts the writes N took (set, add, replace, cas, arithmetic, touch
+ * answered OK): `sets` says what was stored, not what was asked. */
+static void count_stored(mr_pool_t *p, const mr_item_t *items, uint32_t n)
+{
+	uint64_t stored = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		stored += items[i].rc == MR_OK;
+	}
+	if (stored) {
+		count(p, MR_C_SETS, stored);
+	}
+}
+
 static uint32_t count_write_errors(mr_pool_t *p, mr_item_t *items, uint32_t n)
 {
 	uint32_t errors = 0;
@@ -670,11 +694,11 @@ uint32_t mr_migrate_store(mr_pool_t *p, mr_item_t *items, uint32_t n, char mode,
 		it->ra = mr_wire_ms(w, it->n, it->key, it->klen, mode, it->data, it->dlen, it->flags, ttl, 0, moving(p, it, complete));
 	}
 	mr_wire_run(w);
-	count(p, MR_C_SETS, n);
 	for (uint32_t i = 0; i < n; i++) {
 		items[i].rc = mr_wire_req(w, items[i].ra)->rc;
 		items[i].add_cas = mr_wire_req(w, items[i].ra)->cas;
 	}
+	count_stored(p, items, n);
 	uint32_t errors = count_write_errors(p, items, n);
 	/* N first, then O: a write that fails at N leaves O untouched */
 	if (queue_old_deletes(p, items, n, complete)) {
@@ -777,12 +801,120 @@ uint32_t mr_migrate_arith(mr_pool_t *p, mr_item_t *it, bool incr, uint64_t delta
 			break;
 		}
 	}
-	count(p, MR_C_SETS, 1);
+	count_stored(p, it, 1);
 	uint32_t errors = count_write_errors(p, it, 1);
 	if (!moved && queue_old_deletes(p, it, 1, complete)) {
 		errors += finish_old_deletes(p, it, 1);
 	}
 	return errors;
+}
+
+/* Returns true when a write that needs the key's item at N missed there
+ * (rc) and the key may still live at O. */
+static bool missed_moving(mr_pool_t *p, mr_item_t *it, mr_rc_t rc, bool complete)
+{
+	return (rc == MR_MISS || rc == MR_NOTSTORED) && moving(p, it, complete);
+}
+
+uint32_t mr_migrate_write_existing(mr_pool_t *p, mr_item_t *it, char mode, int64_t ttl, uint64_t cas_check)
+{
+	mr_wire_t *w = p->wire;
+	bool complete = mr_pool_is_complete(p);
+	bool moved = false;
+	const char *data = it->data;
+	size_t dlen = it->dlen;
+	uint32_t flags = it->flags;
+
+	for (int attempt = 0; attempt < 2; attempt++) {
+		mr_wire_reset(w);
+		it->ra = mr_wire_ms(w, it->n, it->key, it->klen, mode, data, dlen, flags, ttl, cas_check, moving(p, it, complete));
+		mr_wire_run(w);
+		mr_req_t *r = mr_wire_req(w, it->ra);
+		it->rc = r->rc;
+		it->add_cas = r->cas;
+		if (attempt > 0 || !missed_moving(p, it, r->rc, complete)) {
+			break;
+		}
+		/* not at N: move it from O the way a get does, then write again at
+		 * N (a CAS token from before the move no longer matches: EXISTS,
+		 * as when another client wrote in between) */
+		bool want = it->want_cas;
+		it->want_cas = false;
+		moved = move_first(p, it);
+		it->want_cas = want;
+		if (!moved) {
+			it->rc = mr_rc_is_error(it->rc) ? it->rc : r->rc;
+			break;
+		}
+	}
+	count(p, MR_C_SETS, 1);
+	uint32_t errors = count_write_errors(p, it, 1);
+	/* a move cleared O already; otherwise O may hold an older copy that a
+	 * get would bring back once N loses this one */
+	if (!moved && it->rc == MR_OK && queue_old_deletes(p, it, 1, complete)) {
+		uint32_t failed = finish_old_deletes(p, it, 1);
+		if (failed) {
+			undo_at_new(p, it, 1);
+			errors += failed;
+		}
+	}
+	return errors;
+}
+
+uint32_t mr_migrate_add(mr_pool_t *p, mr_item_t *it, int64_t ttl)
+{
+	if (moving(p, it, mr_pool_is_complete(p))) {
+		/* the key may live at O only: there it exists, so the add must fail
+		 * (and the get moves it, as any read would) */
+		bool want = it->want_cas;
+		it->want_cas = false;
+		mr_migrate_get(p, it, 1);
+		it->want_cas = want;
+		if (it->rc == MR_OK) {
+			it->rc = MR_NOTSTORED;
+			return 0;
+		}
+		if (mr_rc_is_error(it->rc)) {
+			return 1;
+		}
+	}
+	return mr_migrate_store(p, it, 1, MR_MODE_ADD, ttl);
+}
+
+uint32_t mr_migrate_arith_init(mr_pool_t *p, mr_item_t *it, bool incr, uint64_t delta, uint64_t initial, int64_t ttl)
+{
+	mr_wire_t *w = p->wire;
+	bool complete = mr_pool_is_complete(p);
+	bool moved = false;
+
+	/* O first: a counter still at O must move before N would create it anew */
+	if (moving(p, it, complete)) {
+		mr_wire_reset(w);
+		it->ra = mr_wire_ma(w, it->n, it->key, it->klen, incr, delta);
+		mr_wire_run(w);
+		mr_req_t *r = mr_wire_req(w, it->ra);
+		it->rc = r->rc;
+		it->number = r->number;
+		if (r->rc == MR_MISS) {
+			moved = move_first(p, it);
+		} else {
+			count(p, MR_C_SETS, 1);
+			uint32_t errors = count_write_errors(p, it, 1);
+			if (!mr_rc_is_error(it->rc) && queue_old_deletes(p, it, 1, complete)) {
+				errors += finish_old_deletes(p, it, 1);
+			}
+			return errors;
+		}
+	}
+	mr_wire_reset(w);
+	it->ra = mr_wire_ma_init(w, it->n, it->key, it->klen, incr, delta, initial, ttl);
+	mr_wire_run(w);
+	mr_req_t *r = mr_wire_req(w, it->ra);
+	it->rc = r->rc;
+	it->number = r->number;
+	count(p, MR_C_SETS, 1);
+	(void) moved;
+	return count_write_errors(p, it, 1);
 }
 
 uint32_t mr_migrate_touch(mr_pool_t *p, mr_item_t *items, uint32_t n, int64_t ttl)
@@ -795,7 +927,6 @@ uint32_t mr_migrate_touch(mr_pool_t *p, mr_item_t *items, uint32_t n, int64_t tt
 		items[i].ra = mr_wire_touch(w, items[i].n, items[i].key, items[i].klen, ttl);
 	}
 	mr_wire_run(w);
-	count(p, MR_C_SETS, n);
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
 		it->rc = mr_wire_req(w, it->ra)->rc;
@@ -809,6 +940,7 @@ uint32_t mr_migrate_touch(mr_pool_t *p, mr_item_t *items, uint32_t n, int64_t tt
 			it->rc = mr_wire_req(w, it->ra)->rc;
 		}
 	}
+	count_stored(p, items, n);
 	uint32_t errors = count_write_errors(p, items, n);
 	mr_wire_reset(w);
 	bool any = false;

@@ -456,7 +456,7 @@ static void drain_batch(drain_t *d)
 		mr_req_t *r = mr_wire_req(w, it->ro);
 		mr_rc_t guard = mr_guard_found(w, it);
 		if (r->rc == MR_MISS) {
-			t[MR_DRAIN_EXPIRED]++; /* gone since the dump: expired, evicted or deleted */
+			t[MR_DRAIN_GONE]++; /* gone since the dump: the app moved it, or it was deleted, evicted, expired */
 			continue;
 		}
 		if (r->rc != MR_OK || mr_rc_is_error(guard)) {

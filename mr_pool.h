@@ -78,6 +78,8 @@ typedef struct mr_item {
 	size_t vlen;
 	uint32_t vflags;
 	uint64_t number;           /* increment/decrement result */
+	bool want_cas;             /* get: also report the item's CAS in out_cas */
+	uint64_t out_cas;          /* get: the CAS of the copy returned (at N once moved) */
 	/* internal */
 	uint32_t rn, ro, ra, rd;
 	uint32_t rg, rg2;          /* requests about the key's guard at N and at its peer (mr_guard.h) */

@@ -267,6 +267,7 @@ static bool item_for(mr_sess_t *s, mr_item_t *it, const char *infix, const zend_
 	memcpy(it->key + pl + il, ZSTR_VAL(id), ZSTR_LEN(id));
 	it->klen = pl + il + ZSTR_LEN(id);
 	it->key[it->klen] = '\0';
+	it->want_cas = false;
 	it->ukey = it->key + pl;
 	it->uklen = it->klen - pl;
 	it->n = s->pool->new_conn[mr_place_index(s->place_new, it->ukey, it->uklen)];
@@ -475,7 +476,9 @@ static bool pool_build(mr_sess_t *s, const sess_lists_t *l)
 		.dist = dist, .old_dist = dist,
 		.hash = (int) MR_G(sess_hash), .old_hash = (int) MR_G(sess_hash),
 		.name = ZSTR_VAL(name),
-		.migrate = true, .window = 1000,
+		/* never complete by itself: a user may come back after any window,
+		 * and a session left at O then is a logout, not a cache miss */
+		.migrate = true, .complete_below = 0.0, .window = MR_WINDOW_DEFAULT,
 		.connect_timeout_ms = 1000, .timeout_ms = 1000,
 		.retry_interval_s = (uint32_t) MR_G(retry_interval),
 	};

@@ -14,6 +14,8 @@ extern zend_module_entry memrehash_module_entry;
 
 ZEND_BEGIN_MODULE_GLOBALS(memrehash)
 	char *counters_file;     /* memrehash.counters_file: file-backed counters, or "" */
+	char *counters_file_mode;  /* memrehash.counters_file_mode: octal mode a new counters file gets */
+	char *counters_file_group; /* memrehash.counters_file_group: group (name or id) of the counters file, or "" */
 	zend_long max_pools;     /* memrehash.max_pools: pool slots in the counters mapping */
 	char *host_id;           /* memrehash.host_id: this host's name in fleet views */
 	zend_long retry_interval;/* memrehash.retry_interval: seconds a failed server stays down */
@@ -27,6 +29,9 @@ ZEND_BEGIN_MODULE_GLOBALS(memrehash)
 	bool sess_consistent_hash;
 	zend_long sess_hash;
 	HashTable persistent_pools; /* this thread's persistent pools, by id (memrehash.c) */
+	/* MemRehash\Memcached objects' engine state, by object handle (mr_memcached.c) */
+	struct mr_face **dropin_faces;
+	uint32_t dropin_faces_cap;
 ZEND_END_MODULE_GLOBALS(memrehash)
 
 ZEND_EXTERN_MODULE_GLOBALS(memrehash)
