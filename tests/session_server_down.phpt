@@ -81,7 +81,7 @@ session_id('unknownid0123456789abcdef');
 try {
     $started = @session_start();
 } catch (Error $e) {
-    $started = $e->getMessage() === 'Failed to create session ID' ? false : 'Error: ' . $e->getMessage();
+    $started = str_starts_with($e->getMessage(), 'Failed to create session ID') ? false : 'Error: ' . $e->getMessage();
 }
 show('strict start', $started);
 show('the id it got', session_id() === 'unknownid0123456789abcdef' ? 'the unknown id' : (session_id() === '' ? 'none' : 'a new one'));
