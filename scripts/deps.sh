@@ -27,6 +27,11 @@ PACKAGES=(
 	memcached phpunit valgrind libc6-dbg procps
 	# admin page under FPM, screenshots with headless Chromium
 	php8.2-fpm chromium fonts-liberation fonts-dejavu-core
+	# third-party code run over the drop-in (tests/suites/frameworks.sh):
+	# PSR-6/16 conformance, Symfony cache/session/lock/DI, Laravel cache
+	php-cache-integration-tests php-symfony-cache php-symfony-http-foundation php-symfony-lock
+	php-symfony-dependency-injection php-symfony-config php-symfony-yaml
+	php-illuminate-cache php-illuminate-support php-illuminate-container php-illuminate-config
 	# sanitizer builds, fuzzing, helper scripts
 	clang libclang-rt-14-dev libphp8.2-embed python3
 	# the stampede benchmark (bench/stampede/): web server, database, the
