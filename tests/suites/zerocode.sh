@@ -113,7 +113,8 @@ if grep -q 'entry "new=.*;old=nonsense" is not applied: a server must be host:po
 else
 	not_ok "a bad entry: $bad"
 fi
-if "${bare[@]}" -d "extension=$ext" -d "memrehash.transitions=\"new=$new;old=nonsense|new=$new;old=$old\"" --ri memrehash 2>/dev/null | grep -q '^Transition 1 => '; then
+info=$("${bare[@]}" -d "extension=$ext" -d "memrehash.transitions=\"new=$new;old=nonsense|new=$new;old=$old\"" --ri memrehash 2>/dev/null)
+if grep -q '^Transition 1 => ' <<<"$info" && ! grep -q '^Transition 2 => ' <<<"$info"; then
 	ok "a bad entry: the good one is kept"
 else
 	not_ok "a bad entry: the good one was not kept"

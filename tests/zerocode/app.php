@@ -4,10 +4,8 @@
  *   php app.php PATH MODE SERVERS N
  * PATH: plain | persistent | symfony | laravel; SERVERS: host:port,host:port.
  * MODE write: stores N keys; read: reads them back plus N keys never
- * written, and prints "hits H misses M wrong W bound B" (B: the \Memcached
- * objects the app used that memrehash bound, seen through
- * MemRehash\Memcached's absence: a bound object is still a \Memcached, so
- * bound is read from php --ri by the suite, not here). */
+ * written (three per key), and prints "hits H misses M wrong W" about the
+ * N written keys. */
 [$_, $path, $mode, $servers, $n] = $argv;
 $list = array_map(fn ($s) => [explode(':', $s)[0], (int) explode(':', $s)[1]], explode(',', $servers));
 $n = (int) $n;
@@ -85,6 +83,9 @@ for ($i = 0; $i < $n; $i++) {
     } else {
         $wrong++;
     }
-    $get("zc-$path-never-$i-" . getmypid()); // misses: old lookups that find nothing
+    for ($j = 0; $j < 3; $j++) {
+        // misses: old lookups that find nothing, which the cut-over counts
+        $get("zc-$path-never-$i-$j-" . getmypid());
+    }
 }
 echo "hits $hits misses $misses wrong $wrong\n";
