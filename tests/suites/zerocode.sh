@@ -81,6 +81,19 @@ for path in plain persistent symfony laravel; do
 	state=$("${with[@]}" --ri memrehash | awk -v name="zc-$path" '$0 ~ "=> " name "$" { t = 1 } t && /^State =>/ { print $3; exit }')
 	if [[ $state == complete ]]; then
 		ok "$path: php --ri memrehash reports the transition complete (threshold 0.02, counters shared by the 4 processes)"
+		if [[ $path == plain ]]; then
+			# done is done: keys written at their old place only are not
+			# looked for there any more (only those placed alike are read)
+			ac=$root/tests/zerocode/after_complete.php
+			"${bare[@]}" "$ac" write "$old" "$new" >/dev/null
+			want=$("${bare[@]}" "$ac" expect "$old" "$new")
+			got=$("${with[@]}" "$ac" read "$old" "$new")
+			if [[ $got == "$want" && $want -lt 100 ]]; then
+				ok "$path: after the cut-over the old list is not read ($got of 100 old-only keys found: the $want placed alike by PECL)"
+			else
+				not_ok "$path: after the cut-over a bound object found $got of 100 keys written at their old place; $want are placed alike"
+			fi
+		fi
 	else
 		not_ok "$path: php --ri memrehash reports state '${state:-none}', not complete"
 	fi
