@@ -19,7 +19,7 @@ if test "$PHP_MEMREHASH" != "no"; then
   PHP_EVAL_INCLINE($ZLIB_CFLAGS)
   PHP_EVAL_LIBLINE($ZLIB_LIBS, MEMREHASH_SHARED_LIBADD)
 
-  MEMREHASH_CFLAGS="-Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -DZEND_ENABLE_STATIC_TSRMLS_CACHE=1"
+  MEMREHASH_CFLAGS="-Wall -Wextra -DZEND_ENABLE_STATIC_TSRMLS_CACHE=1"
   if test "$PHP_MEMREHASH_SANITIZE" != "no"; then
     MEMREHASH_CFLAGS="$MEMREHASH_CFLAGS -fsanitize=address,undefined -fno-omit-frame-pointer"
     LDFLAGS="$LDFLAGS -fsanitize=address,undefined"

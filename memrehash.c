@@ -1,6 +1,7 @@
-/* memrehash: the PHP face. INI settings, module start-up, and the methods of
- * MemRehash, which check their arguments and call into migrate.c. Nothing
- * here speaks to a server directly. */
+/* memrehash: the PHP face. INI settings, module start-up, the persistent
+ * pool table, and the methods of MemRehash, which check their arguments and
+ * call into the pool (mr_pool.c), the moves (migrate.c), drain (mr_drain.c)
+ * and the fleet (mr_fleet.c). Nothing here speaks to a server directly. */
 #ifdef HAVE_CONFIG_H
 # include "config.h"
 #endif
@@ -25,6 +26,7 @@
 #include "mr_memcached.h"
 #include "mr_transition.h"
 #include "mr_bind.h"
+#include "mr_util.h"
 
 #include "memrehash_arginfo.h"
 
@@ -276,18 +278,6 @@ static bool option_hash(zval *v, const char *name, zend_long *out)
 	return true;
 }
 
-/* Returns true when s is usable inside a key: printable, no spaces. */
-static bool key_safe(const zend_string *s)
-{
-	for (size_t i = 0; i < ZSTR_LEN(s); i++) {
-		unsigned char c = (unsigned char) ZSTR_VAL(s)[i];
-		if (c <= 0x20 || c == 0x7f) {
-			return false;
-		}
-	}
-	return true;
-}
-
 /* Returns true when name is a printable pool name of 1..127 bytes. */
 static bool name_ok(const zend_string *s)
 {
@@ -376,7 +366,7 @@ static bool parse_options(mr_face_t *o, HashTable *opts, mr_config_t *cfg)
 			ok = option_hash(v, "old_hash", &cfg->old_hash);
 			cfg->old_hash_set = true;
 		} else if (zend_string_equals_literal(key, "prefix")) {
-			if (Z_TYPE_P(v) != IS_STRING || ZSTR_LEN(Z_STR_P(v)) >= MR_PREFIX_MAX || !key_safe(Z_STR_P(v))) {
+			if (Z_TYPE_P(v) != IS_STRING || ZSTR_LEN(Z_STR_P(v)) >= MR_PREFIX_MAX || mr_key_bad_byte(Z_STRVAL_P(v), Z_STRLEN_P(v)) < Z_STRLEN_P(v)) {
 				return option_error("prefix", "a string of at most 127 bytes without whitespace or control characters");
 			}
 			cfg->prefix = zend_string_copy(Z_STR_P(v));
@@ -604,7 +594,9 @@ PHP_METHOD(MemRehash, __construct)
 		Z_PARAM_OPTIONAL
 		Z_PARAM_ARRAY_HT(opts)
 	ZEND_PARSE_PARAMETERS_END();
-	face_build(&Z_MR_P(ZEND_THIS)->f, old_ht, new_ht, opts);
+	if (!face_build(&Z_MR_P(ZEND_THIS)->f, old_ht, new_ht, opts)) {
+		RETURN_THROWS();
+	}
 }
 
 /* ---- reads ---- */
@@ -903,7 +895,7 @@ PHP_METHOD(MemRehash, locate)
 }
 
 /* Returns a server list as Memcached::getServerList does. */
-static void server_list(mr_pool_t *p, const uint32_t *conns, uint32_t n, const mr_place_t *place, zval *rv)
+static void server_list(uint32_t n, const mr_place_t *place, zval *rv)
 {
 	array_init_size(rv, n);
 	for (uint32_t i = 0; i < n; i++) {
@@ -915,7 +907,6 @@ static void server_list(mr_pool_t *p, const uint32_t *conns, uint32_t n, const m
 		add_assoc_long(&s, "weight", spec->weight);
 		add_next_index_zval(rv, &s);
 	}
-	(void) conns;
 }
 
 PHP_METHOD(MemRehash, getOldServers)
@@ -923,7 +914,7 @@ PHP_METHOD(MemRehash, getOldServers)
 	ZEND_PARSE_PARAMETERS_NONE();
 	mr_pool_t *p = pool_of(Z_MR_P(ZEND_THIS));
 	if (!p) RETURN_THROWS();
-	server_list(p, p->old_conn, p->n_old, p->place_old, return_value);
+	server_list(p->n_old, p->place_old, return_value);
 }
 
 PHP_METHOD(MemRehash, getNewServers)
@@ -931,7 +922,7 @@ PHP_METHOD(MemRehash, getNewServers)
 	ZEND_PARSE_PARAMETERS_NONE();
 	mr_pool_t *p = pool_of(Z_MR_P(ZEND_THIS));
 	if (!p) RETURN_THROWS();
-	server_list(p, p->new_conn, p->n_new, p->place_new, return_value);
+	server_list(p->n_new, p->place_new, return_value);
 }
 
 /* ---- counters ---- */
@@ -941,7 +932,8 @@ static const char *role_name(uint64_t role)
 	return role == MR_ROLE_BOTH ? "both" : role == MR_ROLE_NEW ? "new" : "old";
 }
 
-/* Fills rv with a pool slot's counters, in the shape DESIGN.md gives. */
+/* Fills rv with a pool slot's counters, in the shape the README gives
+ * (docs/DESIGN.md, "Shared counters"). */
 static void stats_array(const mr_ctr_pool_t *c, zval *rv)
 {
 	uint64_t seen;
@@ -1090,13 +1082,6 @@ static const char *const drain_names[MR_DRAIN_COUNT] = {
 	"scanned", "moved", "raced", "skipped", "expired", "errors", "bytes",
 };
 
-static double mono_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
-
 static void drain_totals_array(const uint64_t *totals, double seconds, zval *rv)
 {
 	array_init(rv);
@@ -1111,7 +1096,7 @@ static bool drain_progress(void *ctx, const uint64_t *totals)
 {
 	drain_progress_t *pr = ctx;
 	zval arg, ret;
-	drain_totals_array(totals, mono_s() - pr->started, &arg);
+	drain_totals_array(totals, mr_mono_s() - pr->started, &arg);
 	pr->fci.retval = &ret;
 	pr->fci.params = &arg;
 	pr->fci.param_count = 1;
@@ -1185,7 +1170,7 @@ static bool drain_options(HashTable *opts, mr_drain_opts_t *o, drain_progress_t 
 static void mr_drain_method(mr_face_t *f, mr_pool_t *p, zend_string *server, HashTable *opts, zval *rv)
 {
 	mr_drain_opts_t dopts = { .batch = 100 };
-	drain_progress_t pr = { .started = mono_s() };
+	drain_progress_t pr = { .started = mr_mono_s() };
 	if (!drain_options(opts, &dopts, &pr)) {
 		return;
 	}
@@ -1215,7 +1200,7 @@ static void mr_drain_method(mr_face_t *f, mr_pool_t *p, zend_string *server, Has
 		return;
 	}
 	static const char *const stops[] = {"done", "fill_limit", "callback", "error"};
-	drain_totals_array(totals, mono_s() - pr.started, rv);
+	drain_totals_array(totals, mr_mono_s() - pr.started, rv);
 	add_assoc_string(rv, "stopped", (char *) stops[stop]);
 	if (stop == MR_STOP_ERROR) {
 		add_assoc_string(rv, "error", err);
@@ -1315,6 +1300,8 @@ PHP_MINIT_FUNCTION(memrehash)
  * without waiting (non-persistent pools do it when they are freed). */
 PHP_RSHUTDOWN_FUNCTION(memrehash)
 {
+	(void) type; /* PHP's signature; the same for every module type */
+	(void) module_number;
 	persistent_pools_flush();
 	return SUCCESS;
 }

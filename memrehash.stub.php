@@ -2,6 +2,11 @@
 
 /** @generate-class-entries */
 
+/**
+ * A pool holds sockets and process state: it can be neither cloned nor
+ * serialized (serialize() and unserialize() throw, as for Closure).
+ * @not-serializable
+ */
 final class MemRehash
 {
     /**

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 4cecc1a41fec5460e4754a711e6ffd45ababcc16 */
+ * Stub hash: 2a0825671504f7ac07264f72036b554dc35851a6 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_MemRehash___construct, 0, 0, 2)
 	ZEND_ARG_TYPE_INFO(0, old, IS_ARRAY, 0)
@@ -195,7 +195,7 @@ static zend_class_entry *register_class_MemRehash(void)
 
 	INIT_CLASS_ENTRY(ce, "MemRehash", class_MemRehash_methods);
 	class_entry = zend_register_internal_class_ex(&ce, NULL);
-	class_entry->ce_flags |= ZEND_ACC_FINAL;
+	class_entry->ce_flags |= ZEND_ACC_FINAL|ZEND_ACC_NOT_SERIALIZABLE;
 
 	zval const_DIST_INTVAL_value;
 	ZVAL_LONG(&const_DIST_INTVAL_value, MR_DIST_INTVAL);

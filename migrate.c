@@ -1,11 +1,12 @@
 /* Move on read: get, and the writes during the move.
  *
- * Per key K with new location N and old location O (DESIGN.md, "Semantics
- * during the transition"): a get asks N; on a miss, while the pool migrates
- * and O differs, it asks O for value, flags, remaining TTL and CAS, then adds
- * the item at N (never sets) and, once N has it, deletes it at O only if O's
- * CAS is still the one read. Any sign that a writer raced the move (add
- * refused, delete found O changed or gone) leaves the writer's data in place.
+ * Per key K with new location N and old location O (docs/DESIGN.md, "How a
+ * key moves, and why in that order"): a get asks N; on a miss, while the pool
+ * migrates and O differs, it asks O for value, flags, remaining TTL and CAS,
+ * then adds the item at N (never sets) and, once N has it, deletes it at O
+ * only if O's CAS is still the one read. Any sign that a writer raced the
+ * move (add refused, delete found O changed or gone) leaves the writer's data
+ * in place.
  *
  * The add must be done before the delete is sent. Sent together, O can let
  * go before the add lands at N; a delete issued meanwhile (O first, then N)
@@ -22,7 +23,6 @@
 
 #include <time.h>
 
-#define NO_REQ UINT32_MAX
 /* Ask N and O together once this share of recent old lookups found the key. */
 #define MR_TOGETHER_RATE 0.5
 
@@ -230,7 +230,7 @@ static void later_queue(mr_pool_t *p, const mr_item_t *it, uint64_t add_cas, siz
 		: mr_wire_md(p->later, it->o, it->key, it->klen, it->cas);
 }
 
-/* Sends the open batch of p->later; its replies are read by mr_migrate_settle. */
+/* Sends the open batch of p->later; its replies are read by settle(). */
 static void later_send(mr_pool_t *p)
 {
 	if (p->later_state != LATER_OPEN) {
@@ -263,7 +263,10 @@ static bool later_answer(mr_pool_t *p, const mr_later_t *l)
 	return false;
 }
 
-bool mr_migrate_settle(mr_pool_t *p, bool wait)
+/* Reads the answers of the deletes at O that moves sent without waiting
+ * (waiting for them when wait), and takes back at N the copy of a move a
+ * writer raced. Returns true when nothing is left waiting. */
+static bool settle(mr_pool_t *p, bool wait)
 {
 	if (p->later_state == LATER_OPEN) {
 		later_send(p);
@@ -295,7 +298,7 @@ bool mr_migrate_settle(mr_pool_t *p, bool wait)
 
 void mr_migrate_flush(mr_pool_t *p)
 {
-	while (!mr_migrate_settle(p, true)) {
+	while (!settle(p, true)) {
 		/* a race's take-back is one more batch, read the same way */
 	}
 }
@@ -303,7 +306,7 @@ void mr_migrate_flush(mr_pool_t *p)
 void mr_migrate_after_op(mr_pool_t *p)
 {
 	if (p->later_state == LATER_SENT && p->later_seq != p->op_seq) {
-		mr_migrate_settle(p, false);
+		settle(p, false);
 	}
 	p->op_seq++;
 }
@@ -432,7 +435,7 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 		it->stage = ST_DONE;
 		it->add_cas = 0;
 		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | (it->want_cas ? MR_WANT_CAS : 0));
-		it->ro = NO_REQ;
+		it->ro = MR_NO_REQ;
 		if (together && moving(p, it, complete)) {
 			it->ro = mr_wire_mg(w, it->o, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | MR_WANT_TTL | MR_WANT_CAS);
 		}
@@ -449,7 +452,7 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 		}
 		if (take_new_answer(p, it, mr_wire_req(w, it->rn), complete)) {
 			it->stage = ST_NEED_OLD;
-			if (it->ro == NO_REQ) {
+			if (it->ro == MR_NO_REQ) {
 				it->ro = mr_wire_mg(w, it->o, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | MR_WANT_TTL | MR_WANT_CAS);
 				ask_old = true;
 			}
@@ -500,7 +503,7 @@ static bool queue_old_deletes(mr_pool_t *p, mr_item_t *items, uint32_t n, bool c
 	bool any = false;
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
-		it->rd = NO_REQ;
+		it->rd = MR_NO_REQ;
 		if (moving(p, it, complete) && !mr_rc_is_error(it->rc)) {
 			it->rd = mr_wire_md(p->wire, it->o, it->key, it->klen, 0);
 			any = true;
@@ -518,7 +521,7 @@ static uint32_t finish_old_deletes(mr_pool_t *p, mr_item_t *items, uint32_t n)
 	uint32_t failed = 0;
 	mr_wire_run(p->wire);
 	for (uint32_t i = 0; i < n; i++) {
-		mr_rc_t rc = items[i].rd != NO_REQ ? mr_wire_req(p->wire, items[i].rd)->rc : MR_OK;
+		mr_rc_t rc = items[i].rd != MR_NO_REQ ? mr_wire_req(p->wire, items[i].rd)->rc : MR_OK;
 		if (mr_rc_is_error(rc)) {
 			mr_pool_count_error(p, items[i].o);
 			if (!mr_rc_is_error(items[i].rc)) {
@@ -541,7 +544,7 @@ static void undo_at_new(mr_pool_t *p, mr_item_t *items, uint32_t n)
 	mr_wire_reset(w);
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
-		if (it->rd != NO_REQ && mr_rc_is_error(it->rc) && it->add_cas) {
+		if (it->rd != MR_NO_REQ && mr_rc_is_error(it->rc) && it->add_cas) {
 			mr_wire_md(w, it->n, it->key, it->klen, it->add_cas);
 			any = true;
 		}
@@ -602,7 +605,7 @@ uint32_t mr_migrate_delete(mr_pool_t *p, mr_item_t *items, uint32_t n)
 	/* O first, then N: a move in flight cannot put back what N lost */
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
-		it->rd = NO_REQ;
+		it->rd = MR_NO_REQ;
 		if (moving(p, it, complete)) {
 			it->rd = mr_wire_md(w, it->o, it->key, it->klen, 0);
 			any_old = true;
@@ -615,15 +618,15 @@ uint32_t mr_migrate_delete(mr_pool_t *p, mr_item_t *items, uint32_t n)
 		mr_item_t *it = &items[i];
 		/* O could not delete: leave N alone too, or N's value would go
 		 * while O's older one stays to be moved back */
-		bool o_failed = it->rd != NO_REQ && mr_rc_is_error(mr_wire_req(w, it->rd)->rc);
-		it->ra = o_failed ? NO_REQ : mr_wire_md(w, it->n, it->key, it->klen, 0);
+		bool o_failed = it->rd != MR_NO_REQ && mr_rc_is_error(mr_wire_req(w, it->rd)->rc);
+		it->ra = o_failed ? MR_NO_REQ : mr_wire_md(w, it->n, it->key, it->klen, 0);
 	}
 	mr_wire_run(w);
 	count(p, MR_C_DELETES, n);
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
-		mr_rc_t at_n = it->ra != NO_REQ ? mr_wire_req(w, it->ra)->rc : MR_ERR_DOWN;
-		mr_rc_t at_o = it->rd != NO_REQ ? mr_wire_req(w, it->rd)->rc : MR_MISS;
+		mr_rc_t at_n = it->ra != MR_NO_REQ ? mr_wire_req(w, it->ra)->rc : MR_ERR_DOWN;
+		mr_rc_t at_o = it->rd != MR_NO_REQ ? mr_wire_req(w, it->rd)->rc : MR_MISS;
 		if (mr_rc_is_error(at_o)) {
 			mr_pool_count_error(p, it->o);
 		}
@@ -808,7 +811,7 @@ uint32_t mr_migrate_touch(mr_pool_t *p, mr_item_t *items, uint32_t n, int64_t tt
 	bool any = false;
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
-		it->rd = NO_REQ;
+		it->rd = MR_NO_REQ;
 		if (!it->from_old && moving(p, it, complete) && !mr_rc_is_error(it->rc)) {
 			it->rd = mr_wire_md(w, it->o, it->key, it->klen, 0);
 			any = true;

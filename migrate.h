@@ -34,11 +34,6 @@ uint32_t mr_migrate_add(mr_pool_t *p, mr_item_t *it, int64_t ttl);
  * is moved first. Returns 1 on an error, else 0. */
 uint32_t mr_migrate_arith_init(mr_pool_t *p, mr_item_t *it, bool incr, uint64_t delta, uint64_t initial, int64_t ttl);
 
-/* Reads the answers of the deletes at O that moves sent without waiting
- * (waiting for them when wait), and takes back at N the copy of a move a
- * writer raced. Returns true when nothing is left waiting. */
-bool mr_migrate_settle(mr_pool_t *p, bool wait);
-
 /* Settles everything, waiting (stats, drain, the end of a request). */
 void mr_migrate_flush(mr_pool_t *p);
 

@@ -1,6 +1,7 @@
 /* Shared transition counters: the mapping, pool slots, the old-hit window. */
 #include "php.h"
 #include "mr_counters.h"
+#include "mr_util.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -43,7 +44,7 @@ static void unlock(void)
 	__atomic_store_n(&shm->lock, 0, __ATOMIC_RELEASE);
 }
 
-/* Returns a fresh header for an empty (all-zero) or outdated mapping. */
+/* Writes a fresh header over an empty (all-zero) or outdated mapping. */
 static void init_header(uint32_t max_pools, uint64_t identity)
 {
 	memset(shm, 0, shm_size);
@@ -145,15 +146,6 @@ mr_ctr_pool_t *mr_counters_slot(uint32_t i)
 	return __atomic_load_n(&p->in_use, __ATOMIC_ACQUIRE) ? p : NULL;
 }
 
-static uint64_t str_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++) {
-		h = (h ^ (unsigned char) *s) * 1099511628211ULL;
-	}
-	return h;
-}
-
 /* Returns the claimed slot named name, or NULL. */
 static mr_ctr_pool_t *find(const char *name, uint64_t h)
 {
@@ -173,7 +165,7 @@ mr_ctr_pool_t *mr_counters_pool(const char *name, uint64_t complete_below_ppm, u
 	}
 	if (window < 1) window = 1;
 	if (window > MR_WINDOW_MAX) window = MR_WINDOW_MAX;
-	uint64_t h = str_hash(name);
+	uint64_t h = mr_fnv1a64(name, strlen(name));
 	mr_ctr_pool_t *p = find(name, h);
 	if (!p) {
 		lock();

@@ -4,7 +4,8 @@
  * workers fork, optionally backed by memrehash.counters_file so CLI scripts
  * and other masters see it too. Fixed-size, versioned, no pointers: a header,
  * then max_pools pool slots found by name. Counters are 64-bit fields updated
- * with __atomic builtins; the header lock is taken only to claim a slot. */
+ * with __atomic builtins; the header lock is taken only to claim a pool slot
+ * or a server row. See docs/DESIGN.md, "Shared counters". */
 #ifndef MR_COUNTERS_H
 #define MR_COUNTERS_H
 

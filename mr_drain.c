@@ -7,11 +7,11 @@
 #include "php.h"
 #include "mr_drain.h"
 #include "migrate.h"
+#include "mr_util.h"
 
 #include <time.h>
 #include <unistd.h>
 
-#define NO_REQ UINT32_MAX
 /* Walks of a drained server at most (see mr_drain_server). */
 #define MR_DRAIN_PASSES 4
 
@@ -42,25 +42,6 @@ static bool field(const char *p, const char *end, const char *name, const char *
 	return true;
 }
 
-/* Returns true and the signed decimal number v[0..len) in *out. */
-static bool parse_i64(const char *v, size_t len, int64_t *out)
-{
-	bool neg = len > 0 && v[0] == '-';
-	int64_t n = 0;
-	size_t i = neg ? 1 : 0;
-	if (len == i || len - i > 18) {
-		return false;
-	}
-	for (; i < len; i++) {
-		if (v[i] < '0' || v[i] > '9') {
-			return false;
-		}
-		n = n * 10 + (v[i] - '0');
-	}
-	*out = neg ? -n : n;
-	return true;
-}
-
 bool mr_drain_parse_metadump_line(const char *line, size_t len, mr_metadump_t *out)
 {
 	const char *end = line + len, *v;
@@ -80,7 +61,7 @@ bool mr_drain_parse_metadump_line(const char *line, size_t len, mr_metadump_t *o
 			c = (unsigned char) (hi * 16 + lo);
 			i += 2;
 		}
-		if (c <= 0x20 || c == 0x7f || out->klen >= MR_KEY_MAX) {
+		if (!mr_key_byte_ok(c) || out->klen >= MR_KEY_MAX) {
 			return false; /* not a key we could send back */
 		}
 		out->key[out->klen++] = (char) c;
@@ -96,10 +77,10 @@ bool mr_drain_parse_metadump_line(const char *line, size_t len, mr_metadump_t *o
 			return false;
 		}
 		p++;
-		if (field(p, end, "exp", &v, &vlen) && !parse_i64(v, vlen, &out->exp)) {
+		if (field(p, end, "exp", &v, &vlen) && !mr_parse_i64(v, vlen, &out->exp)) {
 			return false;
 		}
-		if (field(p, end, "size", &v, &vlen) && !parse_i64(v, vlen, &out->size)) {
+		if (field(p, end, "size", &v, &vlen) && !mr_parse_i64(v, vlen, &out->size)) {
 			return false;
 		}
 		const char *sp = memchr(p, ' ', (size_t) (end - p));
@@ -121,13 +102,6 @@ typedef struct {
 	uint64_t *evictions;      /* per connection: at the start (fill_limit) */
 } drain_t;
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
-
 /* One target's fill, from its `stats`. */
 typedef struct {
 	uint64_t bytes, limit, evictions;
@@ -136,16 +110,10 @@ typedef struct {
 static bool fill_line(void *ctx, const char *line, size_t len)
 {
 	fill_t *f = ctx;
-	char buf[128];
-	if (len >= sizeof(buf)) {
-		return true;
-	}
-	memcpy(buf, line, len);
-	buf[len] = '\0';
-	unsigned long long v;
-	if (sscanf(buf, "STAT bytes %llu", &v) == 1) f->bytes = v;
-	else if (sscanf(buf, "STAT limit_maxbytes %llu", &v) == 1) f->limit = v;
-	else if (sscanf(buf, "STAT evictions %llu", &v) == 1) f->evictions = v;
+	uint64_t v;
+	if (mr_stat_u64(line, len, "bytes", &v)) f->bytes = v;
+	else if (mr_stat_u64(line, len, "limit_maxbytes", &v)) f->limit = v;
+	else if (mr_stat_u64(line, len, "evictions", &v)) f->evictions = v;
 	return true;
 }
 
@@ -195,7 +163,7 @@ static bool fill_ok(drain_t *d)
  * schedule: smooth, never a burst beyond one batch). */
 static void pace(drain_t *d, uint32_t keys, size_t bytes)
 {
-	double t = now_s();
+	double t = mr_mono_s();
 	if (d->next_at > t) {
 		usleep((useconds_t) ((d->next_at - t) * 1e6));
 	}
@@ -282,7 +250,7 @@ static void drain_batch(drain_t *d)
 		it->stage = ST_DONE;
 		if (a->rc == MR_OK) {
 			it->add_cas = a->cas;
-			it->rd = d->o->copy ? NO_REQ : mr_wire_md(w, d->src, it->key, it->klen, mr_wire_req(w, it->ro)->cas);
+			it->rd = d->o->copy ? MR_NO_REQ : mr_wire_md(w, d->src, it->key, it->klen, mr_wire_req(w, it->ro)->cas);
 			it->stage = ST_DELETING;
 		} else if (a->rc == MR_NOTSTORED) {
 			t[d->o->copy ? MR_DRAIN_SKIPPED : MR_DRAIN_RACED]++; /* N holds its own, newer */
@@ -300,7 +268,7 @@ static void drain_batch(drain_t *d)
 		if (it->stage != ST_DELETING) {
 			continue;
 		}
-		mr_rc_t del = it->rd == NO_REQ ? MR_OK : mr_wire_req(w, it->rd)->rc;
+		mr_rc_t del = it->rd == MR_NO_REQ ? MR_OK : mr_wire_req(w, it->rd)->rc;
 		if (del == MR_MISS || del == MR_EXISTS) {
 			/* the source changed or went away while we copied: undo */
 			t[MR_DRAIN_RACED]++;
@@ -383,7 +351,13 @@ static mr_rc_t drain_pass(drain_t *d, mr_wire_t *dump)
 	mr_rc_t rc = MR_ERR_SERVER;
 	for (int attempt = 0; attempt < 500; attempt++) {
 		uint64_t scanned = d->totals[MR_DRAIN_SCANNED];
-		rc = mr_wire_text(dump, 0, "lru_crawler metadump all", drain_line, d, 5000);
+		/* "hash" walks the hash table, not the LRUs: the LRU walk ("all")
+		 * passes over items whose lock is held or that the LRU maintainer
+		 * relinks meanwhile (every item our own reads made active), so it
+		 * missed keys; the hash walk waits for each bucket's lock and lists
+		 * every item linked when it gets there (memcached >= 1.6.13;
+		 * protocol.txt, "lru_crawler metadump") */
+		rc = mr_wire_text(dump, 0, "lru_crawler metadump hash", drain_line, d, 5000);
 		if (rc != MR_ERR_SERVER || d->totals[MR_DRAIN_SCANNED] > scanned) {
 			break;
 		}
@@ -419,9 +393,9 @@ mr_drain_stop_t mr_drain_server(mr_pool_t *p, uint32_t src, const mr_drain_opts_
 	mr_wire_opts_t wo = { .timeout_ms = 5000, .connect_timeout_ms = 2000, .retry_interval_ms = 0 };
 	mr_wire_set_opts(dump, &wo);
 	mr_rc_t rc = drain_pass(&d, dump);
-	/* memcached's crawler passes over items that are busy at that moment,
-	 * and our own lookups make items busy: walk again while a walk still
-	 * finds keys to move. Later walks count only the keys they move. */
+	/* a walk lists what was linked when it reached each bucket: keys
+	 * written meanwhile behind it are not in it, so walk again while a walk
+	 * still finds keys to move. Later walks count only the keys they move. */
 	for (int pass = 1; pass < MR_DRAIN_PASSES && rc == MR_OK && !o->copy && d.stop == MR_STOP_DONE; pass++) {
 		uint64_t before[MR_DRAIN_COUNT];
 		memcpy(before, totals, sizeof(before));

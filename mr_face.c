@@ -9,6 +9,7 @@
 #include <libmemcached/memcached.h>
 
 #include "mr_face.h"
+#include "mr_util.h"
 
 mr_face_module_t mr_face_module;
 
@@ -75,12 +76,11 @@ static bool strict_key_error(const mr_face_t *f, const char *key, size_t klen, u
 			MR_KEY_MAX, klen + f->pool->prefix_len);
 		return false;
 	}
-	for (size_t i = 0; i < klen; i++) {
-		unsigned char c = (unsigned char) key[i];
-		if (c <= 0x20 || c == 0x7f) {
-			zend_argument_value_error(arg_num, "must not contain whitespace or control characters (byte 0x%02x at offset %zu)", c, i);
-			return false;
-		}
+	size_t bad = mr_key_bad_byte(key, klen);
+	if (bad < klen) {
+		zend_argument_value_error(arg_num, "must not contain whitespace or control characters (byte 0x%02x at offset %zu)",
+			(unsigned char) key[bad], bad);
+		return false;
 	}
 	return true;
 }
@@ -90,12 +90,7 @@ bool mr_face_key(mr_face_t *f, const char *key, size_t klen, const zend_string *
 	mr_pool_t *p = f->pool;
 	if (f->strict) {
 		/* MemRehash accepts bytes >= 0x80 (UTF-8 keys); the meta protocol carries them */
-		bool bad = klen == 0 || klen + p->prefix_len > MR_KEY_MAX;
-		for (size_t i = 0; !bad && i < klen; i++) {
-			unsigned char c = (unsigned char) key[i];
-			bad = c <= 0x20 || c == 0x7f;
-		}
-		if (UNEXPECTED(bad)) {
+		if (UNEXPECTED(klen == 0 || klen + p->prefix_len > MR_KEY_MAX || mr_key_bad_byte(key, klen) < klen)) {
 			return strict_key_error(f, key, klen, arg_num);
 		}
 	} else if (UNEXPECTED(!pecl_key_ok(f, key, klen))) {

@@ -81,9 +81,8 @@ static void look_for_marker(mr_pool_t *p)
 	mr_req_t *req = mr_wire_req(p->wire, r);
 	if (req->rc == MR_OK) {
 		uint64_t when = 0;
-		const char *v = mr_wire_value(p->wire, r);
-		for (size_t i = 0; i < req->vlen && i < 20 && v[i] >= '0' && v[i] <= '9'; i++) {
-			when = when * 10 + (uint64_t) (v[i] - '0');
+		if (!mr_parse_u64(mr_wire_value(p->wire, r), req->vlen, UINT64_MAX, &when)) {
+			when = 0; /* not a time we wrote: the cut-over counts from now */
 		}
 		mr_counters_complete(mr_pool_ctr(p), when ? when : (uint64_t) time(NULL));
 	}
@@ -209,16 +208,13 @@ static void parse_record(const char *v, size_t len, mr_fleet_cb cb, void *ctx)
 	memcpy(buf, v, len);
 	buf[len] = '\0';
 	uint64_t nums[MR_C_COUNT + 2];
-	char *s = buf + 3, *end;
+	char *s = buf + 3, *end = buf + len;
 	for (int i = 0; i < MR_C_COUNT + 2; i++) {
-		if (*s < '0' || *s > '9') {
+		char *sp = memchr(s, ' ', (size_t) (end - s));
+		if (!sp || !mr_parse_u64(s, (size_t) (sp - s), UINT64_MAX, &nums[i])) {
 			return;
 		}
-		nums[i] = strtoull(s, &end, 10);
-		if (*end != ' ') {
-			return;
-		}
-		s = end + 1;
+		s = sp + 1;
 	}
 	cb(ctx, s, nums + 2, nums[0], nums[1]);
 }

@@ -4,6 +4,7 @@
  * no second hashing implementation to drift. */
 #include "php.h"
 #include "mr_place.h"
+#include "mr_util.h"
 
 #include <libmemcached/memcached.h>
 #include <arpa/inet.h>
@@ -28,13 +29,7 @@ static bool path_ok(const char *s, size_t len)
 	if (len < 2 || len >= MR_HOST_MAX || s[0] != '/') {
 		return false;
 	}
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char) s[i];
-		if (c <= 0x20 || c == 0x7f) {
-			return false;
-		}
-	}
-	return true;
+	return mr_key_bad_byte(s, len) == len; /* the bytes a key may hold */
 }
 
 bool mr_place_make_spec(const char *host, size_t hlen, long port, long weight, mr_server_spec_t *out, char *err, size_t errlen)
@@ -87,17 +82,11 @@ bool mr_place_make_spec(const char *host, size_t hlen, long port, long weight, m
 /* Returns the value of the decimal digits s[0..len), or -1 when not all digits or too big. */
 static long parse_small_uint(const char *s, size_t len)
 {
-	long v = 0;
-	if (len == 0 || len > 6) {
+	uint64_t v;
+	if (len > 6 || !mr_parse_u64(s, len, UINT64_MAX, &v)) {
 		return -1;
 	}
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9') {
-			return -1;
-		}
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
+	return (long) v;
 }
 
 bool mr_place_parse_spec(const char *s, size_t len, mr_server_spec_t *out, char *err, size_t errlen)
@@ -244,11 +233,6 @@ void mr_place_free(mr_place_t *p)
 		pefree(p->specs, 1);
 		pefree(p, 1);
 	}
-}
-
-uint32_t mr_place_count(const mr_place_t *p)
-{
-	return p->count;
 }
 
 /* Returns (int)$key with PHP's own string-to-int cast ("12abc" 12, "1e3" 1000). */

@@ -51,9 +51,6 @@ void mr_place_free(mr_place_t *p);
 /* Returns the index (0..n-1) of the server that holds key. */
 uint32_t mr_place_index(const mr_place_t *p, const char *key, size_t klen);
 
-/* Returns the number of servers. */
-uint32_t mr_place_count(const mr_place_t *p);
-
 /* Returns server i of the list, as given. */
 const mr_server_spec_t *mr_place_spec(const mr_place_t *p, uint32_t i);
 

@@ -52,7 +52,7 @@ typedef struct {
 	uint32_t items_cap;
 	/* with deferred_delete, the CAS-checked deletes at O that follow moves
 	 * go out on connections of their own once the add is done, and their
-	 * replies are read later (mr_migrate_settle): a moving get waits two
+	 * replies are read later (migrate.c): a moving get waits two
 	 * round trips, not three. Owned by migrate.c (mr_migrate_close). */
 	mr_wire_t *later;
 	struct mr_later *pend;

@@ -46,6 +46,7 @@
 #include "mr_session.h"
 #include "migrate.h"
 #include "mr_fleet.h"
+#include "mr_util.h"
 
 #define SESS_LOCK_INFIX "lock."          /* PECL: lock key = prefix + "lock." + id */
 #define SESS_LOCK_VALUE "1"              /* PECL's lock value */
@@ -248,18 +249,6 @@ static mr_place_t *place_list(const mr_server_spec_t *list, uint32_t n, char *er
 	return mr_place_new(list, n, dist, (int) MR_G(sess_hash), err, errlen);
 }
 
-/* Returns true when every byte of s may appear in a memcached key. */
-static bool key_bytes_ok(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char) s[i];
-		if (c <= 0x20 || c == 0x7f) {
-			return false;
-		}
-	}
-	return true;
-}
-
 /* Returns true with it holding prefix + infix + id, placed by infix + id;
  * false (after a warning) when the key would be too long or malformed. */
 static bool item_for(mr_sess_t *s, mr_item_t *it, const char *infix, const zend_string *id)
@@ -268,7 +257,7 @@ static bool item_for(mr_sess_t *s, mr_item_t *it, const char *infix, const zend_
 	size_t pl = strlen(prefix), il = strlen(infix);
 	/* PECL checks against its longest key, the lock key */
 	if (ZSTR_LEN(id) == 0 || pl + sizeof(SESS_LOCK_INFIX) - 1 + ZSTR_LEN(id) > MR_KEY_MAX
-		|| !key_bytes_ok(ZSTR_VAL(id), ZSTR_LEN(id))) {
+		|| mr_key_bad_byte(ZSTR_VAL(id), ZSTR_LEN(id)) < ZSTR_LEN(id)) {
 		php_error_docref(NULL, E_WARNING, "The session id is too long or contains illegal characters");
 		return false;
 	}
@@ -525,7 +514,7 @@ static bool prefix_ok(void)
 {
 	const char *prefix = MR_G(sess_prefix) ? MR_G(sess_prefix) : "";
 	size_t len = strlen(prefix);
-	if (len >= MR_PREFIX_MAX || !key_bytes_ok(prefix, len)) {
+	if (len >= MR_PREFIX_MAX || mr_key_bad_byte(prefix, len) < len) {
 		php_error_docref(NULL, E_WARNING, "memrehash.sess_prefix must be shorter than %d bytes, without whitespace or control characters", MR_PREFIX_MAX);
 		return false;
 	}
@@ -538,6 +527,7 @@ static PS_OPEN_FUNC(memrehash)
 {
 	char err[320];
 	sess_lists_t l;
+	(void) session_name; /* keys are named by memrehash.sess_prefix, as PECL's */
 
 	if (PS_GET_MOD_DATA()) {
 		/* session_reset() opens again without closing */
@@ -592,6 +582,7 @@ static PS_READ_FUNC(memrehash)
 {
 	mr_sess_t *s = sess_of(mod_data);
 	mr_item_t it;
+	(void) maxlifetime; /* a read does not extend the TTL: write and touch do */
 	if (!s || !item_for(s, &it, "", key)) {
 		return FAILURE;
 	}
@@ -655,6 +646,9 @@ static PS_DESTROY_FUNC(memrehash)
 
 static PS_GC_FUNC(memrehash)
 {
+	(void) mod_data;
+	(void) maxlifetime;
+	(void) nrdels;
 	return 0; /* memcached expires sessions itself */
 }
 
@@ -727,6 +721,7 @@ static PS_UPDATE_TIMESTAMP_FUNC(memrehash)
 {
 	mr_sess_t *s = sess_of(mod_data);
 	mr_item_t it;
+	(void) val; /* unchanged: only its TTL is renewed */
 	if (!s || !item_for(s, &it, "", key)) {
 		return FAILURE;
 	}

@@ -1,13 +1,18 @@
-/* The wire engine: meta protocol over one non-blocking connection per server.
+/* The wire engine: meta protocol over one connection per server.
  *
  * A batch is every request queued since mr_wire_reset(). Requests to one
- * server are written with one send and answered in order; servers are
- * polled together, so a batch costs one round trip however many servers it
+ * server are written with one send (never blocking) and answered in order.
+ * Connects are non-blocking; a connected socket is blocking with a receive
+ * timeout, so the batch waits in recv on the server written last while the
+ * others, written first, are read with MSG_DONTWAIT; poll covers only what
+ * is still missing. A batch costs one round trip however many servers it
  * touches. Every request carries its index as opaque (O<n>) and the parser
- * checks the echo, so a reply can never be matched to the wrong request. */
+ * checks the echo, so a reply can never be matched to the wrong request.
+ * See docs/DESIGN.md, "The wire engine". */
 #include "php.h"
 #include "mr_wire.h"
 #include "mr_lock.h"
+#include "mr_util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,7 +25,6 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
-#define NO_REQ UINT32_MAX
 #define MAX_LINE 8192                 /* longest reply line we accept */
 #define MAX_VALUE ((size_t)1 << 30)   /* memcached's own item size ceiling (-I 1g) */
 #define BUF_MIN 16384
@@ -65,21 +69,10 @@ struct mr_wire {
 static struct { uint64_t hash; uint64_t until_ms; } down_table[DOWN_SLOTS];
 static mr_lock_t down_lock = MR_LOCK_INITIALIZER; /* threads of a ZTS PHP share the table */
 
-/* Returns monotonic milliseconds. */
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
-}
-
 /* Returns the FNV-1a hash of s, never 0 (0 marks a free slot). */
 static uint64_t name_hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++) {
-		h = (h ^ (unsigned char) *s) * 1099511628211ULL;
-	}
+	uint64_t h = mr_fnv1a64(s, strlen(s));
 	return h ? h : 1;
 }
 
@@ -87,7 +80,7 @@ static uint64_t name_hash(const char *s)
  * The caller holds down_lock while it uses the slot. */
 static uint64_t *down_slot(uint64_t hash, bool create)
 {
-	uint64_t now = now_ms();
+	uint64_t now = mr_mono_ms();
 	for (uint32_t i = 0; i < DOWN_SLOTS; i++) {
 		uint32_t s = (uint32_t) ((hash + i) % DOWN_SLOTS);
 		if (down_table[s].hash == hash) {
@@ -109,7 +102,7 @@ static void mark_down(mr_wire_t *w, mr_conn_t *c)
 	mr_lock(&down_lock);
 	uint64_t *until = down_slot(c->name_hash, true);
 	if (until && w->opts.retry_interval_ms) {
-		*until = now_ms() + w->opts.retry_interval_ms;
+		*until = mr_mono_ms() + w->opts.retry_interval_ms;
 	}
 	mr_unlock(&down_lock);
 }
@@ -117,14 +110,15 @@ static void mark_down(mr_wire_t *w, mr_conn_t *c)
 bool mr_wire_failed_recently(mr_wire_t *w, uint32_t conn, uint32_t ms)
 {
 	uint64_t f = w->conns[conn].failed_ms;
-	return f && now_ms() - f < ms;
+	return f && mr_mono_ms() - f < ms;
 }
 
-bool mr_wire_is_down(mr_wire_t *w, uint32_t conn)
+/* Returns true when conn is marked down now (so a lookup there would be skipped). */
+static bool conn_is_down(mr_wire_t *w, uint32_t conn)
 {
 	mr_lock(&down_lock);
 	uint64_t *until = down_slot(w->conns[conn].name_hash, false);
-	bool down = until && *until > now_ms();
+	bool down = until && *until > mr_mono_ms();
 	mr_unlock(&down_lock);
 	return down;
 }
@@ -157,7 +151,7 @@ mr_wire_t *mr_wire_new(const char *const *hosts, const uint16_t *ports, const ch
 		c->name = pestrdup(names[i], persistent);
 		c->name_hash = name_hash(names[i]);
 		c->fd = -1;
-		c->head = c->tail = c->cur = NO_REQ;
+		c->head = c->tail = c->cur = MR_NO_REQ;
 	}
 	return w;
 }
@@ -246,7 +240,7 @@ void mr_wire_reset(mr_wire_t *w)
 	w->nreq = 0;
 	for (uint32_t i = 0; i < w->n; i++) {
 		mr_conn_t *c = &w->conns[i];
-		c->head = c->tail = c->cur = NO_REQ;
+		c->head = c->tail = c->cur = MR_NO_REQ;
 		c->pending = 0;
 		c->wlen = c->woff = 0;
 		c->rlen = c->rpos = 0;
@@ -329,17 +323,17 @@ static uint32_t new_req(mr_wire_t *w, uint32_t conn, char kind)
 	mr_req_t *r = &w->reqs[i];
 	memset(r, 0, sizeof(*r));
 	r->conn = conn;
-	r->next = NO_REQ;
+	r->next = MR_NO_REQ;
 	r->rc = MR_PENDING;
 	r->ttl = MR_TTL_UNKNOWN;
 	w->kinds[i] = kind;
 	mr_conn_t *c = &w->conns[conn];
-	if (c->tail == NO_REQ) {
+	if (c->tail == MR_NO_REQ) {
 		c->head = i;
 	} else {
 		w->reqs[c->tail].next = i;
 	}
-	if (c->cur == NO_REQ) {
+	if (c->cur == MR_NO_REQ) {
 		c->cur = i; /* everything before was answered: this is next */
 	}
 	c->tail = i;
@@ -439,28 +433,6 @@ uint32_t mr_wire_ma_init(mr_wire_t *w, uint32_t conn, const char *key, size_t kl
 
 /* ---- reply parser ---- */
 
-/* Returns true and the value of the decimal digits s[0..len) in *out; false
- * when empty, not all digits, or over max. */
-static bool parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-	if (len == 0 || len > 20) {
-		return false;
-	}
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9') {
-			return false;
-		}
-		uint64_t d = (uint64_t) (s[i] - '0');
-		if (v > (max - d) / 10) {
-			return false;
-		}
-		v = v * 10 + d;
-	}
-	*out = v;
-	return true;
-}
-
 /* Returns true when the return flags in line[0..len) (after the code) are
  * well formed, storing the ones we asked for. */
 static bool parse_flags(const char *p, const char *end, mr_reply_t *out)
@@ -483,23 +455,23 @@ static bool parse_flags(const char *p, const char *end, mr_reply_t *out)
 		}
 		switch (f) {
 			case 'f':
-				if (!parse_u64(v, vlen, UINT32_MAX, &u)) return false;
+				if (!mr_parse_u64(v, vlen, UINT32_MAX, &u)) return false;
 				out->flags = (uint32_t) u;
 				break;
 			case 't':
 				if (vlen == 2 && v[0] == '-' && v[1] == '1') {
 					out->ttl = MR_TTL_NONE;
 				} else {
-					if (!parse_u64(v, vlen, INT64_MAX, &u)) return false;
+					if (!mr_parse_u64(v, vlen, INT64_MAX, &u)) return false;
 					out->ttl = (int64_t) u;
 				}
 				break;
 			case 'c':
-				if (!parse_u64(v, vlen, UINT64_MAX, &u)) return false;
+				if (!mr_parse_u64(v, vlen, UINT64_MAX, &u)) return false;
 				out->cas = u;
 				break;
 			case 'O':
-				if (!parse_u64(v, vlen, UINT32_MAX, &u)) return false;
+				if (!mr_parse_u64(v, vlen, UINT32_MAX, &u)) return false;
 				out->opaque = (uint32_t) u;
 				out->has_opaque = true;
 				break;
@@ -585,7 +557,7 @@ long mr_wire_parse_reply(const char *buf, size_t len, char kind, mr_reply_t *out
 			q++;
 		}
 		uint64_t vlen;
-		if (!parse_u64(sz, (size_t) (q - sz), MAX_VALUE, &vlen)) {
+		if (!mr_parse_u64(sz, (size_t) (q - sz), MAX_VALUE, &vlen)) {
 			return -1;
 		}
 		if (!parse_flags(q, end, out)) {
@@ -601,7 +573,7 @@ long mr_wire_parse_reply(const char *buf, size_t len, char kind, mr_reply_t *out
 		out->has_value = true;
 		out->voff = total;
 		out->vlen = (size_t) vlen;
-		if (kind == 'a' && !parse_u64(buf + total, (size_t) vlen, UINT64_MAX, &out->number)) {
+		if (kind == 'a' && !mr_parse_u64(buf + total, (size_t) vlen, UINT64_MAX, &out->number)) {
 			return -1;
 		}
 		return (long) (total + vlen + 2);
@@ -628,11 +600,11 @@ long mr_wire_parse_reply(const char *buf, size_t len, char kind, mr_reply_t *out
 /* Fails every request of c still waiting with rc; closes on errors. */
 static void fail_pending(mr_wire_t *w, mr_conn_t *c, mr_rc_t rc, bool down)
 {
-	c->failed_ms = now_ms();
-	for (uint32_t i = c->cur; i != NO_REQ; i = w->reqs[i].next) {
+	c->failed_ms = mr_mono_ms();
+	for (uint32_t i = c->cur; i != MR_NO_REQ; i = w->reqs[i].next) {
 		w->reqs[i].rc = rc;
 	}
-	c->cur = NO_REQ;
+	c->cur = MR_NO_REQ;
 	c->pending = 0;
 	if (rc != MR_ERR_DOWN) {
 		conn_close(c);
@@ -698,7 +670,7 @@ static bool conn_start(mr_wire_t *w, mr_conn_t *c)
 	}
 	c->fd = fd;
 	c->connecting = rc != 0;
-	c->connect_deadline = now_ms() + w->opts.connect_timeout_ms;
+	c->connect_deadline = mr_mono_ms() + w->opts.connect_timeout_ms;
 	if (!c->connecting) {
 		conn_connected(c);
 	}
@@ -876,7 +848,7 @@ static bool conn_can_wait(mr_wire_t *w, mr_conn_t *c)
  * connection written last (NULL when none has requests going). */
 static mr_conn_t *batch_start(mr_wire_t *w)
 {
-	uint64_t now = now_ms();
+	uint64_t now = mr_mono_ms();
 	mr_conn_t *last = NULL;
 	for (uint32_t i = 0; i < w->n; i++) {
 		mr_conn_t *c = &w->conns[i];
@@ -887,7 +859,7 @@ static mr_conn_t *batch_start(mr_wire_t *w)
 			conn_close(c);
 		}
 		if (c->fd < 0) {
-			if (mr_wire_is_down(w, i)) {
+			if (conn_is_down(w, i)) {
 				fail_pending(w, c, MR_ERR_DOWN, false);
 				continue;
 			}
@@ -958,7 +930,7 @@ static void wait_replies(mr_wire_t *w, mr_conn_t *last, uint64_t deadline)
 	}
 	for (;;) {
 		uint32_t np = 0;
-		uint64_t now = now_ms();
+		uint64_t now = mr_mono_ms();
 		uint64_t wake = deadline;
 		for (uint32_t i = 0; i < w->n; i++) {
 			mr_conn_t *c = &w->conns[i];
@@ -1025,20 +997,20 @@ static uint32_t count_errors(const mr_wire_t *w)
 
 uint32_t mr_wire_run(mr_wire_t *w)
 {
-	uint64_t deadline = now_ms() + w->opts.timeout_ms;
+	uint64_t deadline = mr_mono_ms() + w->opts.timeout_ms;
 	wait_replies(w, batch_start(w), deadline);
 	return count_errors(w);
 }
 
 void mr_wire_send(mr_wire_t *w)
 {
-	uint64_t deadline = now_ms() + w->opts.timeout_ms;
+	uint64_t deadline = mr_mono_ms() + w->opts.timeout_ms;
 	batch_start(w);
 	/* finish connects and writes now, so the requests reach their servers
 	 * in this call; the replies stay in the sockets for mr_wire_collect */
 	for (;;) {
 		uint32_t np = 0;
-		uint64_t now = now_ms();
+		uint64_t now = mr_mono_ms();
 		for (uint32_t i = 0; i < w->n; i++) {
 			mr_conn_t *c = &w->conns[i];
 			if (!c->pending || (!c->connecting && c->woff == c->wlen)) {
@@ -1077,7 +1049,7 @@ bool mr_wire_collect(mr_wire_t *w, bool wait)
 				last = &w->conns[i];
 			}
 		}
-		wait_replies(w, last, now_ms() + w->opts.timeout_ms);
+		wait_replies(w, last, mr_mono_ms() + w->opts.timeout_ms);
 		return true;
 	}
 	bool done = true;
@@ -1131,11 +1103,11 @@ static bool wait_fd(int fd, short events, uint32_t timeout_ms)
 static mr_rc_t conn_ready(mr_wire_t *w, uint32_t conn)
 {
 	mr_conn_t *c = &w->conns[conn];
-	if (c->fd >= 0 && (c->close_after || conn_went_stale(c, now_ms()))) {
+	if (c->fd >= 0 && (c->close_after || conn_went_stale(c, mr_mono_ms()))) {
 		conn_close(c);
 	}
 	if (c->fd < 0) {
-		if (mr_wire_is_down(w, conn)) {
+		if (conn_is_down(w, conn)) {
 			return MR_ERR_DOWN;
 		}
 		if (!conn_start(w, c)) {
@@ -1174,7 +1146,7 @@ mr_rc_t mr_wire_text(mr_wire_t *w, uint32_t conn, const char *line, mr_line_cb c
 		}
 	}
 	c->wlen = c->woff = 0;
-	c->last_used_ms = now_ms();
+	c->last_used_ms = mr_mono_ms();
 	for (;;) {
 		/* hand out every complete line, then read more */
 		char *nl;
@@ -1243,12 +1215,9 @@ static mr_lock_t clock_lock = MR_LOCK_INITIALIZER; /* not held while asking a se
 static bool time_line(void *ctx, const char *line, size_t len)
 {
 	int64_t *t = ctx;
-	if (len > 10 && len < 40 && memcmp(line, "STAT time ", 10) == 0) {
-		int64_t v = 0;
-		for (size_t i = 10; i < len && line[i] >= '0' && line[i] <= '9'; i++) {
-			v = v * 10 + (line[i] - '0');
-		}
-		*t = v;
+	uint64_t v;
+	if (mr_stat_u64(line, len, "time", &v) && v <= INT64_MAX) {
+		*t = (int64_t) v;
 	}
 	return true;
 }

@@ -1,10 +1,12 @@
-/* mr_wire: a small non-blocking memcached meta-protocol engine.
+/* mr_wire: a small memcached meta-protocol engine.
  *
  * A mr_wire_t holds one connection per distinct server. Callers queue
- * requests (mr_wire_mg/ms/md/ma), then mr_wire_run() writes every queued
- * request with one send per server, polls all servers at once and parses the
- * replies, in order, into the requests. Values point into the connection's
- * read buffer and stay valid until the next mr_wire_run(). */
+ * requests (mr_wire_mg/ms/md/ma/touch), then mr_wire_run() writes every
+ * queued request with one send per server, waits in a blocking recv (bounded
+ * by SO_RCVTIMEO) on the server written last, reads the others without
+ * waiting, polls only for what is still missing, and parses the replies, in
+ * order, into the requests. Values point into the connection's read buffer
+ * and stay valid until the next run. See docs/DESIGN.md, "The wire engine". */
 #ifndef MR_WIRE_H
 #define MR_WIRE_H
 
@@ -49,6 +51,9 @@ static inline bool mr_rc_is_error(mr_rc_t rc) { return rc >= MR_ERR_TIMEOUT; }
 #define MR_TTL_UNKNOWN (-2)
 /* memcached reads a TTL above 30 days as an absolute unix time. */
 #define MR_RELATIVE_TTL_MAX 2592000
+
+/* A request index that names no request (none sent, or the end of a list). */
+#define MR_NO_REQ UINT32_MAX
 
 typedef struct {
 	uint32_t conn;     /* connection index */
@@ -118,9 +123,6 @@ const char *mr_wire_value(mr_wire_t *w, uint32_t i);
 
 /* Returns true when a request on conn failed within the last ms. */
 bool mr_wire_failed_recently(mr_wire_t *w, uint32_t conn, uint32_t ms);
-
-/* Returns true when conn is marked down now (so a lookup there would be skipped). */
-bool mr_wire_is_down(mr_wire_t *w, uint32_t conn);
 
 /* Text commands for stats and lru_crawler: sends line (without CRLF) to conn
  * and calls on_line for each reply line until "END" (or an error). Returns

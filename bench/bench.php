@@ -46,7 +46,7 @@ const OPS = [
 ];
 
 /* Probe-only variant: a migrating get while the pool's recent old-hit rate is
- * low, so MemRehash asks N first (DESIGN allows three round trips then). */
+ * low, so MemRehash asks N first (four round trips then, three with deferred_delete: docs/DESIGN.md). */
 const PROBE_ONLY = [
     'get_migrate_nfirst' => ['migrating get, old-hit rate low (N first)', ['mr', 'mrd']],
 ];
@@ -61,7 +61,7 @@ const PEER_NAMES = [
 
 /**
  * The userland scheme, as an application would write it with PECL memcached:
- * two Memcached objects (old and new list) and DESIGN's algorithm by hand.
+ * two Memcached objects (old and new list) and the move of docs/DESIGN.md by hand.
  * A migrating get is four round trips: get at N (miss), get at O with its CAS
  * (GET_EXTENDED), add at N, delete at O. The text protocol has no CAS-checked
  * delete, so the delete is unconditional (a writer racing the move can lose),
@@ -898,7 +898,7 @@ function main(array $argv): int
         ...array_merge([$o['servers'][0], $o['servers'][1], $o['servers'][2], $o['servers'][0], $o['servers'][1], $o['servers'][3]],
         [$o['rounds'], $o['iters']]));
     echo "Memcached = PECL memcached, text protocol, TCP_NODELAY on; Debian defaults = new Memcached() untouched (no TCP_NODELAY).\n";
-    printf("userland = two Memcached objects doing DESIGN's algorithm by hand: fixed TTL %d s for moved items, unconditional delete at O.\n", USERLAND_TTL);
+    printf("userland = two Memcached objects doing the move of docs/DESIGN.md by hand: fixed TTL %d s for moved items, unconditional delete at O.\n", USERLAND_TTL);
 
     $s = new Scenario($o['servers'], $o['iters']);
     $rows = run_timing($s, $ops, $o['sizes'], $o['rounds']);

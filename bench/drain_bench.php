@@ -135,13 +135,13 @@ function server_stats(string $server): array
 
 /**
  * Returns key => absolute expiry (-1: none) of every live item on $server,
- * from `lru_crawler metadump all` (what drain walks too; getAllKeys uses
+ * from `lru_crawler metadump hash` (what drain walks too; getAllKeys uses
  * `stats cachedump`, which is capped per slab class on 1.6).
  */
 function metadump(string $server): array
 {
     $fp = raw_connect($server);
-    fwrite($fp, "lru_crawler metadump all\r\n");
+    fwrite($fp, "lru_crawler metadump hash\r\n");
     $keys = [];
     while (($line = fgets($fp)) !== false) {
         if ($line === "END\r\n") {

@@ -7,9 +7,12 @@
 #   bash scripts/build.sh --enable-memrehash-sanitize   extra configure args
 #   MR_CLEAN=1 bash scripts/build.sh            phpize --clean first
 #   MR_JOBS=N                                   make -jN (default 2)
+#   MR_ALLOW_WARNINGS=1                         do not fail on compiler warnings
 #
 # Output goes to the terminal and to tests/output/build.log. Exits non-zero
-# if the build fails or modules/memrehash.so is not there afterwards.
+# if the build fails, modules/memrehash.so is not there afterwards, or the
+# compiler warned (config.m4 compiles with -Wall -Wextra: the build must be
+# warning-free, and CI shows every warning at the end of its build).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -81,5 +84,18 @@ run make -j"${MR_JOBS:-2}"
 if [[ ! -f modules/memrehash.so ]]; then
 	echo "build: FAILED: modules/memrehash.so was not built (log: $log)" >&2
 	exit 1
+fi
+
+# Compiler warnings (of the files make compiled this time), listed once each.
+# autoconf's own notes ("configure.ac: warning: The macro ...") carry no
+# [-W...] option and are not ours.
+warnings=$(grep -E ': warning: .*\[-W[^]]+\]$' "$log" | sort -u || true)
+if [[ -n $warnings ]]; then
+	echo "build: $(wc -l <<<"$warnings") compiler warning(s):" | tee -a "$log"
+	echo "$warnings" | tee -a "$log"
+	if [[ ${MR_ALLOW_WARNINGS:-0} != 1 ]]; then
+		echo "build: FAILED: the build must be free of warnings (MR_ALLOW_WARNINGS=1 builds anyway)" >&2
+		exit 1
+	fi
 fi
 echo "build: modules/memrehash.so ok"

@@ -17,7 +17,8 @@
 #      system's apt configuration is not touched), which checks the
 #      tarball's SHA256 against the signed Sources index; it is kept in
 #      src/ and not fetched again while there;
-#   2. the upstream tarball (.orig.tar.xz) is configured with a minimal
+#   2. the upstream tarball (.orig.tar.xz) is configured (once: a build
+#      stopped part-way resumes in build/) with a minimal
 #      configure (--enable-zts --disable-all plus what the tests need:
 #      session, posix, pcntl; --enable-embed) and built with
 #      `nice -n 10 make -j2`, then `make install` into install/.
@@ -45,9 +46,10 @@ configure_args=(
 	# Debian's libpcre2 rather than the bundled copy, as Debian's own PHP
 	--with-external-pcre
 )
-# -O1, no debug info: the engine at -O2 takes several times as long to
-# compile on two cores, and the tests wait on the network, not on PHP.
-build_cflags="-O1 -g0"
+# -O0, no debug info: the engine at -O2 takes several times as long to
+# compile on two shared cores, and the tests wait on the network, not on
+# PHP's own speed.
+build_cflags="-O0 -g0"
 want="configure: CFLAGS=$build_cflags ${configure_args[*]}"
 peer_args=(--disable-memcached-sasl)
 peer_want="configure: ${peer_args[*]}"
@@ -127,11 +129,19 @@ build=$dir/build
 # ---- 2. PHP: configure, build, install
 if ! php_usable; then
 	tarball=$(source_tarball php8.2) || exit 1
-	rm -rf "$build" "$prefix"
-	mkdir -p "$build"
-	step tar -xJf "$tarball" -C "$build" --strip-components=1 || fail "unpacking $tarball"
+	rm -rf "$prefix"
+	# A build stopped part-way (a session or CI run ended) goes on where it
+	# stopped: the tree is kept with a stamp of what it was configured with.
+	stamp="$want ${tarball##*/}"
+	if [[ ! -f $build/.memrehash-configured || $(cat "$build/.memrehash-configured") != "$stamp" ]]; then
+		rm -rf "$build"
+		mkdir -p "$build"
+		step tar -xJf "$tarball" -C "$build" --strip-components=1 || fail "unpacking $tarball"
+		echo "php-zts: configuring ${tarball##*/} with ZTS (log: $log)" >&2
+		(cd "$build" && step nice -n 10 env CFLAGS="$build_cflags" ./configure "${configure_args[@]}") || fail "configure"
+		echo "$stamp" >"$build/.memrehash-configured"
+	fi
 	echo "php-zts: building ${tarball##*/} with ZTS (nice -n 10 make -j2; log: $log)" >&2
-	(cd "$build" && step nice -n 10 env CFLAGS="$build_cflags" ./configure "${configure_args[@]}") || fail "configure"
 	(cd "$build" && step nice -n 10 make -j"${MR_JOBS:-2}") || fail "make"
 	(cd "$build" && step make install) || fail "make install"
 	mkdir -p "$prefix/etc"

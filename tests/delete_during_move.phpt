@@ -23,7 +23,7 @@ $peerNew->set('d-b', 2);
 $peerNew->set('d-n', 2);
 foreach (['d-o', 'd-b', 'd-n', 'd-x'] as $k) {
     $r = $mr->delete($k);
-    $l = $mr->locate($k);
+    $l = mr_locate_peer($old, $new, $k);
     printf("%s %s %s O:%s N:%s\n", $k, var_export($r, true), rcname($mr->getResultCode()), trim(mr_raw($l['old'], "mg $k v")), trim(mr_raw($l['new'], "mg $k v")));
 }
 var_dump($peerNew->delete('d-x'), $peerNew->getResultCode() === $mr->getResultCode());

@@ -29,7 +29,7 @@ $r1 = $mr->drain($active, ['copy' => true]);
 var_dump($r1['stopped'], $r1['moved'], $r1['skipped']);
 var_dump($dump() === $before);
 $r2 = $mr->drain($active, ['copy' => true]);
-var_dump($r2['moved'], $r2['stopped']);
+var_dump($r2['moved'], $r2['stopped'], $r2['scanned'], $r2['skipped']);
 var_dump($dump() === $before);
 var_dump($b->get('cp:0'), $b->get('cp:1'), count($b->getMulti(array_keys($items))));
 preg_match('/ t(\d+)/', mr_raw($standby, 'mg cp:7 t'), $m);
@@ -44,6 +44,8 @@ int(1)
 bool(true)
 int(0)
 string(4) "done"
+int(300)
+int(300)
 bool(true)
 string(19) "standby has its own"
 string(2) "v1"

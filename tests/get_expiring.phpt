@@ -15,7 +15,7 @@ $v = $mr->get('ex:soon');
 var_dump($v === 'soon' || $v === false);
 $st = $mr->stats();
 var_dump($st['gets'] === $st['new_hits'] + $st['old_hits'] + $st['misses'], $st['old_hits'] === $st['migrated'] + $st['raced'] + $st['move_failed']);
-echo mr_raw($mr->locate('ex:soon')['new'], 'mg ex:soon v');
+echo mr_raw(mr_locate_peer($old, $new, 'ex:soon')['new'], 'mg ex:soon v');
 sleep(2);
 var_dump($mr->get('ex:soon'), mr_peer($new)->get('ex:soon'));
 ?>

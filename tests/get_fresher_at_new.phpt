@@ -12,7 +12,7 @@ $mr = new MemRehash($old, $new, ['name' => 'core-phpt-get-fresher']);
 var_dump(mr_peer($old)->set('gf:k', 'stale'));
 var_dump(mr_peer($new)->set('gf:k', 'fresh'));
 var_dump($mr->get('gf:k'));
-$loc = $mr->locate('gf:k');
+$loc = mr_locate_peer($old, $new, 'gf:k');
 echo mr_raw($loc['old'], 'mg gf:k v');
 var_dump($mr->stats()['old_lookups']);
 // a miss everywhere

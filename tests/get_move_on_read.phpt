@@ -13,7 +13,7 @@ $peerOld = mr_peer($old);
 $peerOld->setOption(Memcached::OPT_USER_FLAGS, 42);
 $value = ['list' => [1, 2, 3], 'text' => str_repeat('compressible ', 300)];
 var_dump($peerOld->set('gm:key', $value));
-$loc = $mr->locate('gm:key');
+$loc = mr_locate_peer($old, $new, 'gm:key');
 var_dump($loc['moves']);
 $before = mr_raw($loc['old'], 'mg gm:key f t s');
 echo "at O: ", $before;

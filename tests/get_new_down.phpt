@@ -31,7 +31,7 @@ $codes = array_unique($codes);
 var_dump(in_array(MemRehash::RES_SUCCESS, $codes, true), in_array(MemRehash::RES_NOTFOUND, $codes, true));
 var_dump($mr->getMulti($keys));
 var_dump(in_array($mr->getResultCode(), [MemRehash::RES_SUCCESS, MemRehash::RES_NOTFOUND], true));
-var_dump(microtime(true) - $t < 3.0);
+var_dump(microtime(true) - $t < 15.0); /* no hang; generous on a loaded machine */
 var_dump($mr->stats()['errors'] > 0, $mr->stats()['migrated']);
 var_dump(count($peerOld->getMulti($keys)));
 ?>

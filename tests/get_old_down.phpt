@@ -28,7 +28,7 @@ foreach (array_slice($keys, 1) as $k) {
 }
 var_dump(array_unique($vals, SORT_REGULAR), array_unique($codes) === [MemRehash::RES_NOTFOUND]);
 var_dump($mr->getMulti($keys));
-var_dump(microtime(true) - $t < 3.0);
+var_dump(microtime(true) - $t < 15.0); /* no hang; generous on a loaded machine */
 $st = $mr->stats();
 var_dump($st['errors'] > 0, $st['servers'][$name]['errors'] > 0, $st['misses']);
 ?>

@@ -19,11 +19,11 @@ foreach ($ttls as $k => $t) {
 }
 $before = [];
 foreach ($ttls as $k => $t) {
-    $before[$k] = ttl($mr->locate("ttl:$k")['old'], "ttl:$k");
+    $before[$k] = ttl(mr_locate_peer($old, $new, "ttl:$k")['old'], "ttl:$k");
 }
 foreach ($ttls as $k => $t) {
     $v = $mr->get("ttl:$k");
-    $after = ttl($mr->locate("ttl:$k")['new'], "ttl:$k");
+    $after = ttl(mr_locate_peer($old, $new, "ttl:$k")['new'], "ttl:$k");
     if ($before[$k] === -1) {
         echo "$k: ", $after === -1 ? "no expiry kept" : "became $after", "\n";
     } else {

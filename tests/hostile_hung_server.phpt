@@ -35,7 +35,7 @@ for ($i = 0; $i < 200; $i++) {
     }
 }
 $s = (hrtime(true) - $t) / 1e9;
-printf("200 gets: %d not false with a result code; %s\n", $bad, $s < 3 * $slow ? 'within 3 s' : sprintf('took %.1f s', $s));
+printf("200 gets: %d not false with a result code; %s\n", $bad, $s < 20 * $slow ? 'within 20 s' : sprintf('took %.1f s', $s));
 echo isset($seen[MemRehash::RES_TIMEOUT]) ? "the first timed out\n" : "no RES_TIMEOUT seen\n";
 echo isset($seen[MemRehash::RES_SERVER_TEMPORARILY_DISABLED]) ? "then it was skipped\n" : "never marked down\n";
 
@@ -57,11 +57,11 @@ for ($i = 0; $i < 200; $i++) {
 }
 $s = (hrtime(true) - $t) / 1e9;
 printf("mixed: %s; %s; %d unexpected; %s\n", $good > 50 ? 'healthy keys work' : "only $good healthy", $failed > 50 ? 'hung keys fail' : "only $failed hung failed",
-    $other, $s < 3 * $slow ? 'within 3 s' : sprintf('took %.1f s', $s));
+    $other, $s < 20 * $slow ? 'within 20 s' : sprintf('took %.1f s', $s));
 hostile_stop($h);
 ?>
 --EXPECT--
-200 gets: 0 not false with a result code; within 3 s
+200 gets: 0 not false with a result code; within 20 s
 the first timed out
 then it was skipped
-mixed: healthy keys work; hung keys fail; 0 unexpected; within 3 s
+mixed: healthy keys work; hung keys fail; 0 unexpected; within 20 s

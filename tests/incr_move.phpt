@@ -25,7 +25,7 @@ foreach ($cases as $k => [$op, $by, $atO, $atN]) {
     $control->set($k, $atN ?? $atO, 600);
     $want = $control->$op($k, $by);
     $got = $mr->$op($k, $by);
-    $l = $mr->locate($k);
+    $l = mr_locate_peer($old, $new, $k);
     preg_match('/ t(\d+)/', mr_raw($l['new'], "mg $k t"), $t);
     printf("%-9s %s got %s, Memcached %s; N reads %s (Memcached: %s); O: %s; ttl kept: %s\n", $k, $op, var_export($got, true), var_export($want, true),
         var_export($peerNew->get($k), true), var_export($control->get($k), true), trim(mr_raw($l['old'], "mg $k v")),

@@ -15,7 +15,7 @@ for ($i = 0; $i < 300; $i++) {
     $items["mm:$i"] = ['i' => $i];
 }
 $peerOld->setMulti($items);
-$moving = array_filter(array_keys($items), fn($k) => $mr->locate($k)['moves']);
+$moving = array_filter(array_keys($items), fn($k) => mr_locate_peer($old, $new, $k)['moves']);
 $s0 = $mr->stats();
 $got = $mr->getMulti(array_keys($items));
 $s1 = $mr->stats();
@@ -24,7 +24,7 @@ var_dump($s1['migrated'] - $s0['migrated'] === count($moving), count($moving) > 
 var_dump($s1['new_hits'] - $s0['new_hits'] === count($items) - count($moving));
 $left = 0;
 foreach ($moving as $k) {
-    $left += mr_raw($mr->locate($k)['old'], "mg $k v") !== "EN\r\n";
+    $left += mr_raw(mr_locate_peer($old, $new, $k)['old'], "mg $k v") !== "EN\r\n";
 }
 echo "left at O: $left\n";
 $all = mr_peer($new)->getMulti(array_keys($items));

@@ -4,8 +4,8 @@
 # Installs what is missing (scripts/deps.sh), builds modules/memrehash.so
 # (scripts/build.sh), starts the test memcached servers (scripts/servers.sh,
 # stopped by pid on exit, whatever happens), runs the suites, counts every
-# test, and ends with one line, "N passed, N failed". Exit status: 0 only if
-# nothing failed and at least one test ran.
+# distinct check, and ends with one line, "N passed, N failed". Exit status:
+# 0 only if nothing failed and at least one check ran.
 #
 # Suites, in this order:
 #   phpt      tests/**/*.phpt through php-src's run-tests.php
@@ -38,6 +38,18 @@
 #   suites: their last line; a missing line or a non-zero exit with
 #   "0 failed" adds one failure.
 #
+# What "N passed" counts: distinct checks only. Reruns of checks counted
+# elsewhere (the phpt files under valgrind; under ASan, PHP 8.4 and ZTS PHP
+# in the asan, php84 and zts suites; FaultsTest in the faults suite)
+# and set-up steps (the ASan build, starting php-fpm, building and
+# installing the package) are reported on lines of their own, above the
+# last, and never added to N passed. Their failures still count: a test
+# that fails under valgrind or ASan, a sanitizer report, a set-up step that
+# failed, each adds to N failed and makes the run red. A suite reports its
+# steps and reruns on its last line: "N passed, N failed (S set-up steps,
+# R reruns passed)" (tests/suites/lib.sh: step, rerun_ok). A suite that
+# crashes (no last line, or a non-zero exit with 0 failed) is a failure.
+#
 # Logs: tests/output/ (run.log, build.log, phpt.log, valgrind.log,
 # phpunit.log + phpunit-junit.xml, suite-NAME.log, run/ for the servers).
 set -uo pipefail
@@ -56,17 +68,30 @@ export MR_QUICK=$quick
 
 total_pass=0
 total_fail=0
+total_reruns=0
+total_steps=0
 summary=()
 
-# record NAME PASSED FAILED SKIPPED [NOTE]: adds a suite's counts.
+# record NAME PASSED FAILED SKIPPED [NOTE [STEPS RERUNS]]: adds a suite's
+# counts; its set-up steps and passed reruns go on their own totals.
 record() {
 	local line
 	total_pass=$((total_pass + $2))
 	total_fail=$((total_fail + $3))
+	total_steps=$((total_steps + ${6:-0}))
+	total_reruns=$((total_reruns + ${7:-0}))
 	line=$(printf '%-10s %4d passed, %4d failed' "$1:" "$2" "$3")
 	[[ ${4:-0} -gt 0 ]] && line+=", $4 passed over (extension missing)"
+	[[ ${6:-0} -gt 0 ]] && line+=", $6 set-up steps"
+	[[ ${7:-0} -gt 0 ]] && line+=", $7 reruns passed"
 	[[ -n ${5:-} ]] && line+="  ($5)"
 	summary+=("$line")
+}
+
+# record_rerun NAME PASSED FAILED SKIPPED [NOTE]: a suite that reruns checks
+# counted elsewhere: its failures count, its passes go on the rerun total.
+record_rerun() {
+	record "$1" 0 "$3" "$4" "${5:-}" 0 "$2"
 }
 
 finish() {
@@ -77,6 +102,7 @@ finish() {
 		echo "$s"
 	done
 	local rc=0
+	echo "not counted below: $total_reruns reruns passed (valgrind, ASan, ...), $total_steps set-up steps ok"
 	if [[ $total_fail -gt 0 ]]; then
 		rc=1
 	elif [[ $total_pass -eq 0 ]]; then
@@ -343,7 +369,11 @@ run_phpt() {
 	counts=$(classify_phpt "$log" "$mode" "${files[@]}" 2>"$out/$mode-failed.txt")
 	show_failed "$out/$mode-failed.txt"
 	read -r p f o <<<"$counts"
-	record "$mode" "${p:-0}" "${f:-1}" "${o:-0}"
+	if [[ $mode == valgrind ]]; then
+		record_rerun "$mode" "${p:-0}" "${f:-1}" "${o:-0}"
+	else
+		record "$mode" "${p:-0}" "${f:-1}" "${o:-0}"
+	fi
 }
 
 run_phpunit() {
@@ -383,13 +413,14 @@ run_suite() {
 	MR_PHP=$php_bin timeout -k 30 "${MR_SUITE_TIMEOUT:-1800}" "${cmd[@]}" </dev/null 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
 	last=$(grep -v '^[[:space:]]*$' "$log" | tail -n 1)
-	if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+	if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed(\ \(([0-9]+)\ set-up\ steps,\ ([0-9]+)\ reruns\ passed\))?$ ]]; then
 		p=${BASH_REMATCH[1]}
 		f=${BASH_REMATCH[2]}
+		local st=${BASH_REMATCH[4]:-0} re=${BASH_REMATCH[5]:-0}
 		if [[ $rc -ne 0 && $f -eq 0 ]]; then
-			record "$name" "$p" 1 0 "exited $rc"
+			record "$name" "$p" 1 0 "exited $rc" "$st" "$re"
 		else
-			record "$name" "$p" "$f" 0
+			record "$name" "$p" "$f" 0 "" "$st" "$re"
 		fi
 	else
 		record "$name" 0 1 0 "exited $rc without a final 'N passed, N failed' line"

@@ -25,7 +25,8 @@ foreach ($keys as $k) {
 $elapsed = microtime(true) - $t;
 var_dump(array_unique($vals, SORT_REGULAR));
 var_dump(array_intersect(array_unique($codes), [MemRehash::RES_SUCCESS, MemRehash::RES_NOTFOUND]));
-echo $elapsed < 5.0 ? "within a few seconds\n" : "took $elapsed s\n";
+/* no hang: a timeout per call would take 60 s; the server is skipped once marked down */
+echo $elapsed < 20.0 ? "within a few seconds\n" : "took $elapsed s\n";
 // the healthy server still answers meanwhile
 var_dump($mr->set('hg:ok', 1) || $mr->locate('hg:ok')['new'] === $name);
 fclose($hung);

@@ -18,7 +18,8 @@ $mr = new MemRehash($old, $new, ['name' => 'core-phpt-set-move']);
 $peerOld = mr_peer($old);
 $peerNew = mr_peer($new);
 function where(MemRehash $mr, string $k): string {
-    $l = $mr->locate($k);
+    global $old, $new;
+    $l = mr_locate_peer($old, $new, $k);
     return 'O:' . trim(str_replace("\r\n", ' ', mr_raw($l['old'], "mg $k v"))) . ' | N:' . trim(str_replace("\r\n", ' ', mr_raw($l['new'], "mg $k v")));
 }
 foreach (['set', 'add', 'replace'] as $op) {
@@ -36,7 +37,7 @@ foreach (['set', 'add', 'replace'] as $op) {
 }
 // what a store means with a TTL: the TTL is the one given, at N
 var_dump($mr->set('ttl-o', 'v', 1000));
-preg_match('/ t(\d+)/', mr_raw($mr->locate('ttl-o')['new'], 'mg ttl-o t'), $m);
+preg_match('/ t(\d+)/', mr_raw(mr_locate_peer($old, $new, 'ttl-o')['new'], 'mg ttl-o t'), $m);
 var_dump(abs($m[1] - 1000) <= 1);
 ?>
 --EXPECTF--

@@ -32,7 +32,7 @@ var_dump(array_unique($results, SORT_REGULAR));
 var_dump(array_intersect(array_unique($codes), [MemRehash::RES_SUCCESS, MemRehash::RES_NOTFOUND, MemRehash::RES_NOTSTORED]));
 var_dump($mr->setMulti(array_fill_keys($keys, 'new')));
 var_dump($mr->getResultCode() !== MemRehash::RES_SUCCESS);
-var_dump(microtime(true) - $t < 3.0);
+var_dump(microtime(true) - $t < 15.0); /* no hang; generous on a loaded machine */
 var_dump(count($peerOld->getMulti($keys)), $mr->stats()['errors'] > 0);
 ?>
 --EXPECT--

@@ -20,7 +20,7 @@ $peerNew->set('t-b', 'fresh', 100);
 $peerNew->set('t-n', 'only new', 100);
 foreach (['t-o' => 3000, 't-b' => 4000, 't-n' => 5000, 't-x' => 10] as $k => $t) {
     $r = $mr->touch($k, $t);
-    $l = $mr->locate($k);
+    $l = mr_locate_peer($old, $new, $k);
     $tn = ttl($l['new'], $k);
     printf("%s %s value %s ttl at N %s, at O %s\n", $k, var_export($r, true), json_encode($peerNew->get($k)),
         is_int($tn) && abs($tn - $t) <= 1 ? 'as touched' : var_export($tn, true), var_export(ttl($l['old'], $k), true));
@@ -29,7 +29,7 @@ var_dump($mr->getResultCode() === MemRehash::RES_NOTFOUND);
 // over 30 days: an absolute time, as memcached reads it
 $abs = time() + 40 * 86400;
 var_dump($mr->touch('t-b', $abs));
-var_dump(abs(ttl($mr->locate('t-b')['new'], 't-b') - 40 * 86400) <= 2);
+var_dump(abs(ttl(mr_locate_peer($old, $new, 't-b')['new'], 't-b') - 40 * 86400) <= 2);
 ?>
 --EXPECT--
 t-o true value {"v":"old"} ttl at N as touched, at O 'absent'

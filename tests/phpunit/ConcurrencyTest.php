@@ -47,11 +47,18 @@ final class ConcurrencyTest extends TestCase
                 fwrite(STDERR, $e->getMessage() . "\n");
                 $code = 1;
             }
-            posix_kill(posix_getpid(), SIGKILL); // no shutdown handlers of the parent
-            exit($code);
+            mr_child_exit($code); // its exit status: the parent checks it
         }
         $this->assertGreaterThan(0, $pid, 'fork failed');
         return $pid;
+    }
+
+    /** Waits for a child; fails unless it exited with status 0 (a throw exits 1, a crash is a signal). */
+    private function assertChildSucceeded(int $pid, string $who): void
+    {
+        $this->assertSame($pid, pcntl_waitpid($pid, $status), "$who: waitpid");
+        $this->assertTrue(pcntl_wifexited($status), "$who died of signal " . (pcntl_wifsignaled($status) ? pcntl_wtermsig($status) : '?'));
+        $this->assertSame(0, pcntl_wexitstatus($status), "$who failed (its error is on stderr)");
     }
 
     /**
@@ -131,12 +138,11 @@ final class ConcurrencyTest extends TestCase
                 });
             }
             foreach ($writers as $pid) {
-                pcntl_waitpid($pid, $status);
-                $this->assertSame(SIGKILL, pcntl_wtermsig($status), 'a writer failed');
+                $this->assertChildSucceeded($pid, "round $round: a writer");
             }
             touch($stopFile);
             foreach ($readers as $pid) {
-                pcntl_waitpid($pid, $status);
+                $this->assertChildSucceeded($pid, "round $round: a reader");
             }
             $expected = [];
             for ($w = 0; $w < self::WRITERS; $w++) {

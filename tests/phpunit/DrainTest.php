@@ -2,7 +2,7 @@
 use PHPUnit\Framework\TestCase;
 
 /**
- * drain() (DESIGN.md, "Drain"; issue 5): walking a deactivating old server and
+ * drain() (docs/DESIGN.md, "Drain"; issue 5): walking a deactivating old server and
  * moving every key whose location changes, with its bytes, flags and
  * remaining TTL; gently (rate, bytes_rate, fill_limit); restartably; copy mode;
  * and safely while readers and writers work. Expected figures come from
@@ -172,7 +172,7 @@ final class DrainTest extends TestCase
         $this->assertSame(count($onSource), $r['moved'], 'every key of the source moved');
         $this->assertSame(0, $r['errors']);
         $this->assertSame(0, $r['raced']);
-        $this->assertGreaterThanOrEqual(count($onSource), $r['scanned']);
+        $this->assertSame(count($onSource), $r['scanned'], 'the walk (memcached\'s hash table) lists each key once');
         $this->assertSame(array_sum(array_map(static fn($m) => strlen($m['value']), $before)), $r['bytes'], 'bytes: the value bytes moved');
         $this->assertIsFloat($r['seconds']);
         foreach (['scanned', 'moved', 'raced', 'skipped', 'expired', 'errors', 'bytes'] as $f) {
@@ -255,12 +255,15 @@ final class DrainTest extends TestCase
             foreach (array_keys($items) as $k) {                   // the app reads meanwhile
                 $peer->get($k);
             }
+            $thrown = null;
             try {
                 $mr->drain($source, ['batch' => 50, 'progress' => static function () {
                     throw new RuntimeException('stop');
                 }]);
             } catch (RuntimeException $e) {
+                $thrown = $e->getMessage();
             }
+            $this->assertSame('stop', $thrown, 'the callable\'s exception reaches the caller');
             foreach (array_keys($items) as $k) {
                 $peer->get($k);
             }
@@ -311,7 +314,11 @@ final class DrainTest extends TestCase
         $this->assertSame([], mr_peer([$old[2]])->getMulti(array_keys($values)), 'the removed server is empty');
     }
 
-    /** rate (keys/s) is honoured within 10% over a drain of several seconds. */
+    /**
+     * rate (keys/s) paces the drain: it never runs faster than the rate
+     * (less one batch of slack). How much slower a loaded machine makes it
+     * is not asserted; the upper bound only proves it does not hang.
+     */
     public function testRateIsHonoured(): void
     {
         $mr = self::pool('core-drain-rate');
@@ -332,13 +339,14 @@ final class DrainTest extends TestCase
         $wall = microtime(true) - $t;
         $this->assertSame('done', $r['stopped']);
         $this->assertSame($n, $r['moved']);
-        $this->assertGreaterThan(2.0, $wall, 'the drain lasted several seconds');
-        $this->assertEqualsWithDelta($rate, $r['moved'] / $r['seconds'], 0.1 * $rate, "moved/seconds = {$r['moved']}/{$r['seconds']}");
-        $this->assertEqualsWithDelta($rate, $r['moved'] / $wall, 0.1 * $rate, "moved/wall = {$r['moved']}/$wall");
-        $this->assertEqualsWithDelta($wall, $r['seconds'], 0.25, 'seconds is the drain\'s duration');
+        $paced = ($n - 0.1 * $rate) / $rate;    // a batch is about 0.1 s of the rate
+        $this->assertGreaterThanOrEqual($paced, $wall, "moved/wall = {$r['moved']}/$wall: faster than the rate");
+        $this->assertGreaterThanOrEqual($paced, $r['seconds'], "moved/seconds = {$r['moved']}/{$r['seconds']}: faster than the rate");
+        $this->assertLessThanOrEqual($wall, $r['seconds'], 'seconds is within the call');
+        $this->assertLessThan(120, $wall, 'the drain does not hang');
     }
 
-    /** bytes_rate is honoured too, and smoothly (the progress calls see a steady rate). */
+    /** bytes_rate paces the drain too, and smoothly: never faster than the rate, no burst at any point. */
     public function testBytesRateIsHonoured(): void
     {
         $mr = self::pool('core-drain-bytes');
@@ -364,7 +372,8 @@ final class DrainTest extends TestCase
         $this->assertSame('done', $r['stopped']);
         $this->assertSame(count($items), $r['moved']);
         $this->assertSame($total, $r['bytes']);
-        $this->assertEqualsWithDelta($bytesRate, $r['bytes'] / $wall, 0.1 * $bytesRate, "bytes/wall = {$r['bytes']}/$wall");
+        $this->assertLessThanOrEqual(1.1 * $bytesRate, $r['bytes'] / $wall, "bytes/wall = {$r['bytes']}/$wall: faster than the rate");
+        $this->assertLessThan(120, $wall, 'the drain does not hang');
         // smooth: in the middle of the drain, no second moved more than 1.5x the rate
         $this->assertGreaterThan(10, count($samples));
         foreach ($samples as [$at, $bytes]) {
@@ -734,7 +743,6 @@ final class DrainTest extends TestCase
         } catch (Throwable $e) {
             file_put_contents("$dir/error-$role-$id", (string)$e);
         }
-        pcntl_exec($ok ? '/bin/true' : '/bin/false');
-        posix_kill(getmypid(), SIGKILL);
+        mr_child_exit($ok ? 0 : 1);
     }
 }

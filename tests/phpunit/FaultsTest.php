@@ -256,8 +256,7 @@ final class FaultsTest extends TestCase
                     file_put_contents("$this->dir/w$w", serialize(['error' => (string)$e]));
                 }
                 // leave without PHP's (and PHPUnit's) shutdown: nothing of the parent's to flush
-                pcntl_exec('/bin/true');
-                posix_kill(posix_getpid(), SIGKILL);
+                mr_child_exit(0);
             }
             $pids[] = $pid;
         }
@@ -393,7 +392,7 @@ final class FaultsTest extends TestCase
         }
         $this->assertSame($in, $out, 'every move has a source and a target');
         $this->assertSame($st['migrated'] + $st['drained'], $out, 'moves per server add up to migrated + drained');
-        // a get that failed at its new location is an error, not a get (DESIGN: gets = hits + misses)
+        // a get that failed at its new location is an error, not a get (docs/DESIGN.md, "Shared counters": gets = new_hits + old_hits + misses)
         $this->assertGreaterThanOrEqual($gets_ok, $st['gets'] - $stats0['gets'], 'every get that found or missed is counted');
         // a touch that misses at the new location looks at the old one, and is counted as a get too
         $this->assertLessThanOrEqual($gets + $touches + 10, $st['gets'] - $stats0['gets'], 'no get is counted twice');
@@ -435,7 +434,7 @@ final class FaultsTest extends TestCase
         $t = hrtime(true);
         $r = (new MemRehash([$S], [$S], $opts))->get('p1');
         $this->assertFalse($r);
-        $this->assertLessThan(self::TIMEOUT_MS + 250, (hrtime(true) - $t) / 1e6);
+        $this->assertLessThan(4 * self::TIMEOUT_MS + 1000, (hrtime(true) - $t) / 1e6, 'bounded by the timeout (generous: a loaded machine), no hang');
         $this->startServer(self::port($S));
         usleep((int)((self::RETRY_S + 0.2) * 1e6));
         $m = new MemRehash([$S], [$S], $opts);
@@ -446,7 +445,7 @@ final class FaultsTest extends TestCase
         self::stopProcess($pid);
         $t = hrtime(true);
         $this->assertFalse($m->get('p1'));
-        $this->assertLessThan(self::TIMEOUT_MS + 250, (hrtime(true) - $t) / 1e6);
+        $this->assertLessThan(4 * self::TIMEOUT_MS + 1000, (hrtime(true) - $t) / 1e6, 'bounded by the timeout (generous: a loaded machine), no hang');
         posix_kill($pid, SIGCONT);
         usleep((int)((self::RETRY_S + 0.2) * 1e6));
         $this->assertSame('two', $m->get('p1'), 'no answer after SIGCONT: ' . $m->getResultMessage());

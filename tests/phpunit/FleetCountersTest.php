@@ -53,6 +53,30 @@ final class FleetCountersTest extends TestCase
         return "fleet-$what-" . getmypid() . '-' . bin2hex(random_bytes(4));
     }
 
+    /**
+     * Returns the commands the servers themselves counted (memcached's own
+     * `stats`: gets, sets, deletes, touches): the independent view of
+     * whether a pool asked them anything.
+     */
+    private static function commandsSeen(array $servers): array
+    {
+        $out = [];
+        foreach ($servers as $s) {
+            $fp = stream_socket_client("tcp://$s", $errno, $errstr, 2);
+            self::assertNotFalse($fp, "stats of $s: $errstr");
+            fwrite($fp, "stats\r\n");
+            $n = 0;
+            while (($line = fgets($fp)) !== false && rtrim($line) !== 'END') {
+                if (preg_match('/^STAT (cmd_get|cmd_set|cmd_touch|delete_hits|delete_misses|incr_hits|incr_misses) (\d+)/', $line, $m)) {
+                    $n += (int)$m[2];
+                }
+            }
+            fclose($fp);
+            $out[$s] = $n;
+        }
+        return $out;
+    }
+
     /** Returns [old, new] server lists: no server in both, so every new miss asks old. */
     private function lists(): array
     {
@@ -60,7 +84,7 @@ final class FleetCountersTest extends TestCase
     }
 
     /** Runs $fn in a forked child that exits with $fn's return code (1 on a
-     * throw) through exec, so no PHPUnit shutdown code runs twice. Returns its pid. */
+     * throw) through mr_child_exit, so no PHPUnit shutdown code runs twice. Returns its pid. */
     private function fork(callable $fn): int
     {
         $pid = pcntl_fork();
@@ -71,8 +95,7 @@ final class FleetCountersTest extends TestCase
                 fwrite(STDERR, 'child: ' . $e->getMessage() . "\n");
                 $code = 1;
             }
-            pcntl_exec('/bin/sh', ['-c', 'exit ' . $code]);
-            posix_kill(posix_getpid(), SIGKILL);
+            mr_child_exit($code);
         }
         $this->assertGreaterThan(0, $pid, 'fork failed');
         return $pid;
@@ -208,6 +231,7 @@ final class FleetCountersTest extends TestCase
         }
         $parent->complete();
         $this->assertSame(MemRehash::RES_SUCCESS, $parent->getResultCode(), 'the marker key was written');
+        $seen = self::commandsSeen($old);
         foreach ($pairs as $p) {
             fwrite($p, "go\n");
         }
@@ -215,12 +239,14 @@ final class FleetCountersTest extends TestCase
             $this->assertSame(0, $this->reap($pid), "child $i did not see the completion at once");
             fclose($pairs[$i]);
         }
+        $this->assertSame($seen, self::commandsSeen($old), 'the old servers themselves saw no command from the complete pool');
         $s = $parent->stats();
         $this->assertSame('complete', $s['state']);
         $this->assertGreaterThan(0, $s['completed']);
     }
 
-    public function testAnotherHostSeesTheCompletionWithinTwoSeconds(): void
+    /** Another host (its own counters file) completes by reading the marker, at its next housekeeping (each second). */
+    public function testAnotherHostSeesTheCompletionByTheMarker(): void
     {
         [$old, $new] = $this->lists();
         $name = $this->poolName('marker');
@@ -234,7 +260,7 @@ final class FleetCountersTest extends TestCase
         $m = new MemRehash(json_decode($old), json_decode($new), ['name' => $name]);
         if ($m->isComplete()) { echo "early\n"; exit(1); }
         echo "ready\n";
-        $deadline = microtime(true) + 6;
+        $deadline = microtime(true) + 30;
         while (microtime(true) < $deadline) {
             if ($m->isComplete()) {
                 printf("seen %.6f %s\n", microtime(true), $m->stats()['state']);
@@ -254,7 +280,7 @@ final class FleetCountersTest extends TestCase
         $this->assertMatchesRegularExpression('/^seen ([\d.]+) complete$/', trim($out));
         preg_match('/^seen ([\d.]+)/', $out, $m);
         $lag = (float)$m[1] - $t0;
-        $this->assertLessThan(2.0, $lag, sprintf('host B saw the completion %.2f s later', $lag));
+        $this->assertLessThan(15.0, $lag, sprintf('host B saw the completion %.2f s later (housekeeping runs each second; generous: no hang)', $lag));
         $this->assertSame('complete', MemRehash::allStats()[$name]['state'], 'this host is complete too');
     }
 
@@ -293,8 +319,10 @@ final class FleetCountersTest extends TestCase
         /* completion is final and stops old lookups, here and in another process */
         $lookups = $s['old_lookups'];
         $this->assertTrue(mr_peer($old)->set('late-old', 'x'));
+        $seen = self::commandsSeen($old);
         $this->assertFalse($m->get('late-old'));
         $this->assertSame($lookups, $m->stats()['old_lookups']);
+        $this->assertSame($seen, self::commandsSeen($old), 'the old servers saw no command (their own stats)');
         $pid = $this->fork(function () use ($old, $new, $name) {
             $o = new MemRehash($old, $new, ['name' => $name, 'complete_below' => 0.5, 'window' => 20]);
             return $o->isComplete() && $o->get('late-old') === false ? 0 : 1;

@@ -32,7 +32,7 @@ final class HoldingProxy
         if ($pid === 0) {
             self::serve($listener, $upstream, $holdMs / 1000);
             /* no PHP shutdown in the child: the parent's handles are not its own */
-            posix_kill(getmypid(), SIGKILL);
+            mr_child_exit(0);
         }
         fclose($listener);
         return new self($pid, $name);

@@ -2,7 +2,7 @@
 use PHPUnit\Framework\TestCase;
 
 /**
- * Move on read (DESIGN.md, "Semantics during the transition"): data written by
+ * Move on read (docs/DESIGN.md, "How a key moves" and "Write rules"): data written by
  * PECL memcached over the OLD list reads back through MemRehash, ends up where
  * Memcached over the NEW list finds it, with its bytes, flags and remaining
  * TTL; writes during the move; getMulti; counters; faults. Every expected
@@ -703,7 +703,7 @@ final class MigrationTest extends TestCase
             $this->assertSame(MemRehash::RES_NOTFOUND, $mr->getResultCode(), 'a down O is a miss');
         }
         $this->assertSame([], $mr->getMulti(array_slice($deadKeys, 1)));
-        $this->assertLessThan(5.0, microtime(true) - $t, '99 lookups of a dead server stay within the timeouts');
+        $this->assertLessThan(15.0, microtime(true) - $t, '99 lookups of a dead server stay within the timeouts (no hang)');
         $d = self::delta($before, $mr->stats());
         $this->assertSame(98, $d['misses']);
         $this->assertGreaterThan(0, $d['errors'], 'the dead server is counted');
@@ -733,7 +733,7 @@ final class MigrationTest extends TestCase
         }
         $elapsed = microtime(true) - $t;
         fclose($hung);
-        $this->assertLessThan(4.0, $elapsed, '100 gets with a hung old server: a few timeouts at most, not one per call');
+        $this->assertLessThan(10.0, $elapsed, '100 gets with a hung old server: a few timeouts at most, not one per call (that would be 20 s)');
     }
 
     /** A new server that is down: false with an error result code, O untouched, quick. */
@@ -763,7 +763,7 @@ final class MigrationTest extends TestCase
             $this->assertFalse($mr->increment($k));
             $this->assertFalse($mr->touch($k, 10));
         }
-        $this->assertLessThan(5.0, microtime(true) - $t, 'bounded by the timeouts');
+        $this->assertLessThan(15.0, microtime(true) - $t, 'bounded by the timeouts (no hang)');
         $d = self::delta($before, $mr->stats());
         $this->assertGreaterThan(0, $d['errors']);
         $this->assertGreaterThan(0, $d['servers'][$dead]['errors']);
@@ -850,7 +850,7 @@ final class MigrationTest extends TestCase
     }
 
     /**
-     * The races of DESIGN.md, made certain: a get reads K at O, and while the
+     * The races of docs/DESIGN.md ("How a key moves"), made certain: a get reads K at O, and while the
      * reply is held back a writer acts. The move must never outlive the write:
      * a set at N wins (the add is refused), a delete wins (the copy is taken
      * back), a set at O by an old-config client survives (the CAS-checked
@@ -992,7 +992,6 @@ final class MigrationTest extends TestCase
         } catch (Throwable $e) {
             file_put_contents("$dir/error-$role-$id", (string)$e);
         }
-        pcntl_exec($ok ? '/bin/true' : '/bin/false');
-        posix_kill(getmypid(), SIGKILL);
+        mr_child_exit($ok ? 0 : 1);
     }
 }

@@ -109,26 +109,58 @@ final class PlacementTest extends TestCase
         }
     }
 
-    public function hashProvider(): array
+    /**
+     * Every Memcached::HASH_* constant (read by Reflection, not listed by
+     * hand) => [its value, whether PECL memcached accepts it here: Debian's
+     * libmemcached is built without hsieh, so OPT_HASH => HASH_HSIEH fails].
+     */
+    private static function peclHashes(): array
     {
-        return [
-            'default' => [MemRehash::HASH_DEFAULT, Memcached::HASH_DEFAULT],
-            'md5' => [MemRehash::HASH_MD5, Memcached::HASH_MD5],
-            'crc' => [MemRehash::HASH_CRC, Memcached::HASH_CRC],
-            'fnv1_64' => [MemRehash::HASH_FNV1_64, Memcached::HASH_FNV1_64],
-            'fnv1a_64' => [MemRehash::HASH_FNV1A_64, Memcached::HASH_FNV1A_64],
-            'fnv1_32' => [MemRehash::HASH_FNV1_32, Memcached::HASH_FNV1_32],
-            'fnv1a_32' => [MemRehash::HASH_FNV1A_32, Memcached::HASH_FNV1A_32],
-            'murmur' => [MemRehash::HASH_MURMUR, Memcached::HASH_MURMUR],
-        ];
+        $out = [];
+        foreach ((new ReflectionClass(Memcached::class))->getConstants() as $name => $value) {
+            if (str_starts_with($name, 'HASH_')) {
+                $m = new Memcached();
+                $out[$name] = [$value, @$m->setOption(Memcached::OPT_HASH, $value)];
+            }
+        }
+        return $out;
     }
 
-    /** The HASH_* constants carry Memcached's values. */
+    /** The hashes PECL memcached accepts, each with MemRehash's constant of the same name. */
+    public function hashProvider(): array
+    {
+        $out = [];
+        foreach (self::peclHashes() as $name => [$value, $accepted]) {
+            if ($accepted) {
+                $out[strtolower(substr($name, 5))] = [defined("MemRehash::$name") ? constant("MemRehash::$name") : -1, $value];
+            }
+        }
+        return $out;
+    }
+
+    /**
+     * Every hash PECL memcached accepts has a MemRehash::HASH_* of the same
+     * name and value; one PECL refuses here (hsieh) is refused by MemRehash
+     * too, with a clear error.
+     */
     public function testHashConstantsAreMemcachedOnes(): void
     {
-        foreach ($this->hashProvider() as $name => [$ours, $theirs]) {
-            $this->assertSame($theirs, $ours, $name);
+        $accepted = 0;
+        foreach (self::peclHashes() as $name => [$value, $ok]) {
+            if ($ok) {
+                $accepted++;
+                $this->assertTrue(defined("MemRehash::$name"), "MemRehash::$name exists");
+                $this->assertSame($value, constant("MemRehash::$name"), $name);
+                continue;
+            }
+            try {
+                new MemRehash(mr_servers(1), mr_servers(2), ['name' => 'core-placement-hash', 'hash' => $value]);
+                $this->fail("MemRehash took Memcached::$name, which libmemcached here does not support");
+            } catch (ValueError | MemRehashException $e) {
+                $this->assertStringContainsString('hash', $e->getMessage());
+            }
         }
+        $this->assertGreaterThanOrEqual(8, $accepted, 'PECL memcached accepts the usual hashes (sanity)');
     }
 
     /** @dataProvider hashProvider */

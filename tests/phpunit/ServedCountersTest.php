@@ -183,7 +183,7 @@ final class ServedCountersTest extends TestCase
         }
         $this->assertGreaterThanOrEqual(2, count($pids), 'requests were served by several worker processes');
         /* a get may miss a key that another worker moves between its look at
-         * new and its look at old (DESIGN.md allows it: no re-read): rare */
+         * new and its look at old (docs/DESIGN.md, "How a key moves": no re-read): rare */
         $this->assertGreaterThanOrEqual((int)(0.95 * self::REQUESTS * self::HITS_PER_REQUEST), $found);
 
         $gets = self::REQUESTS * (self::HITS_PER_REQUEST + self::MISSES_PER_REQUEST);

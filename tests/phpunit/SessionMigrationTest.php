@@ -139,18 +139,25 @@ final class SessionMigrationTest extends TestCase
     /**
      * @dataProvider lockPairs
      * The second request starts while the first holds the session and gets
-     * it only once the first let go, as with PECL memcached's locking.
+     * it only once the first let go, as with PECL memcached's locking. The
+     * order is fixed, not timed: the first holds the lock until the second
+     * has started (a file the test creates), then 0.4 s more.
      */
     public function testConcurrentRequestsOnOneSessionWait(string $first, string $second, bool $sameData): void
     {
         $sid = self::sid();
         $this->child($this->pecl($this->old), 'put', ['sessions' => [$sid => ['count' => 10]]]);
-        $hold = 0.8;
+        $hold = 0.4;
+        $go = tempnam(sys_get_temp_dir(), 'mr-sess-go');
+        unlink($go);
 
-        $a = $this->spawn($this->handler($first), 'hold', ['sid' => $sid, 'hold' => $hold]);
+        $a = $this->spawn($this->handler($first), 'hold', ['sid' => $sid, 'hold' => $hold, 'until_file' => $go]);
         $aLocked = $this->waitFor($a, 'LOCKED');
         $b = $this->spawn($this->handler($second), 'hold', ['sid' => $sid, 'hold' => 0.0]);
+        $this->waitFor($b, 'START');
+        touch($go);
         $ta = $this->finish($a);
+        unlink($go);
         $tb = $this->finish($b);
 
         $this->assertLessThan($ta['RELEASING'], $tb['START'], 'the second request started while the first held the session');

@@ -5,7 +5,9 @@
  *
  *   put   {"sessions": {sid: data, ...}}       start, set $_SESSION = data, close
  *   get   {"sids": [...], "bump": [...]}       start, report $_SESSION, n++ for sids in bump, close
- *   hold  {"sid": s, "hold": seconds}          one request that keeps the lock a while:
+ *   hold  {"sid": s, "hold": seconds[, "until_file": path]}
+ *                                              one request that keeps the lock a while
+ *                                              (first until until_file exists, if given, then hold s):
  *         prints "START t", "LOCKED t", "RELEASING t", "DONE t" (microtime) and "DATA json"
  *
  * get prints {"sessions": {...}, "stats": {...}} where stats are the
@@ -64,6 +66,12 @@ switch ($mode) {
         echo 'START ', microtime(true), "\n";
         start_session($in['sid']);
         echo 'LOCKED ', microtime(true), "\n";
+        if (isset($in['until_file'])) {
+            /* the test creates it once the second request has started */
+            for ($deadline = microtime(true) + 60; !file_exists($in['until_file']) && microtime(true) < $deadline;) {
+                usleep(10000);
+            }
+        }
         usleep((int)($in['hold'] * 1e6));
         $_SESSION['count'] = ($_SESSION['count'] ?? 0) + 1;
         $_SESSION['by'][] = ini_get('session.save_handler');

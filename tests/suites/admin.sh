@@ -35,7 +35,9 @@ pids=()
 check() {
 	if [[ $1 -eq 0 ]]; then ok "$2"; else not_ok "$2"; fi
 }
-# count_lines FILE: adds check.php's "ok -"/"not ok -" lines to the totals.
+# count_lines FILE STATUS: adds check.php's "ok -"/"not ok -" lines to the
+# totals; check.php exiting non-zero (a crash, an uncaught error: its later
+# checks never ran) or printing no check at all is one more failure.
 count_lines() {
 	local p f
 	cat "$1"
@@ -43,6 +45,11 @@ count_lines() {
 	f=$(grep -c '^not ok - ' "$1")
 	pass=$((pass + p))
 	fail=$((fail + f))
+	if [[ $2 -ne 0 ]]; then
+		not_ok "tests/admin/check.php exited $2 (see above)"
+	elif [[ $((p + f)) -eq 0 ]]; then
+		not_ok "tests/admin/check.php printed no check"
+	fi
 }
 
 cleanup() {
@@ -144,7 +151,7 @@ if ! "${phpx[@]}" tests/admin/workload.php setup "$dead_port" >"$tmp/workload.lo
 	not_ok "the CLI workload built its pools (tests/admin/workload.php)"
 	finish
 fi
-ok "a CLI built 3 pools in $ctr, one named <script>alert(1)</script>"
+step "a CLI built 3 pools in $ctr, one named <script>alert(1)</script>"
 
 # ---- no credentials configured: 403 ---------------------------------------
 port=$(free_port)
@@ -204,7 +211,8 @@ check $? "Chromium --dump-dom with the right credentials"
 cmp -s "$tmp/cli.json" "$tmp/cli-after.json"
 check $? "reading the page changed no counter (stats() before and after are equal)"
 "$php" tests/admin/check.php page "$tmp/dom.html" "$tmp/raw.html" "$tmp/page.json" "$tmp/cli.json" "$ctr" >"$tmp/check.txt" 2>&1
-count_lines "$tmp/check.txt"
+check_rc=$?
+count_lines "$tmp/check.txt" "$check_rc"
 
 # ---- metrics: ?format=prometheus / openmetrics, bin/memrehash status --prometheus
 # promtool (Debian's prometheus) lints the text format; the Prometheus
@@ -322,7 +330,8 @@ check $? "POST complete with the token: 303 back to the page ($location)"
 check $? "after the POST, stats() from a CLI says the pool is complete"
 code=$(status "$base?format=json" -u "$user:$password")
 "$php" tests/admin/check.php json-state "$tmp/body" "$pool" complete >"$tmp/check2.txt" 2>&1
-count_lines "$tmp/check2.txt"
+check_rc=$?
+count_lines "$tmp/check2.txt" "$check_rc"
 "${phpx[@]}" -r '$a = MemRehash::allStats(); echo $a["<script>alert(1)</script>"]["state"];' | grep -qx migrating
 check $? "the other pools stay migrating"
 stop "$pid"

@@ -8,7 +8,12 @@
 #      make. gcc's ASan/UBSan (libasan8, libubsan1).
 #   2. runs every tests/**/*.phpt through run-tests.php --asan
 #      (USE_ZEND_ALLOC=0: emalloc is malloc, so ASan sees the extension's
-#      request memory) with that build, one count per test.
+#      request memory) with that build.
+# Counting (tests/run.sh's rule for reruns): the build is a set-up step and
+# a passing test a rerun (the phpt suite counts it once); neither is added
+# to "N passed". A failing test, a test with no result, a failed build, and
+# every distinct sanitizer report (ASan error or UBSan "runtime error") in
+# the log each count as a failure.
 #
 # How ASan runs inside a PHP that was not built with it (Debian 12):
 #   - the ASan runtime must be loaded before anything else: LD_PRELOAD of
@@ -73,7 +78,7 @@ if [[ $(nm -D "$dir/modules/memrehash.so" 2>/dev/null | grep -c __asan_init) -eq
 	not_ok "asan build: modules/memrehash.so is not instrumented"
 	finish
 fi
-ok "asan build"
+step "asan build"
 
 # the RTLD_DEEPBIND shim
 cat >"$dir/nodeepbind.c" <<'C'
@@ -133,7 +138,7 @@ while IFS= read -r line; do
 	file=${BASH_REMATCH[3]}
 	seen[$file]=1
 	if [[ $res == PASS ]]; then
-		ok "$file"
+		rerun_ok "$file"
 	elif [[ $res == SKIP && $line =~ (extension|ext/)[^]]*(missing|not loaded|not available) && ! $line =~ memrehash ]]; then
 		echo "skip - $file (${line##*]})"
 	else
@@ -145,8 +150,9 @@ for f in "${files[@]}"; do
 		not_ok "$f gave no result (tests/output/asan.log)"
 	fi
 done
-if grep -qE 'ERROR: AddressSanitizer|runtime error:' "$log"; then
-	echo "sanitizer reports (tests/output/asan.log):"
-	grep -E 'ERROR: AddressSanitizer|runtime error:' "$log" | sort | uniq -c | head -n 20
-fi
+# a report fails the run even when its test passed (a report in a child,
+# or one run-tests.php did not see)
+while IFS= read -r report; do
+	not_ok "sanitizer report: $report (tests/output/asan.log)"
+done < <(grep -oE 'ERROR: AddressSanitizer: [^ ]+.*|[^ ]*runtime error: .*' "$log" | sed 's/ on address 0x[0-9a-f]*.*//; s/0x[0-9a-f]\+/0x?/g' | sort -u | head -n 50)
 finish

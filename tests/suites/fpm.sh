@@ -57,7 +57,7 @@ for _ in $(seq 100); do
 	if "$php" -r 'exit(@stream_socket_client("tcp://127.0.0.1:".$argv[1]) ? 0 : 1);' "$port"; then up=1; break; fi
 	sleep 0.1
 done
-if [[ $up == 1 ]]; then ok "php-fpm started with 4 workers on 127.0.0.1:$port"; else not_ok "php-fpm did not start: $(tail -5 "$tmp/fpm.log" "$tmp/fpm.out" 2>/dev/null)"; finish; fi
+if [[ $up == 1 ]]; then step "php-fpm started with 4 workers on 127.0.0.1:$port"; else not_ok "php-fpm did not start: $(tail -5 "$tmp/fpm.log" "$tmp/fpm.out" 2>/dev/null)"; finish; fi
 
 modules=$("$fpm" -n -d "extension=$ext" -m 2>/dev/null)
 if grep -qx memrehash <<<"$modules"; then ok "php-fpm8.2 -m lists memrehash"; else not_ok "php-fpm8.2 -m does not list memrehash"; fi
@@ -66,6 +66,15 @@ if grep -qx memrehash <<<"$modules"; then ok "php-fpm8.2 -m lists memrehash"; el
 "$php" -r 'require "tests/config.inc"; mr_flush_all(); $m = mr_peer(mr_servers(3));
 	for ($i = 0; $i < 30; $i++) { $m->set("fpm:$i", "v$i"); }' || not_ok "seeding the old servers"
 keys=$(seq -s, -f 'fpm:%g' 0 29)
+# delete_hits on the old servers, by their own stats: a move ends with one
+# delete at O that found the key, so 30 moves add exactly 30
+old_deletes() {
+	"$php" -r 'require "tests/config.inc"; $n = 0;
+		foreach (mr_servers(3) as $s) { $fp = stream_socket_client("tcp://$s"); fwrite($fp, "stats\r\n");
+			while (($l = fgets($fp)) !== false && rtrim($l) !== "END") { if (preg_match("/^STAT delete_hits (\d+)/", $l, $m)) { $n += $m[1]; } } }
+		echo $n;'
+}
+deletes_before=$(old_deletes)
 
 # 40 requests, 8 at a time, each reading the 30 keys
 query="pool=$pool&old=$old&new=$new&keys=$keys"
@@ -111,6 +120,14 @@ fi
 moved=$("$php" -r 'require "tests/config.inc"; $m = mr_peer(mr_servers(2, 3)); $n = 0;
 	for ($i = 0; $i < 30; $i++) { $n += $m->get("fpm:$i") === "v$i"; } echo $n;')
 if [[ $moved == 30 ]]; then ok "Memcached over the new list reads all 30 keys"; else not_ok "Memcached over the new list reads $moved of 30"; fi
+left=$("$php" -r 'require "tests/config.inc"; $n = 0;
+	foreach (mr_servers(3) as $s) { $m = mr_peer([$s]); for ($i = 0; $i < 30; $i++) { $n += $m->get("fpm:$i") !== false; } } echo $n;')
+deletes=$(($(old_deletes) - deletes_before))
+if [[ $left == 0 && $deletes == 30 ]]; then
+	ok "the old servers hold none of the 30 keys and deleted each once (their delete_hits: +$deletes)"
+else
+	not_ok "the old servers still hold $left keys; their delete_hits grew by $deletes (want 0 and 30)"
+fi
 
 kill -QUIT "$fpm_pid"
 for _ in $(seq 50); do kill -0 "$fpm_pid" 2>/dev/null || break; sleep 0.1; done

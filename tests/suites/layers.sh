@@ -52,6 +52,16 @@ else
 	not_ok "a comment was read as a call: $out"
 fi
 
+# docs/DESIGN.md's layer table says what check-layers derives: same units, same layers
+derived=$(php scripts/check-layers.php | sed -n 's/^layer \([0-9]*\): /\1; /p' | awk -v FS='; ' '
+	{ for (i = 2; i <= NF; i++) { u = $i; sub(/ .*/, "", u); print u, $1 } }' | sort)
+documented=$(sed -n 's/^| \([0-9]*\) | `\([a-z_]*\)\.[ch]` |.*/\2 \1/p' docs/DESIGN.md | sort)
+if [[ -n $derived && $derived == "$documented" ]]; then
+	ok "docs/DESIGN.md's layer table matches the sources ($(wc -l <<<"$derived") units)"
+else
+	not_ok "docs/DESIGN.md's layer table differs from check-layers: $(diff <(echo "$documented") <(echo "$derived") | tr '\n' ' ')"
+fi
+
 missing=()
 for f in *.c; do
 	grep -q "PHP_NEW_EXTENSION(memrehash,[^)]*\b${f}\b" <(tr -d '\n' <config.m4) || missing+=("$f")

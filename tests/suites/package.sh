@@ -66,7 +66,7 @@ fi
 if pecl install "$tgz" </dev/null >"$work/install.log" 2>&1; then
 	installed_by_us=1
 	if [[ -f $ext_dir/memrehash.so ]]; then
-		ok "pecl install ${tgz##*/} -> $ext_dir/memrehash.so"
+		step "pecl install ${tgz##*/} -> $ext_dir/memrehash.so"
 	else
 		not_ok "pecl install: no $ext_dir/memrehash.so"
 	fi
@@ -96,7 +96,7 @@ if [[ $installed_by_us -eq 1 ]]; then
 	pecl uninstall memrehash </dev/null >"$work/uninstall.log" 2>&1
 	installed_by_us=0
 	if [[ ! -f $ext_dir/memrehash.so ]] && ! pecl list 2>/dev/null | grep -q '^memrehash '; then
-		ok "pecl uninstall memrehash"
+		step "pecl uninstall memrehash"
 	else
 		not_ok "pecl uninstall memrehash left it installed"
 	fi

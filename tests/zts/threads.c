@@ -17,6 +17,10 @@
  * the php.ini that PHPRC names. */
 #include <sapi/embed/php_embed.h>
 #include <pthread.h>
+
+#ifndef ZTS
+# error "threads.c runs requests in threads: it needs a thread-safe (ZTS) libphp"
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +39,7 @@ typedef struct {
 static bool run_request(job_t *j, int r)
 {
 	char code[1024];
-	bool ok = false;
+	volatile bool ok = false; /* set inside zend_try, read after a possible longjmp */
 	char reason[512] = "";
 
 	if (php_request_startup() == FAILURE) {
