@@ -94,7 +94,7 @@ for config in text binary; do
 	if [[ $config == text ]]; then
 		record pecl-with-memrehash "${with_ext[@]}" -- --side=pecl --servers="$other_servers" --config=text &&
 			compare pecl-with-memrehash pecl-text pecl-with-memrehash
-		if "${with_transition[@]}" --ri memrehash | grep -q 'Transitions => configured'; then
+		if grep -q 'Transitions => configured' <<<"$("${with_transition[@]}" --ri memrehash)"; then
 			record pecl-with-transition "${with_transition[@]}" -- --side=pecl --servers="$other_servers" --config=text &&
 				compare pecl-with-transition pecl-text pecl-with-transition
 		else

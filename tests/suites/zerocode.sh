@@ -4,11 +4,14 @@
 # MemcachedAdapter::createConnection, Laravel's CacheManager through its
 # MemcachedConnector) first writes through PECL over the OLD list in a PHP
 # without memrehash; then the app's configuration names the NEW list and
-# memrehash.transitions names (new, old). Four processes read at once,
-# sharing counters through memrehash.counters_file. Judged by PECL alone
+# memrehash.transitions names (new, old). Requests read,
+# sharing counters through memrehash.counters_file (one CLI request first,
+# then PHP-FPM with 4 workers). Judged by PECL alone
 # (no memrehash): the removed server holds none of the keys, the app's own
 # code over the new list finds every value, and php --ri memrehash (same
-# counters file) reports the pool complete by its threshold. Then which
+# counters file) reports the pool complete by its threshold. The reads after
+# the first request run under PHP-FPM, 4 static workers sharing the counters
+# file, with a SIGUSR2 reload midway. Then which
 # objects bind (tests/zerocode/binding.php), and a bad setting.
 set -uo pipefail
 # shellcheck source=lib.sh source-path=SCRIPTDIR
@@ -29,6 +32,51 @@ app=$root/tests/zerocode/app.php
 # PHP without memrehash (the app before, and the judge), and with it
 bare=(php -n -d extension=igbinary.so -d extension=msgpack.so -d extension=memcached.so -d extension=mbstring.so)
 
+fpm=$(command -v php-fpm8.2 || echo /usr/sbin/php-fpm8.2)
+fpm_pid=
+fport=$(php -r '$s = stream_socket_server("tcp://127.0.0.1:0"); echo explode(":", stream_socket_get_name($s, false))[1];')
+fpm_wait_up() {
+	for _ in $(seq 100); do
+		php -r 'exit(@stream_socket_client("tcp://127.0.0.1:".$argv[1]) ? 0 : 1);' "$fport" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# fpm_start -d SETTING...: php-fpm, 4 static workers, memrehash and the settings
+fpm_start() {
+	cat >"$work/fpm.conf" <<CONF
+[global]
+pid = $work/fpm.pid
+error_log = $work/fpm.log
+daemonize = no
+[zerocode]
+user = root
+group = root
+listen = 127.0.0.1:$fport
+pm = static
+pm.max_children = 4
+catch_workers_output = yes
+clear_env = no
+CONF
+	: >"$work/fpm.log"
+	"$fpm" -F -R -y "$work/fpm.conf" "$@" >>"$work/fpm.log" 2>&1 &
+	fpm_pid=$!
+	fpm_wait_up
+}
+fpm_stop() {
+	[[ -n $fpm_pid ]] || return 0
+	kill -QUIT "$fpm_pid" 2>/dev/null
+	for _ in $(seq 50); do kill -0 "$fpm_pid" 2>/dev/null || break; sleep 0.1; done
+	kill -KILL "$fpm_pid" 2>/dev/null
+	wait "$fpm_pid" 2>/dev/null
+	fpm_pid=
+}
+trap fpm_stop EXIT
+if [[ ! -x $fpm ]]; then
+	not_ok "php-fpm8.2 is not installed (scripts/deps.sh installs php8.2-fpm)"
+	finish
+fi
+
 flush_all() {
 	"${bare[@]}" -r '$m = new Memcached(); foreach (explode(",", $argv[1]) as $s) { $m->addServer(explode(":", $s)[0], (int) explode(":", $s)[1]); } $m->flush();' "$old"
 }
@@ -40,8 +88,9 @@ for path in plain persistent symfony laravel; do
 		continue
 	fi
 	counters=$work/counters-$path
-	with=("${bare[@]}" -d "extension=$ext" -d "memrehash.counters_file=$counters"
+	settings=(-d "extension=$ext" -d "memrehash.counters_file=$counters"
 		-d "memrehash.transitions=\"new=$new;old=$old;name=zc-$path;complete_below=0.02\"")
+	with=("${bare[@]}" "${settings[@]}")
 	# the first request moves what it reads; then four at once (a key read
 	# by two processes while one moves it can miss once: the engine counts
 	# that as raced, see docs/DESIGN.md)
@@ -51,20 +100,37 @@ for path in plain persistent symfony laravel; do
 	else
 		not_ok "$path: the first request on the new list: $first"
 	fi
-	pids=()
-	for w in 1 2 3 4; do
-		"${with[@]}" "$app" "$path" read "$new" "$n" >"$work/$path-read$w.log" 2>&1 &
-		pids+=($!)
-	done
+	# then PHP-FPM, 4 workers, same counters file: 16 requests, 4 at a time
+	if ! fpm_start "${settings[@]}"; then
+		not_ok "$path: php-fpm did not start ($(tail -n 3 "$work/fpm.log" 2>/dev/null | tr '\n' ' '))"
+		continue
+	fi
 	good=0
-	for w in 1 2 3 4; do
-		wait "${pids[$((w - 1))]}"
-		grep -qx "hits $n misses 0 wrong 0" "$work/$path-read$w.log" && good=$((good + 1))
+	for batch in 1 2 3 4; do
+		if [[ $batch == 3 ]]; then
+			kill -USR2 "$fpm_pid" # a reload with objects bound
+			fpm_wait_up
+		fi
+		cpids=()
+		for w in 1 2 3 4; do
+			timeout 60 "${bare[@]}" "$root/tests/fpm/fcgi_get.php" "127.0.0.1:$fport" "$root/tests/zerocode/fpm_read.php" \
+				"path=$path&servers=$new&n=$n" >"$work/$path-fpm$batch-$w.log" 2>&1 &
+			cpids+=($!)
+		done
+		wait "${cpids[@]}"
+		for w in 1 2 3 4; do
+			grep -qx "hits $n misses 0 wrong 0" "$work/$path-fpm$batch-$w.log" && good=$((good + 1))
+		done
 	done
-	if [[ $good -eq 4 ]]; then
-		ok "$path: then 4 processes at once read all $n values"
+	workers=$(cat "$work/$path-fpm"*.log | sed -n 's/^pid //p' | sort -u | grep -c .)
+	if [[ $good -eq 16 && $workers -ge 2 ]]; then
+		ok "$path: PHP-FPM (4 workers, $workers served, a SIGUSR2 reload midway): 16 of 16 requests read all $n values"
 	else
-		not_ok "$path: $good of 4 processes read every value ($(cat "$work/$path-read"*.log | tr '\n' ' '))"
+		not_ok "$path: PHP-FPM: $good of 16 requests read every value, $workers workers served ($(head -c 300 "$work/$path-fpm1-1.log"))"
+	fi
+	fpm_stop
+	if grep -Eqi "SIGSEGV|signal 11|exited on signal|core dumped" "$work/fpm.log" 2>/dev/null; then
+		not_ok "$path: a PHP-FPM worker crashed: $(grep -Ei 'signal' "$work/fpm.log" | head -3)"
 	fi
 	left=$("${bare[@]}" "$app" "$path" read "$removed" "$n")
 	if [[ $left == "hits 0 misses $n wrong 0" ]]; then
@@ -80,7 +146,7 @@ for path in plain persistent symfony laravel; do
 	fi
 	state=$("${with[@]}" --ri memrehash | awk -v name="zc-$path" '$0 ~ "=> " name "$" { t = 1 } t && /^State =>/ { print $3; exit }')
 	if [[ $state == complete ]]; then
-		ok "$path: php --ri memrehash reports the transition complete (threshold 0.02, counters shared by the 4 processes)"
+		ok "$path: php --ri memrehash reports the transition complete (threshold 0.02, counters shared by the CLI and the FPM workers)"
 		if [[ $path == plain ]]; then
 			# done is done: keys written at their old place only are not
 			# looked for there any more (only those placed alike are read)
