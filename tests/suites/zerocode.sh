@@ -148,6 +148,12 @@ for path in plain persistent symfony laravel; do
 	if [[ $state == complete ]]; then
 		ok "$path: php --ri memrehash reports the transition complete (threshold 0.02, counters shared by the CLI and the FPM workers)"
 		if [[ $path == plain ]]; then
+			st=$("${with[@]}" "$root/bin/memrehash" status 2>&1)
+			if grep -qx "pool zc-$path" <<<"$st" && grep -Eq '^  state +complete$' <<<"$st"; then
+				ok "$path: bin/memrehash status lists the transition's pool, complete"
+			else
+				not_ok "$path: bin/memrehash status: $(head -n 3 <<<"$st" | tr '\n' ' ')"
+			fi
 			# done is done: keys written at their old place only are not
 			# looked for there any more (only those placed alike are read)
 			ac=$root/tests/zerocode/after_complete.php
