@@ -14,6 +14,7 @@
 #include "zend_smart_str.h"
 
 #include <libmemcached/memcached.h>
+#include <grp.h>
 #include <time.h>
 
 #include "php_memrehash.h"
@@ -68,6 +69,8 @@ static ZEND_INI_MH(on_update_retry)
 
 PHP_INI_BEGIN()
 	STD_PHP_INI_ENTRY("memrehash.counters_file", "", PHP_INI_SYSTEM, OnUpdateString, counters_file, zend_memrehash_globals, memrehash_globals)
+	STD_PHP_INI_ENTRY("memrehash.counters_file_mode", "0600", PHP_INI_SYSTEM, OnUpdateString, counters_file_mode, zend_memrehash_globals, memrehash_globals)
+	STD_PHP_INI_ENTRY("memrehash.counters_file_group", "", PHP_INI_SYSTEM, OnUpdateString, counters_file_group, zend_memrehash_globals, memrehash_globals)
 	STD_PHP_INI_ENTRY("memrehash.max_pools", "64", PHP_INI_SYSTEM, OnUpdateLong, max_pools, zend_memrehash_globals, memrehash_globals)
 	STD_PHP_INI_ENTRY("memrehash.host_id", "", PHP_INI_SYSTEM, OnUpdateString, host_id, zend_memrehash_globals, memrehash_globals)
 	STD_PHP_INI_ENTRY("memrehash.retry_interval", "2", PHP_INI_ALL, on_update_retry, retry_interval, zend_memrehash_globals, memrehash_globals)
@@ -549,7 +552,7 @@ static bool face_build(mr_face_t *f, HashTable *old_ht, HashTable *new_ht, HashT
 {
 	mr_config_t cfg = {
 		.dist = MR_DIST_MODULA, .hash = MEMCACHED_HASH_DEFAULT,
-		.migrate = true, .fallback_ttl = 0, .complete_below = 0.0, .window = 1000,
+		.migrate = true, .fallback_ttl = 0, .complete_below = MR_COMPLETE_BELOW_DEFAULT, .window = MR_WINDOW_DEFAULT,
 		.connect_timeout = 1000, .timeout = 1000, .retry_interval = MR_G(retry_interval),
 	};
 
@@ -932,52 +935,51 @@ static const char *role_name(uint64_t role)
 	return role == MR_ROLE_BOTH ? "both" : role == MR_ROLE_NEW ? "new" : "old";
 }
 
-/* Fills rv with a pool slot's counters, in the shape the README gives
- * (docs/DESIGN.md, "Shared counters"). */
+/* Fills rv with a pool slot's counters, read through one snapshot, in the
+ * shape the README gives (docs/DESIGN.md, "Shared counters"). */
 static void stats_array(const mr_ctr_pool_t *c, zval *rv)
 {
-	uint64_t seen;
+	mr_ctr_snapshot_t *s = emalloc(sizeof(*s));
+	mr_counters_snapshot(c, s);
 	array_init(rv);
-	add_assoc_string(rv, "name", (char *) c->name);
-	add_assoc_string(rv, "state", mr_counters_is_complete(c) ? "complete" : "migrating");
-	add_assoc_long(rv, "started", (zend_long) mr_read(&c->started));
-	add_assoc_long(rv, "completed", (zend_long) mr_read(&c->completed));
+	add_assoc_string(rv, "name", s->name);
+	add_assoc_string(rv, "state", s->state == MR_STATE_COMPLETE ? "complete" : "migrating");
+	add_assoc_long(rv, "started", (zend_long) s->started);
+	add_assoc_long(rv, "completed", (zend_long) s->completed);
 	for (int i = 0; i < MR_C_COUNT; i++) {
-		add_assoc_long(rv, mr_counter_names[i], (zend_long) mr_read(&c->c[i]));
+		add_assoc_long(rv, mr_counter_names[i], (zend_long) s->c[i]);
 	}
-	add_assoc_double(rv, "old_hit_rate", mr_counters_window_rate(c, &seen));
-	add_assoc_long(rv, "window", (zend_long) mr_read(&c->window));
-	add_assoc_long(rv, "window_seen", (zend_long) seen);
-	add_assoc_double(rv, "complete_below", (double) mr_read(&c->complete_below_ppm) / 1e6);
+	add_assoc_double(rv, "old_hit_rate", s->old_hit_rate);
+	add_assoc_long(rv, "window", (zend_long) s->window);
+	add_assoc_long(rv, "window_seen", (zend_long) s->window_lookups);
+	add_assoc_double(rv, "complete_below", (double) s->complete_below_ppm / 1e6);
 	zval servers;
 	array_init(&servers);
-	uint64_t ns = __atomic_load_n(&c->nservers, __ATOMIC_ACQUIRE);
-	for (uint64_t i = 0; i < ns && i < MR_POOL_SERVERS_MAX; i++) {
-		const mr_ctr_server_t *s = &c->servers[i];
+	for (uint32_t i = 0; i < s->nservers; i++) {
+		const mr_ctr_server_snap_t *r = &s->servers[i];
 		zval row;
 		array_init_size(&row, 4);
-		add_assoc_string(&row, "role", (char *) role_name(mr_read(&s->role)));
-		add_assoc_long(&row, "moved_out", (zend_long) mr_read(&s->moved_out));
-		add_assoc_long(&row, "moved_in", (zend_long) mr_read(&s->moved_in));
-		add_assoc_long(&row, "errors", (zend_long) mr_read(&s->errors));
-		add_assoc_zval(&servers, s->name, &row);
+		add_assoc_string(&row, "role", (char *) role_name(r->role));
+		add_assoc_long(&row, "moved_out", (zend_long) r->moved_out);
+		add_assoc_long(&row, "moved_in", (zend_long) r->moved_in);
+		add_assoc_long(&row, "errors", (zend_long) r->errors);
+		add_assoc_zval(&servers, r->name, &row);
 	}
 	add_assoc_zval(rv, "servers", &servers);
 	zval trend;
 	array_init(&trend);
-	uint64_t tp = __atomic_load_n(&c->trend_pos, __ATOMIC_ACQUIRE);
-	uint64_t from = tp > MR_TREND_SAMPLES ? tp - MR_TREND_SAMPLES : 0;
-	for (uint64_t i = from; i < tp; i++) {
-		const mr_trend_t *t = &c->trend[i % MR_TREND_SAMPLES];
+	for (uint32_t i = 0; i < s->ntrend; i++) {
+		const mr_trend_t *t = &s->trend[i];
 		zval row;
 		array_init_size(&row, 4);
-		add_assoc_long(&row, "at", (zend_long) mr_read(&t->at));
-		add_assoc_long(&row, "gets", (zend_long) mr_read(&t->gets));
-		add_assoc_long(&row, "old_hits", (zend_long) mr_read(&t->old_hits));
-		add_assoc_long(&row, "misses", (zend_long) mr_read(&t->misses));
+		add_assoc_long(&row, "at", (zend_long) t->at);
+		add_assoc_long(&row, "gets", (zend_long) t->gets);
+		add_assoc_long(&row, "old_hits", (zend_long) t->old_hits);
+		add_assoc_long(&row, "misses", (zend_long) t->misses);
 		add_next_index_zval(&trend, &row);
 	}
 	add_assoc_zval(rv, "trend", &trend);
+	efree(s);
 }
 
 PHP_METHOD(MemRehash, stats)
@@ -998,7 +1000,7 @@ PHP_METHOD(MemRehash, allStats)
 		if (c) {
 			zval s;
 			stats_array(c, &s);
-			add_assoc_zval(return_value, c->name, &s);
+			add_assoc_zval(return_value, Z_STRVAL_P(zend_hash_str_find(Z_ARRVAL(s), "name", 4)), &s);
 		}
 	}
 }
@@ -1079,7 +1081,7 @@ typedef struct {
 } drain_progress_t;
 
 static const char *const drain_names[MR_DRAIN_COUNT] = {
-	"scanned", "moved", "raced", "skipped", "expired", "errors", "bytes",
+	"scanned", "moved", "raced", "skipped", "expired", "gone", "errors", "bytes",
 };
 
 static void drain_totals_array(const uint64_t *totals, double seconds, zval *rv)
@@ -1263,6 +1265,38 @@ static PHP_GSHUTDOWN_FUNCTION(memrehash)
 	mr_memcached_globals_free(&memrehash_globals->dropin_faces, &memrehash_globals->dropin_faces_cap);
 }
 
+/* Reads memrehash.counters_file_mode and _group. Returns true with the mode
+ * and the group id (-1: leave it), or false with a message. */
+static bool counters_file_access(uint32_t *mode, long *gid, char *err, size_t errlen)
+{
+	const char *m = MR_G(counters_file_mode);
+	char *end;
+	unsigned long v = strtoul(m, &end, 8);
+	if (!*m || *end || v > 0777 || (v & 0600) != 0600) {
+		snprintf(err, errlen, "memrehash.counters_file_mode \"%s\" is not an octal file mode from 0600 to 0777 "
+			"(the owner must read and write it)", m);
+		return false;
+	}
+	*mode = (uint32_t) v;
+	*gid = -1;
+	const char *g = MR_G(counters_file_group);
+	if (!*g) {
+		return true;
+	}
+	unsigned long n = strtoul(g, &end, 10);
+	if (!*end && n <= UINT32_MAX) {
+		*gid = (long) n;
+		return true;
+	}
+	struct group *gr = getgrnam(g);
+	if (!gr) {
+		snprintf(err, errlen, "memrehash.counters_file_group \"%s\" is neither a group name nor a group id", g);
+		return false;
+	}
+	*gid = (long) gr->gr_gid;
+	return true;
+}
+
 PHP_MINIT_FUNCTION(memrehash)
 {
 	REGISTER_INI_ENTRIES();
@@ -1275,10 +1309,13 @@ PHP_MINIT_FUNCTION(memrehash)
 	mr_exception_ce = register_class_MemRehashException(spl_ce_RuntimeException);
 
 	/* mapped here, before PHP-FPM forks its workers, so they all share it */
-	char err[256];
-	if (!mr_counters_init(MR_G(counters_file), (uint32_t) MR_G(max_pools), err, sizeof(err))) {
+	char err[512];
+	uint32_t mode;
+	long gid;
+	if (!counters_file_access(&mode, &gid, err, sizeof(err))
+		|| !mr_counters_init(MR_G(counters_file), (uint32_t) MR_G(max_pools), mode, gid, err, sizeof(err))) {
 		php_error_docref(NULL, E_WARNING, "%s; counters are private to each process", err);
-		if (!mr_counters_init(NULL, (uint32_t) MR_G(max_pools), err, sizeof(err))) {
+		if (!mr_counters_init(NULL, (uint32_t) MR_G(max_pools), 0, -1, err, sizeof(err))) {
 			php_error_docref(NULL, E_WARNING, "%s", err);
 		}
 	}
@@ -1328,9 +1365,9 @@ static void transition_counters_info(const mr_transition_t *t)
 			continue;
 		}
 		char buf[32];
-		php_info_print_table_row(2, "State", mr_read(&c->state) == MR_STATE_COMPLETE ? "complete" : "migrating");
+		php_info_print_table_row(2, "State", mr_counters_is_complete(c) ? "complete" : "migrating");
 		for (int k = 0; k < MR_C_COUNT; k++) {
-			snprintf(buf, sizeof(buf), "%" PRIu64, mr_read(&c->c[k]));
+			snprintf(buf, sizeof(buf), "%" PRIu64, __atomic_load_n(&c->c[k], __ATOMIC_RELAXED));
 			php_info_print_table_row(2, mr_counter_names[k], buf);
 		}
 		return;
@@ -1366,7 +1403,10 @@ PHP_MINFO_FUNCTION(memrehash)
 	php_info_print_table_row(2, "libmemcached headers version", LIBMEMCACHED_VERSION_STRING);
 	php_info_print_table_row(2, "libmemcached library version", memcached_lib_version());
 	php_info_print_table_row(2, "Wire protocol", "meta (memcached >= 1.6)");
-	php_info_print_table_row(2, "Counters", mr_counters_ready() ? (*MR_G(counters_file) ? "shared, file-backed" : "shared (this master)") : "unavailable");
+	php_info_print_table_row(2, "Counters", !mr_counters_ready() ? "unavailable"
+		: mr_counters_file_backed() ? "shared, file-backed"
+		: *MR_G(counters_file) ? "this process only: memrehash.counters_file could not be opened (see the startup warning)"
+		: "shared (this master)");
 	php_info_print_table_row(2, "Host id", mr_fleet_host_id());
 	php_info_print_table_row(2, "igbinary", mr_codec_serializer_available(MR_SER_IGBINARY) ? "yes" : "no");
 	php_info_print_table_row(2, "msgpack", mr_codec_serializer_available(MR_SER_MSGPACK) ? "yes" : "no");

@@ -77,7 +77,7 @@ static bool ask_together(mr_pool_t *p)
 		return false; /* N mostly has moving keys already */
 	}
 	uint64_t seen;
-	double rate = mr_counters_window_rate(mr_pool_ctr(p), &seen);
+	double rate = mr_counters_rate(mr_pool_ctr(p), &seen, NULL);
 	/* a migration that just started: nearly every key is still at O */
 	return seen < 16 || rate >= MR_TOGETHER_RATE;
 }
@@ -132,6 +132,14 @@ static bool take_new_answer(mr_pool_t *p, mr_item_t *it, mr_req_t *r, bool compl
 	return true;
 }
 
+/* Returns how long ago (ms) a failure of N still makes O's misses for
+ * its keys no evidence of a finished move: one cut-over window. */
+static uint32_t new_failure_ms(const mr_ctr_pool_t *ctr)
+{
+	uint64_t window = __atomic_load_n(&ctr->window, __ATOMIC_RELAXED);
+	return (uint32_t) (window > MR_WINDOW_MAX ? MR_WINDOW_MAX : window) * 1000;
+}
+
 /* Takes the answer of O for a key N did not have; queues the move. */
 static void take_old_answer(mr_pool_t *p, mr_item_t *it, int64_t now)
 {
@@ -146,14 +154,17 @@ static void take_old_answer(mr_pool_t *p, mr_item_t *it, int64_t now)
 			/* O down or hung: a miss, but no evidence that O no longer
 			 * matters, so it stays out of the cut-over window */
 			mr_pool_count_error(p, it->o);
-		} else {
-			mr_counters_window_record(ctr, false);
+		} else if (!mr_wire_failed_recently(w, it->n, new_failure_ms(ctr))) {
+			mr_counters_rate_record(ctr, false);
 		}
+		/* else N failed within the window (a restart empties it): O's
+		 * miss may be a key N lost, not one that moved, so it is no
+		 * evidence either */
 		count(p, MR_C_MISSES, 1);
 		it->rc = MR_MISS;
 		return;
 	}
-	mr_counters_window_record(ctr, true);
+	mr_counters_rate_record(ctr, true);
 	count(p, MR_C_OLD_HITS, 1);
 	if (!p->migrate) {
 		/* report only: the app regenerates the value at N */
@@ -180,21 +191,15 @@ static void take_old_answer(mr_pool_t *p, mr_item_t *it, int64_t now)
 
 /* ---- the deletes at O that moves send without waiting ---- */
 
-/* Takes back one count (a move a writer raced after it was counted). */
-static inline void uncount(uint64_t *field, uint64_t n)
-{
-	__atomic_fetch_sub(field, n, __ATOMIC_RELAXED);
-}
-
 /* The delete at O found O changed or gone: a writer raced the move, which
  * was counted as migrated when its add went in; it is a race after all. */
 static void count_raced_move(mr_pool_t *p, uint32_t n, uint32_t o, size_t vlen)
 {
 	mr_ctr_pool_t *ctr = mr_pool_ctr(p);
-	uncount(&ctr->c[MR_C_MIGRATED], 1);
-	uncount(&ctr->c[MR_C_BYTES_MOVED], vlen);
-	if (p->srv[o]) uncount(&p->srv[o]->moved_out, 1);
-	if (p->srv[n]) uncount(&p->srv[n]->moved_in, 1);
+	mr_uncount(&ctr->c[MR_C_MIGRATED], 1);
+	mr_uncount(&ctr->c[MR_C_BYTES_MOVED], vlen);
+	if (p->srv[o]) mr_uncount(&p->srv[o]->moved_out, 1);
+	if (p->srv[n]) mr_uncount(&p->srv[n]->moved_in, 1);
 	count(p, MR_C_RACED, 1);
 }
 
@@ -442,6 +447,9 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 	}
 	mr_wire_run(w);
 	count(p, MR_C_GETS, n);
+	if (!complete) {
+		mr_counters_rate_touch(mr_pool_ctr(p)); /* this period saw gets */
+	}
 
 	bool ask_old = false;
 	for (uint32_t i = 0; i < n; i++) {
@@ -555,6 +563,19 @@ static void undo_at_new(mr_pool_t *p, mr_item_t *items, uint32_t n)
 }
 
 /* Returns the error count of items, counting each against its N server. */
+/* Counts the writes N took (set, add, replace, cas, arithmetic, touch
+ * answered OK): `sets` says what was stored, not what was asked. */
+static void count_stored(mr_pool_t *p, const mr_item_t *items, uint32_t n)
+{
+	uint64_t stored = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		stored += items[i].rc == MR_OK;
+	}
+	if (stored) {
+		count(p, MR_C_SETS, stored);
+	}
+}
+
 static uint32_t count_write_errors(mr_pool_t *p, mr_item_t *items, uint32_t n)
 {
 	uint32_t errors = 0;
@@ -578,11 +599,11 @@ uint32_t mr_migrate_store(mr_pool_t *p, mr_item_t *items, uint32_t n, char mode,
 		it->ra = mr_wire_ms(w, it->n, it->key, it->klen, mode, it->data, it->dlen, it->flags, ttl, 0, moving(p, it, complete));
 	}
 	mr_wire_run(w);
-	count(p, MR_C_SETS, n);
 	for (uint32_t i = 0; i < n; i++) {
 		items[i].rc = mr_wire_req(w, items[i].ra)->rc;
 		items[i].add_cas = mr_wire_req(w, items[i].ra)->cas;
 	}
+	count_stored(p, items, n);
 	uint32_t errors = count_write_errors(p, items, n);
 	/* N first, then O: a write that fails at N leaves O untouched */
 	if (queue_old_deletes(p, items, n, complete)) {
@@ -666,7 +687,7 @@ uint32_t mr_migrate_arith(mr_pool_t *p, mr_item_t *it, bool incr, uint64_t delta
 			break;
 		}
 	}
-	count(p, MR_C_SETS, 1);
+	count_stored(p, it, 1);
 	uint32_t errors = count_write_errors(p, it, 1);
 	if (!moved && queue_old_deletes(p, it, 1, complete)) {
 		errors += finish_old_deletes(p, it, 1);
@@ -792,7 +813,6 @@ uint32_t mr_migrate_touch(mr_pool_t *p, mr_item_t *items, uint32_t n, int64_t tt
 		items[i].ra = mr_wire_touch(w, items[i].n, items[i].key, items[i].klen, ttl);
 	}
 	mr_wire_run(w);
-	count(p, MR_C_SETS, n);
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
 		it->rc = mr_wire_req(w, it->ra)->rc;
@@ -806,6 +826,7 @@ uint32_t mr_migrate_touch(mr_pool_t *p, mr_item_t *items, uint32_t n, int64_t tt
 			it->rc = mr_wire_req(w, it->ra)->rc;
 		}
 	}
+	count_stored(p, items, n);
 	uint32_t errors = count_write_errors(p, items, n);
 	mr_wire_reset(w);
 	bool any = false;

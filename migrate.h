@@ -44,8 +44,10 @@ void mr_migrate_after_op(mr_pool_t *p);
 /* Settles the delayed deletes, waiting, then frees the pool (NULL: nothing). */
 void mr_migrate_close(mr_pool_t *p);
 
-/* Returns the TTL to send for an item with remaining TTL t (from mg or
- * metadump), or -1 when the item is about to expire and must not be copied. */
+/* Returns the TTL to send for an item whose remaining TTL (from mg) is
+ * remaining (MR_TTL_NONE, MR_TTL_UNKNOWN or seconds), taking fallback_ttl
+ * when it is unknown and now (on N's clock) for an absolute expiry; or -1
+ * when the item is about to expire and must not be copied. */
 int64_t mr_migrate_ttl(int64_t remaining, int64_t fallback_ttl, int64_t now);
 
 #endif

@@ -203,7 +203,7 @@ static void drain_batch(drain_t *d)
 		mr_item_t *it = &d->items[i];
 		mr_req_t *r = mr_wire_req(w, it->ro);
 		if (r->rc == MR_MISS) {
-			t[MR_DRAIN_EXPIRED]++; /* gone since the dump: expired, evicted or deleted */
+			t[MR_DRAIN_GONE]++; /* gone since the dump: the app moved it, or it was deleted, evicted, expired */
 			continue;
 		}
 		if (r->rc != MR_OK) {

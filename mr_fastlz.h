@@ -11,7 +11,7 @@
 size_t mr_fastlz_compress(const void *in, size_t len, void *out);
 
 /* Returns the decompressed length, or 0 on corrupt input or when the result
- * would not fit in out_cap. Reads only in[0..len), writes only out[0..cap). */
+ * would not fit in out_cap. Reads only in[0..len), writes only out[0..out_cap). */
 size_t mr_fastlz_decompress(const void *in, size_t len, void *out, size_t out_cap);
 
 #endif

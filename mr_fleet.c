@@ -62,7 +62,7 @@ static bool reserved_conn_failing(mr_pool_t *p, const char *key)
 static bool write_marker(mr_pool_t *p)
 {
 	char val[24];
-	uint64_t when = mr_read(&mr_pool_ctr(p)->completed);
+	uint64_t when = mr_counters_completed_at(mr_pool_ctr(p));
 	int len = snprintf(val, sizeof(val), "%llu", (unsigned long long) when);
 	const char *k = p->marker_key;
 	mr_wire_reset(p->wire);
@@ -114,6 +114,9 @@ void mr_fleet_after_op(mr_pool_t *p)
 	p->last_marker_ms = now;
 	mr_ctr_pool_t *ctr = mr_pool_ctr(p);
 	mr_counters_trend_tick(ctr, now / 1000);
+	/* here too, not only after old lookups: a window with gets and no old
+	 * lookups at all (everything at N) is the clearest sign of a finished move */
+	mr_pool_check_cutover(p);
 	if (reserved_conn_failing(p, p->marker_key)) {
 		return;
 	}
@@ -159,13 +162,15 @@ static bool list_has(const char *list, size_t len, const char *host)
 
 void mr_fleet_publish(mr_pool_t *p)
 {
-	mr_ctr_pool_t *ctr = mr_pool_ctr(p);
+	mr_ctr_snapshot_t *snap = emalloc(sizeof(*snap));
+	mr_counters_snapshot(mr_pool_ctr(p), snap);
 	char key[96], hosts_key[96], val[MR_C_COUNT * 21 + 200];
-	int len = snprintf(val, sizeof(val), "v1 %llu %llu", (unsigned long long) mr_read(&ctr->state),
+	int len = snprintf(val, sizeof(val), "v1 %llu %llu", (unsigned long long) snap->state,
 		(unsigned long long) time(NULL));
 	for (int i = 0; i < MR_C_COUNT; i++) {
-		len += snprintf(val + len, sizeof(val) - (size_t) len, " %llu", (unsigned long long) mr_read(&ctr->c[i]));
+		len += snprintf(val + len, sizeof(val) - (size_t) len, " %llu", (unsigned long long) snap->c[i]);
 	}
+	efree(snap);
 	len += snprintf(val + len, sizeof(val) - (size_t) len, " %s", host_id);
 	fleet_key(p, "fleet", host_id, key, sizeof(key));
 	fleet_key(p, "hosts", NULL, hosts_key, sizeof(hosts_key));

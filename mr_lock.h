@@ -1,8 +1,9 @@
-/* A lock for the few process-wide tables (the wire engine's down-server and
- * server clock tables). Under a thread-safe PHP (ZTS: FrankenPHP, Apache's
- * worker MPM) requests run at once in threads of one process and share
- * them; under a PHP without threads (NTS) a process runs one request at a
- * time, and the lock compiles away. Held only for a few loads and stores:
+/* A lock for the few process-wide tables (the wire engine's server clock
+ * table; the down-server table is mr_down's, atomics only, no lock). Under
+ * a thread-safe PHP (ZTS: FrankenPHP, Apache's worker MPM) requests run at
+ * once in threads of one process and share them; under a PHP without
+ * threads (NTS) a process runs one request at a time, and the lock
+ * compiles away. Held only for a few loads and stores:
  * never across network I/O or anything else that can wait.
  * Include after php.h (which says whether ZTS is on). */
 #ifndef MR_LOCK_H

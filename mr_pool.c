@@ -129,11 +129,7 @@ void mr_pool_attach_counters(mr_pool_t *p, const mr_pool_cfg_t *cfg)
 	if (!p->ctr) {
 		php_error_docref(NULL, E_WARNING, "all %u counter slots are in use: pool \"%s\" counts in this process only (raise memrehash.max_pools)",
 			mr_counters_max_pools(), p->name);
-		memset(&p->local_ctr, 0, sizeof(p->local_ctr));
-		snprintf(p->local_ctr.name, sizeof(p->local_ctr.name), "%s", p->name);
-		p->local_ctr.started = (uint64_t) time(NULL);
-		p->local_ctr.complete_below_ppm = ppm;
-		p->local_ctr.window = (uint64_t) cfg->window;
+		mr_counters_local(&p->local_ctr, p->name, ppm, (uint64_t) cfg->window);
 	}
 	mr_ctr_pool_t *ctr = mr_pool_ctr(p);
 	for (uint32_t i = 0; i < mr_wire_count(p->wire); i++) {
@@ -208,15 +204,7 @@ bool mr_pool_is_complete(mr_pool_t *p)
 void mr_pool_check_cutover(mr_pool_t *p)
 {
 	mr_ctr_pool_t *ctr = mr_pool_ctr(p);
-	uint64_t ppm = mr_read(&ctr->complete_below_ppm);
-	if (ppm == 0 || mr_counters_is_complete(ctr)) {
-		return;
-	}
-	uint64_t seen;
-	double rate = mr_counters_window_rate(ctr, &seen);
-	if (seen >= mr_read(&ctr->window) && rate * 1e6 < (double) ppm) {
-		if (mr_counters_complete(ctr, (uint64_t) time(NULL))) {
-			p->marker_pending = true;
-		}
+	if (mr_counters_cutover_due(ctr) && mr_counters_complete(ctr, (uint64_t) time(NULL))) {
+		p->marker_pending = true;
 	}
 }

@@ -475,7 +475,9 @@ static bool pool_build(mr_sess_t *s, const sess_lists_t *l)
 		.dist = dist, .old_dist = dist,
 		.hash = (int) MR_G(sess_hash), .old_hash = (int) MR_G(sess_hash),
 		.name = ZSTR_VAL(name),
-		.migrate = true, .window = 1000,
+		/* never complete by itself: a user may come back after any window,
+		 * and a session left at O then is a logout, not a cache miss */
+		.migrate = true, .complete_below = 0.0, .window = MR_WINDOW_DEFAULT,
 		.connect_timeout_ms = 1000, .timeout_ms = 1000,
 		.retry_interval_s = (uint32_t) MR_G(retry_interval),
 	};

@@ -11,6 +11,7 @@
  * See docs/DESIGN.md, "The wire engine". */
 #include "php.h"
 #include "mr_wire.h"
+#include "mr_down.h"
 #include "mr_lock.h"
 #include "mr_util.h"
 
@@ -62,12 +63,6 @@ struct mr_wire {
 	uint32_t *pmap;
 };
 
-/* Servers that failed recently, process-wide: a non-persistent MemRehash is
- * rebuilt every request, and a dead server must cost one timeout per retry
- * interval, not one per request. Open addressing on the name's hash. */
-#define DOWN_SLOTS 512
-static struct { uint64_t hash; uint64_t until_ms; } down_table[DOWN_SLOTS];
-static mr_lock_t down_lock = MR_LOCK_INITIALIZER; /* threads of a ZTS PHP share the table */
 
 /* Returns the FNV-1a hash of s, never 0 (0 marks a free slot). */
 static uint64_t name_hash(const char *s)
@@ -76,61 +71,31 @@ static uint64_t name_hash(const char *s)
 	return h ? h : 1;
 }
 
-/* Returns the down-table slot for hash (existing or free), or NULL when full.
- * The caller holds down_lock while it uses the slot. */
-static uint64_t *down_slot(uint64_t hash, bool create)
-{
-	uint64_t now = mr_mono_ms();
-	for (uint32_t i = 0; i < DOWN_SLOTS; i++) {
-		uint32_t s = (uint32_t) ((hash + i) % DOWN_SLOTS);
-		if (down_table[s].hash == hash) {
-			return &down_table[s].until_ms;
-		}
-		if (down_table[s].hash == 0 || (create && down_table[s].until_ms < now)) {
-			if (!create) {
-				return NULL;
-			}
-			down_table[s].hash = hash;
-			return &down_table[s].until_ms;
-		}
-	}
-	return NULL;
-}
-
+/* Marks c's server down for the retry interval, for every process of the
+ * host (mr_down): a non-persistent MemRehash is rebuilt every request, and
+ * a dead server must cost the host one timeout per retry interval, not one
+ * per request in each worker. mr_down uses atomics only, so the threads of
+ * a ZTS PHP share it without a lock. */
 static void mark_down(mr_wire_t *w, mr_conn_t *c)
 {
-	mr_lock(&down_lock);
-	uint64_t *until = down_slot(c->name_hash, true);
-	if (until && w->opts.retry_interval_ms) {
-		*until = mr_mono_ms() + w->opts.retry_interval_ms;
-	}
-	mr_unlock(&down_lock);
+	mr_down_mark(c->name_hash, w->opts.retry_interval_ms);
 }
 
 bool mr_wire_failed_recently(mr_wire_t *w, uint32_t conn, uint32_t ms)
 {
 	uint64_t f = w->conns[conn].failed_ms;
-	return f && mr_mono_ms() - f < ms;
+	return (f && mr_mono_ms() - f < ms) || mr_down_failed_within(w->conns[conn].name_hash, ms);
 }
 
 /* Returns true when conn is marked down now (so a lookup there would be skipped). */
 static bool conn_is_down(mr_wire_t *w, uint32_t conn)
 {
-	mr_lock(&down_lock);
-	uint64_t *until = down_slot(w->conns[conn].name_hash, false);
-	bool down = until && *until > mr_mono_ms();
-	mr_unlock(&down_lock);
-	return down;
+	return mr_down_is_down(w->conns[conn].name_hash);
 }
 
 static void clear_down(mr_conn_t *c)
 {
-	mr_lock(&down_lock);
-	uint64_t *until = down_slot(c->name_hash, false);
-	if (until) {
-		*until = 0;
-	}
-	mr_unlock(&down_lock);
+	mr_down_clear(c->name_hash);
 }
 
 mr_wire_t *mr_wire_new(const char *const *hosts, const uint16_t *ports, const char *const *names, uint32_t n, bool persistent)

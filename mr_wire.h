@@ -125,8 +125,10 @@ const char *mr_wire_value(mr_wire_t *w, uint32_t i);
 bool mr_wire_failed_recently(mr_wire_t *w, uint32_t conn, uint32_t ms);
 
 /* Text commands for stats and lru_crawler: sends line (without CRLF) to conn
- * and calls on_line for each reply line until "END" (or an error). Returns
- * MR_OK, or the error. Blocking, bounded by the timeout per read. */
+ * and calls cb(ctx, line, len) for each reply line (without its line end)
+ * until "END", an error, or cb returning false (the rest of the reply goes
+ * with the connection). Returns MR_OK, or the error. Blocking, each read
+ * bounded by timeout_ms. */
 typedef bool (*mr_line_cb)(void *ctx, const char *line, size_t len);
 mr_rc_t mr_wire_text(mr_wire_t *w, uint32_t conn, const char *line, mr_line_cb cb, void *ctx, uint32_t timeout_ms);
 

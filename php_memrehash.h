@@ -14,6 +14,8 @@ extern zend_module_entry memrehash_module_entry;
 
 ZEND_BEGIN_MODULE_GLOBALS(memrehash)
 	char *counters_file;     /* memrehash.counters_file: file-backed counters, or "" */
+	char *counters_file_mode;  /* memrehash.counters_file_mode: octal mode a new counters file gets */
+	char *counters_file_group; /* memrehash.counters_file_group: group (name or id) of the counters file, or "" */
 	zend_long max_pools;     /* memrehash.max_pools: pool slots in the counters mapping */
 	char *host_id;           /* memrehash.host_id: this host's name in fleet views */
 	zend_long retry_interval;/* memrehash.retry_interval: seconds a failed server stays down */

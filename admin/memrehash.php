@@ -502,10 +502,10 @@ function pool_html(string $name, array $p, int $idx, string $token, int $now): s
     if ($complete) {
         $o .= 'Complete: no more old lookups on any worker of this host; other hosts follow through the marker key.';
     } else {
-        $o .= 'Old-hit rate <b data-field="old_hit_rate">' . h(pct($pr['old_hit_rate'])) . '</b> over the last '
-            . h(num($pr['window_seen'])) . ' old lookups (window ' . h(num($pr['window'])) . '); ';
+        $o .= 'Old-hit rate <b data-field="old_hit_rate">' . h(pct($pr['old_hit_rate'])) . '</b> over the '
+            . h(num($pr['window_seen'])) . ' old lookups of the last ' . h(num($pr['window'])) . ' s; ';
         $o .= $pr['auto']
-            ? 'completes by itself below <b data-field="complete_below">' . h(pct($pr['complete_below'])) . '</b> once the window is full.'
+            ? 'completes by itself below <b data-field="complete_below">' . h(pct($pr['complete_below'])) . '</b> after a window of gets.'
             : 'no <code>complete_below</code> set: complete it by hand.';
     }
     $o .= ' Served by new: <b data-field="served_by_new">' . h(pct($pr['served_by_new'])) . '</b> of gets ('

@@ -34,7 +34,7 @@ var_dump($s1['drained'] - $s0['drained'] === count($onSource), $s1['servers'][$s
 ?>
 --EXPECT--
 bool(true)
-array(9) {
+array(10) {
   [0]=>
   string(7) "scanned"
   [1]=>
@@ -46,12 +46,14 @@ array(9) {
   [4]=>
   string(7) "expired"
   [5]=>
-  string(6) "errors"
+  string(4) "gone"
   [6]=>
-  string(5) "bytes"
+  string(6) "errors"
   [7]=>
-  string(7) "seconds"
+  string(5) "bytes"
   [8]=>
+  string(7) "seconds"
+  [9]=>
   string(7) "stopped"
 }
 string(4) "done"

@@ -31,7 +31,7 @@ sleep(2);
 $r = $mr->drain($old[1]);
 var_dump($r['stopped'], $r['moved'] === count($moving), $r['errors']);
 var_dump($r['scanned'] >= count($moving) + 2);
-var_dump($r['skipped'] >= 2, $r['skipped'] + $r['expired'] + $r['moved'] === $r['scanned']);
+var_dump($r['skipped'] >= 2, $r['skipped'] + $r['expired'] + $r['gone'] + $r['moved'] === $r['scanned']);
 var_dump($raw->get('__memrehash:reserved'), $raw->get('other:key'));
 $n = mr_peer([$new[1]]);
 var_dump($n->get('__memrehash:reserved'), $n->get('other:key'));

@@ -61,6 +61,6 @@ echo $rows['memrehash.sess_lock_expire'][0] ?? '-', ' ', $rows['memrehash.sess_l
 echo $bad ? implode("\n", $bad) . "\n" : "php --ri matches\n";
 ?>
 --EXPECT--
-12 settings in memrehash.ini
+14 settings in memrehash.ini
 17 17
 php --ri matches

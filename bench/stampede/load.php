@@ -14,7 +14,9 @@
  * phase file ("SCENARIO after"): the switch; a scenario with a drain starts
  * bin/memrehash drain then, in the background, rate-limited.
  *
- * Every second it reads MariaDB's Com_select (the database's own count of
+ * Per second: requests are counted by the second they were scheduled in
+ * (latency, page source) and, as `served`, by the second their answer came
+ * back (the throughput). Every second it reads MariaDB's Com_select (the database's own count of
  * SELECTs) and the admin page's Prometheus metrics (the pool's old-hit rate).
  * Every answer is checked: status 200 and <p id="v"> holding the item's text
  * computed from the bulk queries (setup.php). The result, per second and in
@@ -135,6 +137,7 @@ curl_multi_setopt($mh, CURLMOPT_MAXCONNECTS, MAX_IN_FLIGHT + 4);
 $meta = [];           /* handle id => ['req', i, added] or ['metrics', k] */
 $inFlight = 0;
 $buckets = array_fill(0, $seconds, ['lat' => [], 'n' => 0, 'bad' => 0, 'db' => 0]);
+$done = [];           /* second of completion => answers: the throughput served */
 $ticks = [];          /* k => ['at' => offset, 'com_select' => n, 'metrics' => [...]] */
 $failures = [];
 $drain = null;
@@ -198,6 +201,8 @@ while (true) {
             $want = '<p id="v">' . htmlspecialchars($expected[$id]) . '</p>';
             $good = $code === 200 && str_contains($body, $want);
             $buckets[$k]['n']++;
+            $doneAt = (int)floor($m[2] + curl_getinfo($h, CURLINFO_TOTAL_TIME) - $t0);
+            $done[$doneAt] = ($done[$doneAt] ?? 0) + 1;
             $buckets[$k]['lat'][] = round($lat * 1000, 2);
             if (!$good) {
                 $buckets[$k]['bad']++;
@@ -251,6 +256,7 @@ for ($k = 0; $k < $seconds; $k++) {
     $perSecond[] = [
         't' => $k - $before,
         'requests' => $b['n'],
+        'served' => $done[$k] ?? 0,
         'bad' => $b['bad'],
         'db_pages' => $b['db'],
         'p50' => percentile($b['lat'], 50),

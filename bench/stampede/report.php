@@ -25,7 +25,7 @@ const GROUPS = [
 ];
 const COLORS = ['#d62728', '#ff7f0e', '#1f77b4', '#2ca02c', '#9467bd', '#8c564b'];
 const PANELS = [
-    'rps' => ['requests/s', ''],
+    'rps' => ['requests/s served (answers per second)', ''],
     'p50' => ['p50 latency', 'ms, log scale'],
     'p99' => ['p99 latency', 'ms, log scale'],
     'db' => ['database queries/s (MariaDB Com_select)', ''],
@@ -48,7 +48,7 @@ function series(array $r, string $m): array
     $out = [];
     foreach ($r['seconds'] as $s) {
         $out[$s['t']] = match ($m) {
-            'rps' => $s['requests'],
+            'rps' => $s['served'] ?? $s['requests'],
             'p50' => $s['p50'],
             'p99' => $s['p99'],
             'db' => $s['db_queries'],
@@ -271,7 +271,7 @@ $fig = [];
 foreach ($results as $n => $r) {
     $fig[$n] = figures($r, $control);
 }
-$t = "| scenario | DB q/s steady | DB q/s peak after switch | peak / steady | DB queries after switch | extra vs no change | extra, % of PECL's | p99 steady | p99 first {$fig[array_key_first($fig)]['window']} s | p99 ratio | worst 1-s p99 |\n";
+$t = "| scenario | DB q/s steady | DB q/s peak after switch | peak / steady | DB queries, whole run | extra vs no change | extra, % of PECL's | p99 steady | p99 first {$fig[array_key_first($fig)]['window']} s | p99 ratio | worst 1-s p99 |\n";
 $t .= "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
 foreach ($results as $n => $r) {
     $f = $fig[$n];
@@ -285,7 +285,7 @@ foreach ($results as $n => $r) {
     $t .= sprintf("| %s | %.1f | %d | %s | %d | %s | %s | %.1f ms | %.1f ms | %.2fx | %.1f ms |\n",
         $r['group'] === 'control' ? $r['label'] : GROUPS[$r['group']] . ': ' . $r['label'],
         $f['steady_db'], $f['peak_db'], $f['steady_db'] > 0 ? sprintf('%.1fx', $f['peak_db'] / $f['steady_db']) : '-',
-        $f['total_db_after'], $f['extra_db'] === null ? '-' : sprintf('%+d', $f['extra_db']), $pct,
+        $f['db_queries'], $f['extra_db'] === null ? '-' : sprintf('%+d', $f['extra_db']), $pct,
         $f['p99_steady'], $f['p99_move'], $f['p99_move'] / max(0.001, $f['p99_steady']), $f['p99_peak_second']);
 }
 file_put_contents("$dir/table.md", $t);

@@ -504,6 +504,152 @@ final class CliTest extends TestCase
         $this->assertStringContainsString("cannot reach $dead", $err);
     }
 
+    /* ---- which pool, and who may read the counters ---- */
+
+    /** Creates pool $name over $old -> $new in the shared counters of this test (as an app would). */
+    private function appPool(array $old, array $new, string $name): void
+    {
+        $code = sprintf('new MemRehash(%s, %s, ["name" => %s]);', var_export($old, true), var_export($new, true), var_export($name, true));
+        $rc = null;
+        passthru(sprintf('%s -d extension=%s -d memrehash.counters_file=%s -r %s', escapeshellarg(PHP_BINARY),
+            escapeshellarg(self::$so), escapeshellarg($this->counters), escapeshellarg($code)), $rc);
+        $this->assertSame(0, $rc);
+    }
+
+    /** Returns the pool names in this test's counters file, as the CLI sees them. */
+    private function poolsInCounters(): array
+    {
+        [$code, $all, $err] = $this->cliJson(['status']);
+        $this->assertSame(0, $code, $err);
+        $names = array_map('strval', array_keys($all));
+        sort($names);
+        return $names;
+    }
+
+    public function testStatusAndDrainRefuseWhenTwoPoolsCouldBeMeant(): void
+    {
+        $old = mr_servers(1, 0);
+        $new = mr_servers(1, 1);
+        $this->appPool($old, $new, 'cli-app-a');
+        $this->appPool($old, $new, 'cli-app-b');
+        $this->writeKeys($old, 50, 'two');
+        $lists = ['--old=' . $old[0], '--new=' . $new[0]];
+
+        [$code, , $err] = $this->cli(['status', ...$lists]);
+        $this->assertSame(2, $code, $err);
+        $this->assertStringContainsString('2 pools in the shared counters use these servers (cli-app-a, cli-app-b): say which with --name', $err);
+        [$code, , $err] = $this->cli(['drain', ...$lists]);
+        $this->assertSame(2, $code, $err);
+        $this->assertStringContainsString('say which with --name', $err);
+        $this->assertSame(50, array_sum($this->items($old)), 'the refused drain moved nothing');
+        $this->assertSame(['cli-app-a', 'cli-app-b'], $this->poolsInCounters(), 'and created no pool');
+
+        [$code, $s, $err] = $this->cliJson(['drain', ...$lists, '--name=cli-app-b']);
+        $this->assertSame(0, $code, $err);
+        $this->assertSame(50, $s['moved']);
+        [$code, $s, $err] = $this->cliJson(['status', ...$lists, '--name=cli-app-b']);
+        $this->assertSame(0, $code, $err);
+        $this->assertSame(50, $s['drained'], 'the drain counted into the pool it was told');
+    }
+
+    public function testStatusNeverCreatesAPoolAndFindsTheOneMeant(): void
+    {
+        $old = mr_servers(1, 0);
+        $new = mr_servers(1, 1);
+        $lists = ['--old=' . $old[0], '--new=' . $new[0]];
+        $this->appPool($old, $new, 'cli-app-only');
+        $this->appPool(mr_servers(1, 2), mr_servers(1, 3), 'cli-app-other');
+
+        /* lists no pool uses: refused, and nothing new in the counters */
+        [$code, , $err] = $this->cli(['status', '--old=' . $new[0], '--new=' . $old[0]]);
+        $this->assertSame(2, $code, $err);
+        $this->assertStringContainsString('no pool in the shared counters uses these --old/--new lists (pools there: cli-app-only, cli-app-other)', $err);
+        [$code, , $err] = $this->cli(['status', ...$lists, '--name=cli-nonesuch']);
+        $this->assertSame(2, $code, $err);
+        $this->assertStringContainsString('no pool named "cli-nonesuch"', $err);
+        $this->assertSame(['cli-app-only', 'cli-app-other'], $this->poolsInCounters());
+
+        /* the one pool of these lists, found without --name */
+        [$code, $s, $err] = $this->cliJson(['status', ...$lists]);
+        $this->assertSame(0, $code, $err);
+        $this->assertSame('cli-app-only', $s['name']);
+
+        /* a drain of lists no pool uses counts into the name the app derives, and says so */
+        $this->writeKeys(mr_servers(1, 4), 10, 'derive');
+        [$code, $r, $err] = $this->cliJson(['drain', '--old=' . mr_servers(1, 4)[0], '--new=' . $new[0]]);
+        $this->assertSame(0, $code, $err);
+        $this->assertSame(10, $r['moved']);
+        $this->assertMatchesRegularExpression('/counting into pool ".+", new in the shared counters/', $err);
+        $derived = (new MemRehash(mr_servers(1, 4), $new))->stats()['name'];
+        $this->assertContains($derived, $this->poolsInCounters(), 'the same name the application derives');
+    }
+
+    /** Copies the CLI and the extension where another user can read them; returns [bin, so]. */
+    private function readableCopies(string $dir): array
+    {
+        @mkdir($dir, 0755);
+        chmod($dir, 0755);
+        copy(self::$bin, "$dir/memrehash");
+        copy(self::$so, "$dir/memrehash.so");
+        chmod("$dir/memrehash", 0755);
+        chmod("$dir/memrehash.so", 0755);
+        return ["$dir/memrehash", "$dir/memrehash.so"];
+    }
+
+    /** Runs the CLI as user nobody; returns [exit code, stdout, stderr]. */
+    private function cliAsNobody(array $args, string $bin, string $so, string $counters): array
+    {
+        $cmd = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', PHP_BINARY, '-d', "extension=$so",
+            '-d', "memrehash.counters_file=$counters", $bin, ...$args];
+        $p = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
+        $out = stream_get_contents($pipes[1]);
+        $err = stream_get_contents($pipes[2]);
+        return [proc_close($p), $out, $err];
+    }
+
+    public function testCountersFileModeAndGroupLetAnotherUserRead(): void
+    {
+        $this->assertSame(0, posix_geteuid(), 'this test runs the CLI as another user: it needs root (CI runs as root)');
+        $dir = sys_get_temp_dir() . '/mrcli-perm-' . getmypid();
+        [$bin, $so] = $this->readableCopies($dir);
+        $file = "$dir/counters";
+        chmod($dir, 0777);
+
+        /* the default: 0600, the owner's only; another user gets a clear error, not "no pools" */
+        passthru(sprintf('%s -d extension=%s -d memrehash.counters_file=%s -r %s', escapeshellarg(PHP_BINARY), escapeshellarg($so),
+            escapeshellarg($file), escapeshellarg('new MemRehash(["' . mr_servers(1)[0] . '"], ["' . mr_servers(1, 1)[0] . '"], ["name" => "perm-app"]);')));
+        $this->assertSame(0600, fileperms($file) & 0777);
+        [$code, $out, $err] = $this->cliAsNobody(['status'], $bin, $so, $file);
+        $this->assertSame(3, $code, $out . $err);
+        $this->assertStringContainsString("memrehash.counters_file $file cannot be read and written as uid 65534", $err);
+        $this->assertStringContainsString('memrehash.counters_file_group', $err);
+        $this->assertStringNotContainsString('no pools', $out);
+        unlink($file);
+
+        /* mode 0660 and a group the other user is in: it reads the application's pools */
+        passthru(sprintf('%s -d extension=%s -d memrehash.counters_file=%s -d memrehash.counters_file_mode=0660 '
+            . '-d memrehash.counters_file_group=nogroup -r %s', escapeshellarg(PHP_BINARY), escapeshellarg($so),
+            escapeshellarg($file), escapeshellarg('new MemRehash(["' . mr_servers(1)[0] . '"], ["' . mr_servers(1, 1)[0] . '"], ["name" => "perm-app"]);')));
+        $st = stat($file);
+        $this->assertSame(0660, $st['mode'] & 0777);
+        $this->assertSame(65534, $st['gid']);
+        [$code, $out, $err] = $this->cliAsNobody(['status', '--json'], $bin, $so, $file);
+        $this->assertSame(0, $code, $err);
+        $this->assertArrayHasKey('perm-app', json_decode($out, true), $out);
+
+        /* bad values are refused with a message, and the process keeps counters of its own */
+        $r = shell_exec(sprintf('%s -d extension=%s -d memrehash.counters_file=%s -d memrehash.counters_file_mode=0644x -r "echo 1;" 2>&1',
+            escapeshellarg(PHP_BINARY), escapeshellarg($so), escapeshellarg("$dir/other")));
+        $this->assertStringContainsString('memrehash.counters_file_mode "0644x" is not an octal file mode', $r);
+        $r = shell_exec(sprintf('%s -d extension=%s -d memrehash.counters_file=%s -d memrehash.counters_file_group=no-such-group -r "echo 1;" 2>&1',
+            escapeshellarg(PHP_BINARY), escapeshellarg($so), escapeshellarg("$dir/other")));
+        $this->assertStringContainsString('memrehash.counters_file_group "no-such-group" is neither a group name nor a group id', $r);
+        foreach (glob("$dir/*") as $f) {
+            unlink($f);
+        }
+        rmdir($dir);
+    }
+
     /* ---- status ---- */
 
     public function testStatusPrintsTheCounters(): void

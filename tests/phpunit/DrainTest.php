@@ -175,7 +175,7 @@ final class DrainTest extends TestCase
         $this->assertSame(count($onSource), $r['scanned'], 'the walk (memcached\'s hash table) lists each key once');
         $this->assertSame(array_sum(array_map(static fn($m) => strlen($m['value']), $before)), $r['bytes'], 'bytes: the value bytes moved');
         $this->assertIsFloat($r['seconds']);
-        foreach (['scanned', 'moved', 'raced', 'skipped', 'expired', 'errors', 'bytes'] as $f) {
+        foreach (['scanned', 'moved', 'raced', 'skipped', 'expired', 'gone', 'errors', 'bytes'] as $f) {
             $this->assertIsInt($r[$f], $f);
         }
 
@@ -278,6 +278,40 @@ final class DrainTest extends TestCase
         $this->assertSame(0, $bad, "a drain that says done leaves nothing on the source:\n" . implode("\n", $report));
     }
 
+    /**
+     * Keys the app moves by reading them while a drain walks are "gone" (not
+     * at the source when the drain fetches them), not "expired": nothing
+     * expired here (no TTL), as the servers' own reads say.
+     */
+    public function testKeysTheAppMovedAreGoneNotExpired(): void
+    {
+        $source = mr_servers(1, 2)[0];
+        $mr = self::pool('core-drain-gone');
+        mr_flush_all();
+        $items = [];
+        for ($i = 0; $i < 600; $i++) {
+            $items["gone:$i"] = "v$i";
+        }
+        $this->assertTrue(mr_peer([$source])->setMulti($items));
+        $read = false;
+        $r = $mr->drain($source, ['batch' => 20, 'progress' => function (array $p) use (&$read, $mr, $items): bool {
+            if (!$read) {
+                $read = true;
+                foreach (array_keys($items) as $k) {
+                    $mr->get($k); /* the app reads everything: what the drain has not reached yet moves now */
+                }
+            }
+            return true;
+        }]);
+        $this->assertSame('done', $r['stopped']);
+        $this->assertSame(0, $r['expired'], json_encode($r));
+        $this->assertSame(0, $r['errors']);
+        $this->assertGreaterThan(0, $r['gone'], 'keys listed by the walk and moved by reads before the drain reached them');
+        $this->assertSame($r['scanned'], $r['moved'] + $r['gone'] + $r['raced'] + $r['skipped'] + $r['expired'], json_encode($r));
+        $this->assertSame([], array_filter(self::metaMany($source, array_keys($items))), 'the source holds none of them');
+        $this->assertNewListReadsAll($items, 'after the drain and the reads');
+    }
+
     /** drain(null) walks every old server; modula 3 -> 2 moves keys off all of them. */
     public function testDrainEveryOldServer(): void
     {
@@ -303,7 +337,7 @@ final class DrainTest extends TestCase
         // reserved keys on the new servers are seen and skipped too
         $this->assertGreaterThanOrEqual(count($values), $r['scanned'], 'every item of every old server was looked at');
         $this->assertSame(0, $r['errors']);
-        $this->assertSame($r['scanned'] - $r['moved'] - $r['expired'] - $r['raced'], $r['skipped'], 'what does not move is skipped');
+        $this->assertSame($r['scanned'] - $r['moved'] - $r['expired'] - $r['gone'] - $r['raced'], $r['skipped'], 'what does not move is skipped');
         $got = [];
         $peerNew = mr_peer($new);
         foreach (array_chunk(array_keys($values), 1000) as $chunk) {

@@ -7,7 +7,8 @@
  * - complete() in one process is isComplete() in the others at once (shared
  *   memory), and another "host" (its own counters file and host id) sees it
  *   within about two seconds through the marker key;
- * - complete_below completes a pool by itself once old lookups stop finding;
+ * - complete_below completes a pool by itself once, over a window of time,
+ *   old lookups stop finding;
  * - fleetStats() shows two hosts and their exact total. */
 
 use PHPUnit\Framework\TestCase;
@@ -293,7 +294,7 @@ final class FleetCountersTest extends TestCase
             $seed["a$i"] = $i;
         }
         $this->assertTrue(mr_peer($old)->setMulti($seed));
-        $m = new MemRehash($old, $new, ['name' => $name, 'complete_below' => 0.5, 'window' => 20]);
+        $m = new MemRehash($old, $new, ['name' => $name, 'complete_below' => 0.5, 'window' => 2]);
 
         for ($i = 0; $i < 30; $i++) {
             $this->assertSame($i, $m->get("a$i"));
@@ -302,11 +303,13 @@ final class FleetCountersTest extends TestCase
         $this->assertSame('migrating', $s['state'], 'every old lookup found its key: far from cut-over');
         $this->assertEqualsWithDelta(1.0, $s['old_hit_rate'], 1e-9);
 
-        /* old lookups stop finding anything: the rate over the last 20 falls */
+        /* old lookups stop finding anything: within the window the hits still count */
         for ($i = 0; $i < 5; $i++) {
             $m->get("gone$i");
         }
-        $this->assertSame('migrating', $m->stats()['state'], '15 of the last 20 old lookups still hit');
+        $this->assertSame('migrating', $m->stats()['state'], '30 of the 35 old lookups of the window hit');
+        /* a window later the hits have aged out: only misses are left */
+        sleep(3);
         for ($i = 5; $i < 25; $i++) {
             $m->get("gone$i");
         }
@@ -324,7 +327,7 @@ final class FleetCountersTest extends TestCase
         $this->assertSame($lookups, $m->stats()['old_lookups']);
         $this->assertSame($seen, self::commandsSeen($old), 'the old servers saw no command (their own stats)');
         $pid = $this->fork(function () use ($old, $new, $name) {
-            $o = new MemRehash($old, $new, ['name' => $name, 'complete_below' => 0.5, 'window' => 20]);
+            $o = new MemRehash($old, $new, ['name' => $name, 'complete_below' => 0.5, 'window' => 2]);
             return $o->isComplete() && $o->get('late-old') === false ? 0 : 1;
         });
         $this->assertSame(0, $this->reap($pid));

@@ -224,7 +224,7 @@ metrics_check() {
 	if "$py" tests/admin/metrics.py "$2" "$3" >"$tmp/samples.json" 2>"$tmp/parse.err"; then
 		ok "$1: parses as $2"
 		"$php" tests/admin/metrics.php "$tmp/samples.json" "$tmp/cli.json" "$1" >"$tmp/metrics-check.txt" 2>&1
-		count_lines "$tmp/metrics-check.txt"
+		count_lines "$tmp/metrics-check.txt" $?
 	else
 		not_ok "$1: does not parse as $2: $(cat "$tmp/parse.err")"
 	fi

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016 # PHP code in single quotes
 # Suite: the stampede benchmark's quick mode (bash bench/stampede/run.sh
 # --quick), its correctness only, no speed figure asserted:
 #   - every scenario ran; every request got a 200 and the page of its item
@@ -28,7 +29,7 @@ cat "$out/checks.txt"
 pass=$((pass + $(grep -c '^ok - ' "$out/checks.txt")))
 fail=$((fail + $(grep -c '^not ok - ' "$out/checks.txt")))
 if [[ $rc -eq 0 ]]; then
-	ok "run.sh --quick exited 0 in $took s"
+	step "run.sh --quick exited 0 in $took s"
 else
 	tail -n 30 "$log"
 	not_ok "run.sh --quick exited $rc after $took s (log: $log)"
@@ -36,8 +37,7 @@ fi
 
 mapfile -t names < <(php -r 'echo implode("\n", array_keys(require $argv[1])), "\n";' bench/stampede/scenarios.php)
 ran=$(grep -c '^ok - scenario .* ran' "$out/checks.txt")
-[[ $ran -eq ${#names[@]} ]]
-if [[ $? -eq 0 ]]; then ok "all ${#names[@]} scenarios ran"; else not_ok "$ran of ${#names[@]} scenarios ran"; fi
+if [[ $ran -eq ${#names[@]} ]]; then ok "all ${#names[@]} scenarios ran"; else not_ok "$ran of ${#names[@]} scenarios ran"; fi
 
 rows=$(grep -c '^| [^-s]' "$out/table.md" 2>/dev/null)
 if [[ $rows -eq ${#names[@]} ]]; then ok "table.md has a row per scenario"; else not_ok "table.md has $rows rows, not ${#names[@]}"; fi
