@@ -144,6 +144,9 @@ static void rebind(zend_object *obj)
 	if (tr->complete_below_set) {
 		add_assoc_double(&opts, "complete_below", tr->complete_below);
 	}
+	if (tr->window) {
+		add_assoc_long(&opts, "window", tr->window);
+	}
 	bool ok = mr_memcached_attach(obj, Z_ARRVAL(old), Z_ARRVAL(opts));
 	zval_ptr_dtor(&old);
 	zval_ptr_dtor(&opts);

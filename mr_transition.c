@@ -1,7 +1,7 @@
 /* mr_transition: parsing memrehash.transitions. See mr_transition.h.
  *
  * Grammar of one entry (fields separated by ';', in any order):
- *   new=host:port,host:port;old=host:port,...[;name=N][;old_distribution=D][;complete_below=F]
+ *   new=host:port,host:port;old=host:port,...[;name=N][;old_distribution=D][;complete_below=F][;window=S]
  * D is modula, consistent (libketama compatible), consistent_plain or intval.
  * Entries are separated by '|' or newlines; '#' starts a comment line in a
  * file. The parse runs once, at MINIT, before any request. */
@@ -125,7 +125,16 @@ static const char *parse_field(char *field, mr_transition_t *t)
 		t->complete_below_set = true;
 		return NULL;
 	}
-	return "unknown field (known: new, old, name, old_distribution, complete_below)";
+	if (strcmp(k, "window") == 0) {
+		char *end;
+		long w = strtol(v, &end, 10);
+		if (*v == '\0' || *end || w < 1 || w > 86400) {
+			return "window must be 1 to 86400 seconds";
+		}
+		t->window = w;
+		return NULL;
+	}
+	return "unknown field (known: new, old, name, old_distribution, complete_below, window)";
 }
 
 /* Returns true when the two lists are the same servers in the same order. */

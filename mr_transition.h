@@ -19,6 +19,7 @@ typedef struct {
 	bool old_dist_set;
 	double complete_below;      /* when complete_below_set */
 	bool complete_below_set;
+	zend_long window;           /* seconds the old-hit rate is taken over; 0: the pool's default */
 } mr_transition_t;
 
 /* Parses the setting (entries separated by '|' or newlines, or "@/path"

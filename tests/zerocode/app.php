@@ -4,9 +4,10 @@
  *   php app.php PATH MODE SERVERS N
  * PATH: plain | persistent | symfony | laravel; SERVERS: host:port,host:port.
  * MODE write: stores N keys; read: reads them back plus N keys never
- * written (three per key), and prints "hits H misses M wrong W" about the
+ * written (argv[5] per key, default 3), and prints "hits H misses M wrong W" about the
  * N written keys. */
 [$_, $path, $mode, $servers, $n] = $argv;
+$never = (int) ($argv[5] ?? 3);
 $list = array_map(fn ($s) => [explode(':', $s)[0], (int) explode(':', $s)[1]], explode(',', $servers));
 $n = (int) $n;
 
@@ -83,7 +84,7 @@ for ($i = 0; $i < $n; $i++) {
     } else {
         $wrong++;
     }
-    for ($j = 0; $j < 3; $j++) {
+    for ($j = 0; $j < $never; $j++) {
         // misses: old lookups that find nothing, which the cut-over counts
         $get("zc-$path-never-$i-$j-" . getmypid());
     }
