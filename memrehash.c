@@ -25,6 +25,8 @@
 #include "mr_session.h"
 #include "mr_face.h"
 #include "mr_memcached.h"
+#include "mr_transition.h"
+#include "mr_bind.h"
 #include "mr_util.h"
 
 #include "memrehash_arginfo.h"
@@ -80,6 +82,7 @@ PHP_INI_BEGIN()
 	STD_PHP_INI_ENTRY("memrehash.sess_lock_expire", "0", PHP_INI_ALL, OnUpdateLong, sess_lock_expire, zend_memrehash_globals, memrehash_globals)
 	STD_PHP_INI_BOOLEAN("memrehash.sess_consistent_hash", "1", PHP_INI_ALL, OnUpdateBool, sess_consistent_hash, zend_memrehash_globals, memrehash_globals)
 	STD_PHP_INI_ENTRY("memrehash.sess_hash", "0", PHP_INI_ALL, OnUpdateLong, sess_hash, zend_memrehash_globals, memrehash_globals)
+	STD_PHP_INI_ENTRY("memrehash.transitions", "", PHP_INI_SYSTEM, OnUpdateString, transitions, zend_memrehash_globals, memrehash_globals)
 PHP_INI_END()
 
 /* ---- result codes ---- */
@@ -1255,6 +1258,7 @@ static PHP_GINIT_FUNCTION(memrehash)
 #endif
 	memset(memrehash_globals, 0, sizeof(*memrehash_globals));
 	zend_hash_init(&memrehash_globals->persistent_pools, 8, NULL, persistent_pool_dtor, 1);
+	zend_hash_init(&memrehash_globals->bound_objects, 8, NULL, NULL, 1);
 }
 
 /* A thread's (or, without ZTS, the process's) persistent pools go with its
@@ -1262,6 +1266,7 @@ static PHP_GINIT_FUNCTION(memrehash)
 static PHP_GSHUTDOWN_FUNCTION(memrehash)
 {
 	zend_hash_destroy(&memrehash_globals->persistent_pools);
+	zend_hash_destroy(&memrehash_globals->bound_objects);
 	mr_memcached_globals_free(&memrehash_globals->dropin_faces, &memrehash_globals->dropin_faces_cap);
 }
 
@@ -1326,6 +1331,10 @@ PHP_MINIT_FUNCTION(memrehash)
 		.pool_stats = face_stats, .pool_drain = face_drain, .exception_ce = mr_exception_ce,
 	};
 	mr_memcached_register();
+	/* zero code change: only with a transition configured are \Memcached's
+	 * method handlers swapped (mr_bind.c) */
+	mr_transitions_load(MR_G(transitions));
+	mr_bind_init();
 	return SUCCESS;
 }
 
@@ -1344,9 +1353,51 @@ PHP_MSHUTDOWN_FUNCTION(memrehash)
 	/* this thread's pools, freed while the counters are still mapped;
 	 * GSHUTDOWN, which runs after this, then finds the table empty */
 	zend_hash_clean(&MR_G(persistent_pools));
+	mr_bind_shutdown();
+	mr_transitions_free();
 	mr_counters_shutdown();
 	UNREGISTER_INI_ENTRIES();
 	return SUCCESS;
+}
+
+/* phpinfo rows of a transition's pool counters (shared by the fleet's
+ * workers), when some worker has used the pool. */
+static void transition_counters_info(const mr_transition_t *t)
+{
+	for (uint32_t i = 0; i < mr_counters_max_pools(); i++) {
+		mr_ctr_pool_t *c = mr_counters_slot(i);
+		if (!c || strcmp(c->name, t->name) != 0) {
+			continue;
+		}
+		char buf[32];
+		php_info_print_table_row(2, "State", mr_counters_is_complete(c) ? "complete" : "migrating");
+		for (int k = 0; k < MR_C_COUNT; k++) {
+			snprintf(buf, sizeof(buf), "%" PRIu64, __atomic_load_n(&c->c[k], __ATOMIC_RELAXED));
+			php_info_print_table_row(2, mr_counter_names[k], buf);
+		}
+		return;
+	}
+	php_info_print_table_row(2, "State", "not used yet (no counters)");
+}
+
+/* phpinfo rows of each configured transition: its lists, whether plain
+ * \Memcached objects are bound to it in this process, and its pool's
+ * shared counters (found by the pool name). */
+static void transitions_info(void)
+{
+	for (uint32_t i = 0; i < mr_transitions_count(); i++) {
+		const mr_transition_t *t = mr_transition_at(i);
+		char head[64], buf[128];
+		snprintf(head, sizeof(head), "Transition %u", i + 1);
+		php_info_print_table_start();
+		php_info_print_table_header(2, head, t->name);
+		php_info_print_table_row(2, "Entry", t->text);
+		snprintf(buf, sizeof(buf), "%s (%" PRIu64 " objects now, %" PRIu64 " binds)",
+			mr_bind_live(i) ? "yes" : "no", mr_bind_live(i), mr_bind_total(i));
+		php_info_print_table_row(2, "Bound in this process", buf);
+		transition_counters_info(t);
+		php_info_print_table_end();
+	}
 }
 
 PHP_MINFO_FUNCTION(memrehash)
@@ -1365,7 +1416,9 @@ PHP_MINFO_FUNCTION(memrehash)
 	php_info_print_table_row(2, "igbinary", mr_codec_serializer_available(MR_SER_IGBINARY) ? "yes" : "no");
 	php_info_print_table_row(2, "msgpack", mr_codec_serializer_available(MR_SER_MSGPACK) ? "yes" : "no");
 	php_info_print_table_row(2, "Session handler", "memrehash");
+	php_info_print_table_row(2, "Transitions", mr_transitions_count() ? "configured (plain \\Memcached objects bind)" : "none");
 	php_info_print_table_end();
+	transitions_info();
 	DISPLAY_INI_ENTRIES();
 }
 

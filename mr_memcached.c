@@ -89,12 +89,7 @@ static mr_face_t *face_attach(zend_object *obj)
 
 static void dropin_free(zend_object *obj)
 {
-	mr_face_t *f = mr_memcached_face(obj);
-	if (f) {
-		faces[obj->handle] = NULL;
-		mr_face_release(f);
-		efree(f);
-	}
+	mr_memcached_detach(obj);
 	pecl_free_obj(obj);
 }
 
@@ -508,22 +503,16 @@ static void call_get_option(zend_object *obj, zend_long opt, zval *rv)
 	zend_call_method(obj, obj->ce, NULL, "getoption", sizeof("getoption") - 1, rv, 1, &arg, NULL);
 }
 
-PHP_METHOD(MemRehash_Memcached, fromMemcached)
+/* Returns true with new_list set to src's servers as [host, port, weight]
+ * and *all to opts plus src's placement, value format and timeouts (the
+ * caller's opts win); false after an exception from src's methods. */
+static bool pecl_config(zend_object *src, HashTable *opts, zval *new_list, HashTable **all_out)
 {
-	zend_object *src;
-	HashTable *old_ht, *opts = NULL;
-	ZEND_PARSE_PARAMETERS_START(2, 3)
-		Z_PARAM_OBJ_OF_CLASS(src, pecl_ce)
-		Z_PARAM_ARRAY_HT(old_ht)
-		Z_PARAM_OPTIONAL
-		Z_PARAM_ARRAY_HT(opts)
-	ZEND_PARSE_PARAMETERS_END();
-
 	/* the new list: the configured object's servers, as [host, port, weight] */
-	zval list, new_list;
+	zval list;
 	call0(src, "getserverlist", &list);
-	if (EG(exception)) RETURN_THROWS();
-	array_init(&new_list);
+	if (EG(exception)) return false;
+	array_init(new_list);
 	if (Z_TYPE(list) == IS_ARRAY) {
 		zval *s;
 		ZEND_HASH_FOREACH_VAL(Z_ARRVAL(list), s) {
@@ -536,7 +525,7 @@ PHP_METHOD(MemRehash_Memcached, fromMemcached)
 				add_next_index_zval(&e, h);
 				add_next_index_long(&e, zval_get_long(port));
 				add_next_index_long(&e, 0);
-				add_next_index_zval(&new_list, &e);
+				add_next_index_zval(new_list, &e);
 			}
 		} ZEND_HASH_FOREACH_END();
 	}
@@ -554,8 +543,8 @@ PHP_METHOD(MemRehash_Memcached, fromMemcached)
 		call_get_option(src, copied[i], &val);
 		if (EG(exception)) {
 			zend_array_destroy(all);
-			zval_ptr_dtor(&new_list);
-			RETURN_THROWS();
+			zval_ptr_dtor(new_list);
+			return false;
 		}
 		if (!zend_hash_index_exists(all, (zend_ulong) copied[i])) {
 			zend_hash_index_update(all, (zend_ulong) copied[i], &val);
@@ -571,7 +560,24 @@ PHP_METHOD(MemRehash_Memcached, fromMemcached)
 		&& !(opts && zend_hash_index_exists(opts, MEMCACHED_BEHAVIOR_HASH))) {
 		zend_hash_index_del(all, MEMCACHED_BEHAVIOR_HASH);
 	}
+	*all_out = all;
+	return true;
+}
 
+PHP_METHOD(MemRehash_Memcached, fromMemcached)
+{
+	zend_object *src;
+	HashTable *old_ht, *opts = NULL, *all;
+	zval new_list;
+	ZEND_PARSE_PARAMETERS_START(2, 3)
+		Z_PARAM_OBJ_OF_CLASS(src, pecl_ce)
+		Z_PARAM_ARRAY_HT(old_ht)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_ARRAY_HT(opts)
+	ZEND_PARSE_PARAMETERS_END();
+	if (!pecl_config(src, opts, &new_list, &all)) {
+		RETURN_THROWS();
+	}
 	object_init_ex(return_value, dropin_ce);
 	mr_face_t *f = mr_memcached_face(Z_OBJ_P(return_value));
 	bool ok = dropin_build(f, old_ht, Z_ARRVAL(new_list), all);
@@ -582,6 +588,43 @@ PHP_METHOD(MemRehash_Memcached, fromMemcached)
 		ZVAL_NULL(return_value);
 		RETURN_THROWS();
 	}
+}
+
+bool mr_memcached_attach(zend_object *obj, HashTable *old_ht, HashTable *opts)
+{
+	HashTable *all;
+	zval new_list;
+	if (!pecl_config(obj, opts, &new_list, &all)) {
+		return false;
+	}
+	mr_face_t *f = face_attach(obj);
+	bool ok = dropin_build(f, old_ht, Z_ARRVAL(new_list), all);
+	zend_array_destroy(all);
+	zval_ptr_dtor(&new_list);
+	if (!ok) {
+		mr_memcached_detach(obj);
+	}
+	return ok;
+}
+
+void mr_memcached_detach(zend_object *obj)
+{
+	mr_face_t *f = mr_memcached_face(obj);
+	if (f) {
+		faces[obj->handle] = NULL;
+		mr_face_release(f);
+		efree(f);
+	}
+}
+
+zend_function *mr_memcached_method(const char *lcname, size_t len)
+{
+	return dropin_ce ? zend_hash_str_find_ptr(&dropin_ce->function_table, lcname, len) : NULL;
+}
+
+zend_class_entry *mr_memcached_pecl_ce(void)
+{
+	return pecl_ce;
 }
 
 /* ---- reads ---- */

@@ -15,6 +15,21 @@ void mr_memcached_globals_free(struct mr_face ***table, uint32_t *cap);
 /* Returns the engine state attached to a \Memcached object, or NULL. */
 mr_face_t *mr_memcached_face(zend_object *obj);
 
+/* Returns true after giving obj, a constructed PECL \Memcached, a face over
+ * (old_ht, its own servers) with its own placement, value format and
+ * timeouts, plus opts (MemRehash options by name); false when it cannot be
+ * built (an exception is left thrown, obj has no face). */
+bool mr_memcached_attach(zend_object *obj, HashTable *old_ht, HashTable *opts);
+
+/* Frees obj's face, if it has one. */
+void mr_memcached_detach(zend_object *obj);
+
+/* Returns MemRehash\Memcached's method of that lower-case name, or NULL. */
+zend_function *mr_memcached_method(const char *lcname, size_t len);
+
+/* Returns PECL's \Memcached class, or NULL when PECL memcached is not loaded. */
+zend_class_entry *mr_memcached_pecl_ce(void);
+
 /* Method bodies shared with MemRehash: f is its (constructed, strict)
  * face. Parameters are parsed as the MemRehash method declares them, which
  * is as \Memcached declares its own. */

@@ -32,6 +32,8 @@ ZEND_BEGIN_MODULE_GLOBALS(memrehash)
 	/* MemRehash\Memcached objects' engine state, by object handle (mr_memcached.c) */
 	struct mr_face **dropin_faces;
 	uint32_t dropin_faces_cap;
+	char *transitions;          /* memrehash.transitions: the operator's transitions (mr_transition.c) */
+	HashTable bound_objects;    /* bound plain \Memcached objects: handle => transition index (mr_bind.c) */
 ZEND_END_MODULE_GLOBALS(memrehash)
 
 ZEND_EXTERN_MODULE_GLOBALS(memrehash)

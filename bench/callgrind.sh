@@ -18,6 +18,11 @@
 #                    it is already at N (a migrating pool's steady state)
 #   dropin-same      MemRehash\Memcached (the \Memcached subclass), as mr-same
 #   dropin-moved     MemRehash\Memcached, as mr-moved
+#   zc-unbound       memcached-deb with memrehash.transitions set for other
+#                    servers: \Memcached's handlers swapped, the object not
+#                    bound (issue 13: at most 2% over memcached-deb)
+#   zc-bound         memcached-deb's code with a transition new [P1], old
+#                    [P2]: the plain \Memcached is bound, as dropin-moved
 #
 # Servers: --ports P1,P2 uses memcached servers already listening there
 # (bench/run.sh passes its own); without it this script starts two on
@@ -114,6 +119,8 @@ $s2 = "127.0.0.1:$p2";
 switch ($client) {
     case 'memcached':
     case 'memcached-deb':
+    case 'zc-unbound':
+    case 'zc-bound':
         $c = new Memcached();
         $c->addServer('127.0.0.1', (int)$p1);
         if ($client === 'memcached') {
@@ -162,11 +169,23 @@ if php -r 'exit(extension_loaded("memrehash") ? 0 : 1);' 2>/dev/null; then
 	phpargs=() # php.ini loads it already
 fi
 
+# args CLIENT: prints the client's own php -d settings, one a line.
+declare -A extra=(
+	[zc-unbound]="memrehash.transitions=\"new=127.0.0.1:1;old=127.0.0.1:1,127.0.0.1:2;name=cg-unbound\""
+	[zc-bound]="memrehash.transitions=\"new=127.0.0.1:$p1;old=127.0.0.1:$p2;name=cg-bound\""
+)
+cargs() {
+	local a=("${phpargs[@]}")
+	[[ -n ${extra[$1]:-} ]] && a+=(-d "${extra[$1]}")
+	printf '%s\n' "${a[@]}"
+}
+
 # instructions CLIENT N: prints the instructions callgrind collected.
 instructions() {
-	local out
+	local out a
+	mapfile -t a < <(cargs "$1")
 	out=$("${pin[@]}" valgrind --tool=callgrind --callgrind-out-file=/dev/null \
-		php "${phpargs[@]}" "$work/get.php" "$1" "$2" "$p1" "$p2" 2>&1) || {
+		php "${a[@]}" "$work/get.php" "$1" "$2" "$p1" "$p2" 2>&1) || {
 		echo "callgrind: valgrind run of $1 failed: $out" >&2
 		return 1
 	}
@@ -175,7 +194,9 @@ instructions() {
 
 # syscalls CLIENT N: prints "total name=count ..." from strace -c -f.
 syscalls() {
-	"${pin[@]}" strace -c -f -o "$work/strace.txt" php "${phpargs[@]}" "$work/get.php" "$1" "$2" "$p1" "$p2" >/dev/null 2>&1 || {
+	local a
+	mapfile -t a < <(cargs "$1")
+	"${pin[@]}" strace -c -f -o "$work/strace.txt" php "${a[@]}" "$work/get.php" "$1" "$2" "$p1" "$p2" >/dev/null 2>&1 || {
 		echo "callgrind: strace run of $1 failed" >&2
 		return 1
 	}
@@ -189,13 +210,15 @@ syscalls() {
 
 # one_get CLIENT: prints the syscalls of one warm get hit.
 one_get() {
-	"${pin[@]}" strace -f -qq -o "$work/one.txt" php "${phpargs[@]}" "$work/get.php" "$1" 1 "$p1" "$p2" trace >/dev/null 2>&1 || return 0
+	local a
+	mapfile -t a < <(cargs "$1")
+	"${pin[@]}" strace -f -qq -o "$work/one.txt" php "${a[@]}" "$work/get.php" "$1" 1 "$p1" "$p2" trace >/dev/null 2>&1 || return 0
 	sed -n '/mark-start/,/mark-end/p' "$work/one.txt" | sed '1d;$d' | sed 's/^[0-9]* */      /'
 }
 
 clients=(memcached memcached-deb mr-same mr-moved)
 if php "${phpargs[@]}" -r 'exit(class_exists("MemRehash\\Memcached") ? 0 : 1);' 2>/dev/null; then
-	clients+=(dropin-same dropin-moved)
+	clients+=(dropin-same dropin-moved zc-unbound zc-bound)
 fi
 declare -A ins sys mix
 echo

@@ -13,6 +13,9 @@
 #
 #   PECL (no memrehash) on servers 1-2  vs
 #     pecl-with-memrehash   PECL in a process with memrehash loaded (no transition)
+#     pecl-with-transition  the same with memrehash.transitions set for other
+#                           servers (5-6): \Memcached's handlers swapped, no
+#                           object bound (issue 13)
 #     dropin-text           new MemRehash\Memcached($s, $s), text protocol
 #     dropin-binary         the same, binary protocol and OPT_PREFIX_KEY
 #     dropin-wrap           MemRehash\Memcached::fromMemcached($configured, $s)
@@ -47,6 +50,8 @@ while IFS= read -r setting; do
 	[[ -n $setting ]] && bare+=(-d "$setting")
 done < <(php -r 'foreach (ini_get_all("memcached", false) as $k => $v) { if (strpos($k, ".sess_") === false) echo "$k=$v\n"; }')
 with_ext=(php -d "extension=$ext")
+# a transition that matches none of the servers the sides use
+with_transition=("${with_ext[@]}" -d "memrehash.transitions=\"new=$host:${ports[4]};old=$host:${ports[4]},$host:${ports[5]};name=differential-unmatched\"")
 
 if "${bare[@]}" -m | grep -qx memrehash; then
 	not_ok "the PECL side's PHP (php -n ...) has memrehash loaded"
@@ -89,6 +94,12 @@ for config in text binary; do
 	if [[ $config == text ]]; then
 		record pecl-with-memrehash "${with_ext[@]}" -- --side=pecl --servers="$other_servers" --config=text &&
 			compare pecl-with-memrehash pecl-text pecl-with-memrehash
+		if grep -q 'Transitions => configured' <<<"$("${with_transition[@]}" --ri memrehash)"; then
+			record pecl-with-transition "${with_transition[@]}" -- --side=pecl --servers="$other_servers" --config=text &&
+				compare pecl-with-transition pecl-text pecl-with-transition
+		else
+			not_ok "pecl-with-transition: memrehash did not take the transition (php --ri memrehash)"
+		fi
 		record dropin-wrap "${with_ext[@]}" -- --side=dropin-wrap --servers="$other_servers" --config=text &&
 			compare dropin-wrap pecl-text dropin-wrap
 	fi

@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# Zero code change (issue 13): unmodified app code (tests/zerocode/app.php:
+# a plain new Memcached + addServers, a persistent id, Symfony's
+# MemcachedAdapter::createConnection, Laravel's CacheManager through its
+# MemcachedConnector) first writes through PECL over the OLD list in a PHP
+# without memrehash; then the app's configuration names the NEW list and
+# memrehash.transitions names (new, old). Requests read,
+# sharing counters through memrehash.counters_file (one CLI request first,
+# then PHP-FPM with 4 workers). Judged by PECL alone
+# (no memrehash): the removed server holds none of the keys, the app's own
+# code over the new list finds every value, and php --ri memrehash (same
+# counters file) reports the pool complete by its threshold. The reads after
+# the first request run under PHP-FPM, 4 static workers sharing the counters
+# file, with a SIGUSR2 reload midway. Then which
+# objects bind (tests/zerocode/binding.php), and a bad setting.
+set -uo pipefail
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ext=${MR_EXT:-$root/modules/memrehash.so}
+out=${MR_OUTPUT:-$root/tests/output}
+work=$out/zerocode
+rm -rf "$work"
+mkdir -p "$work"
+host=${MR_TEST_HOST:-127.0.0.1}
+IFS=',' read -r -a ports <<<"${MR_TEST_PORTS:-21201,21202,21203,21204,21205,21206}"
+old="$host:${ports[0]},$host:${ports[1]},$host:${ports[2]}"
+new="$host:${ports[0]},$host:${ports[1]}"
+removed="$host:${ports[2]}"
+n=300
+app=$root/tests/zerocode/app.php
+# PHP without memrehash (the app before, and the judge), and with it
+bare=(php -n -d extension=igbinary.so -d extension=msgpack.so -d extension=memcached.so -d extension=mbstring.so)
+
+fpm=$(command -v php-fpm8.2 || echo /usr/sbin/php-fpm8.2)
+fpm_pid=
+fport=$(php -r '$s = stream_socket_server("tcp://127.0.0.1:0"); echo explode(":", stream_socket_get_name($s, false))[1];')
+fpm_wait_up() {
+	for _ in $(seq 100); do
+		php -r 'exit(@stream_socket_client("tcp://127.0.0.1:".$argv[1]) ? 0 : 1);' "$fport" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# fpm_start -d SETTING...: php-fpm, 4 static workers, memrehash and the settings
+fpm_start() {
+	cat >"$work/fpm.conf" <<CONF
+[global]
+pid = $work/fpm.pid
+error_log = $work/fpm.log
+daemonize = no
+[zerocode]
+user = root
+group = root
+listen = 127.0.0.1:$fport
+pm = static
+pm.max_children = 4
+catch_workers_output = yes
+clear_env = no
+CONF
+	: >"$work/fpm.log"
+	"$fpm" -F -R -y "$work/fpm.conf" "$@" >>"$work/fpm.log" 2>&1 &
+	fpm_pid=$!
+	fpm_wait_up
+}
+fpm_stop() {
+	[[ -n $fpm_pid ]] || return 0
+	kill -QUIT "$fpm_pid" 2>/dev/null
+	for _ in $(seq 50); do kill -0 "$fpm_pid" 2>/dev/null || break; sleep 0.1; done
+	kill -KILL "$fpm_pid" 2>/dev/null
+	wait "$fpm_pid" 2>/dev/null
+	fpm_pid=
+}
+trap fpm_stop EXIT
+if [[ ! -x $fpm ]]; then
+	not_ok "php-fpm8.2 is not installed (scripts/deps.sh installs php8.2-fpm)"
+	finish
+fi
+
+flush_all() {
+	"${bare[@]}" -r '$m = new Memcached(); foreach (explode(",", $argv[1]) as $s) { $m->addServer(explode(":", $s)[0], (int) explode(":", $s)[1]); } $m->flush();' "$old"
+}
+
+for path in plain persistent symfony laravel; do
+	flush_all
+	if ! "${bare[@]}" "$app" "$path" write "$old" "$n" >"$work/$path-write.log" 2>&1; then
+		not_ok "$path: PECL could not write over the old list ($(tail -n 2 "$work/$path-write.log" | tr '\n' ' '))"
+		continue
+	fi
+	counters=$work/counters-$path
+	settings=(-d "extension=$ext" -d "memrehash.counters_file=$counters"
+		-d "memrehash.transitions=\"new=$new;old=$old;name=zc-$path;complete_below=0.02;window=1\"")
+	with=("${bare[@]}" "${settings[@]}")
+	# the first request moves what it reads; then four at once (a key read
+	# by two processes while one moves it can miss once: the engine counts
+	# that as raced, see docs/DESIGN.md)
+	# (no reads of absent keys: the cut-over cannot come before it has moved them all)
+	first=$("${with[@]}" "$app" "$path" read "$new" "$n" 0 2>&1)
+	if [[ $first == "hits $n misses 0 wrong 0" ]]; then
+		ok "$path: the first request on the new list reads all $n values written over the old list"
+	else
+		not_ok "$path: the first request on the new list: $first"
+	fi
+	# then PHP-FPM, 4 workers, same counters file: 16 requests, 4 at a time
+	if ! fpm_start "${settings[@]}"; then
+		not_ok "$path: php-fpm did not start ($(tail -n 3 "$work/fpm.log" 2>/dev/null | tr '\n' ' '))"
+		continue
+	fi
+	good=0
+	for batch in 1 2 3 4; do
+		if [[ $batch == 3 ]]; then
+			kill -USR2 "$fpm_pid" # a reload with objects bound
+			fpm_wait_up
+		fi
+		cpids=()
+		for w in 1 2 3 4; do
+			timeout 60 "${bare[@]}" "$root/tests/fpm/fcgi_get.php" "127.0.0.1:$fport" "$root/tests/zerocode/fpm_read.php" \
+				"path=$path&servers=$new&n=$n" >"$work/$path-fpm$batch-$w.log" 2>&1 &
+			cpids+=($!)
+		done
+		wait "${cpids[@]}"
+		for w in 1 2 3 4; do
+			grep -qx "hits $n misses 0 wrong 0" "$work/$path-fpm$batch-$w.log" && good=$((good + 1))
+		done
+	done
+	workers=$(cat "$work/$path-fpm"*.log | sed -n 's/^pid //p' | sort -u | grep -c .)
+	if [[ $good -eq 16 && $workers -ge 2 ]]; then
+		ok "$path: PHP-FPM (4 workers, $workers served, a SIGUSR2 reload midway): 16 of 16 requests read all $n values"
+	else
+		not_ok "$path: PHP-FPM: $good of 16 requests read every value, $workers workers served ($(head -c 300 "$work/$path-fpm1-1.log"))"
+	fi
+	fpm_stop
+	if grep -Eqi "SIGSEGV|signal 11|exited on signal|core dumped" "$work/fpm.log" 2>/dev/null; then
+		not_ok "$path: a PHP-FPM worker crashed: $(grep -Ei 'signal' "$work/fpm.log" | head -3)"
+	fi
+	left=$("${bare[@]}" "$app" "$path" read "$removed" "$n")
+	if [[ $left == "hits 0 misses $n wrong 0" ]]; then
+		ok "$path: the removed server holds none of the keys (read by PECL directly)"
+	else
+		not_ok "$path: the removed server, read by PECL: $left"
+	fi
+	placed=$("${bare[@]}" "$app" "$path" read "$new" "$n")
+	if [[ $placed == "hits $n misses 0 wrong 0" ]]; then
+		ok "$path: the app's code over the new list without memrehash finds every value (PECL's placement)"
+	else
+		not_ok "$path: the app over the new list without memrehash: $placed"
+	fi
+	state=$("${with[@]}" --ri memrehash | awk -v name="zc-$path" '$0 ~ "=> " name "$" { t = 1 } t && /^State =>/ { print $3; exit }')
+	if [[ $state == complete ]]; then
+		ok "$path: php --ri memrehash reports the transition complete (threshold 0.02 over 1 s, counters shared by the CLI and the FPM workers)"
+		if [[ $path == plain ]]; then
+			st=$("${with[@]}" "$root/bin/memrehash" status 2>&1)
+			if grep -qx "pool zc-$path" <<<"$st" && grep -Eq '^  state +complete$' <<<"$st"; then
+				ok "$path: bin/memrehash status lists the transition's pool, complete"
+			else
+				not_ok "$path: bin/memrehash status: $(head -n 3 <<<"$st" | tr '\n' ' ')"
+			fi
+			# done is done: keys written at their old place only are not
+			# looked for there any more (only those placed alike are read)
+			ac=$root/tests/zerocode/after_complete.php
+			"${bare[@]}" "$ac" write "$old" "$new" >/dev/null
+			want=$("${bare[@]}" "$ac" expect "$old" "$new")
+			got=$("${with[@]}" "$ac" read "$old" "$new")
+			if [[ $got == "$want" && $want -lt 100 ]]; then
+				ok "$path: after the cut-over the old list is not read ($got of 100 old-only keys found: the $want placed alike by PECL)"
+			else
+				not_ok "$path: after the cut-over a bound object found $got of 100 keys written at their old place; $want are placed alike"
+			fi
+		fi
+	else
+		not_ok "$path: php --ri memrehash reports state '${state:-none}', not complete"
+	fi
+done
+
+# Which objects bind.
+binding=$("${bare[@]}" -d "extension=$ext" -d "memrehash.transitions=\"new=$new;old=$old\"" \
+	"$root/tests/zerocode/binding.php" "$new" "$host:${ports[3]}" 2>&1)
+echo "$binding" >"$work/binding.log"
+expect() {
+	if grep -qx -- "$1" <<<"$binding"; then ok "binding: $1"; else not_ok "binding: expected '$1' (see $work/binding.log)"; fi
+}
+expect "start: no (0 objects now, 0 binds)"
+expect "unmatched list: no (0 objects now, 0 binds) get 'u'"
+expect "new list: yes (1 objects now, 1 binds)"
+expect "after resetServerList: no (0 objects now, 1 binds) get false code 20"
+expect "added again: yes (1 objects now, 2 binds)"
+expect "one more server: no (0 objects now, 2 binds)"
+expect "subclass: yes (1 objects now, 3 binds) instanceof true"
+expect "after setOption: yes (1 objects now, 4 binds) prefix p:"
+expect "clone: Trying to clone an uncloneable object of class AppCache"
+expect "persistent, 1000 reuses: yes (1 objects now, 1004 binds) persistent true"
+expect "end: no (0 objects now, 1004 binds)"
+
+# A bad setting: a warning naming the entry, the good entry kept, PHP runs.
+bad=$("${bare[@]}" -d "extension=$ext" -d "memrehash.transitions=\"new=$new;old=nonsense|new=$new;old=$old\"" \
+	-r 'echo "ran\n";' 2>&1)
+if grep -q 'entry "new=.*;old=nonsense" is not applied: a server must be host:port' <<<"$bad" && grep -qx ran <<<"$bad"; then
+	ok "a bad entry: a startup warning naming it, PHP runs"
+else
+	not_ok "a bad entry: $bad"
+fi
+info=$("${bare[@]}" -d "extension=$ext" -d "memrehash.transitions=\"new=$new;old=nonsense|new=$new;old=$old\"" --ri memrehash 2>/dev/null)
+if grep -q '^Transition 1 => ' <<<"$info" && ! grep -q '^Transition 2 => ' <<<"$info"; then
+	ok "a bad entry: the good one is kept"
+else
+	not_ok "a bad entry: the good one was not kept"
+fi
+finish
