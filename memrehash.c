@@ -1444,6 +1444,7 @@ PHP_MSHUTDOWN_FUNCTION(memrehash)
 	/* this thread's pools, freed while the counters are still mapped;
 	 * GSHUTDOWN, which runs after this, then finds the table empty */
 	zend_hash_clean(&MR_G(persistent_pools));
+	mr_layout_shutdown();
 	mr_counters_shutdown();
 	UNREGISTER_INI_ENTRIES();
 	return SUCCESS;
