@@ -218,8 +218,8 @@ static bool parse_servers(HashTable *ht, const char *which, mr_server_spec_t **o
 		zend_throw_exception_ex(mr_exception_ce, 0, "the %s server list is empty", which);
 		return false;
 	}
-	if (n > MR_POOL_SERVERS_MAX) {
-		zend_throw_exception_ex(mr_exception_ce, 0, "the %s server list has %u servers, at most %d are supported", which, n, MR_POOL_SERVERS_MAX);
+	if (n > MR_LIST_SERVERS_MAX) {
+		zend_throw_exception_ex(mr_exception_ce, 0, "the %s server list has %u servers, at most %d are supported", which, n, MR_LIST_SERVERS_MAX);
 		return false;
 	}
 	mr_server_spec_t *list = ecalloc(n, sizeof(*list));

@@ -9,6 +9,10 @@
 #include <libmemcached/memcached.h>
 #include <arpa/inet.h>
 
+#if MR_KETAMA_SERVERS_MAX != MEMCACHED_CONTINUUM_SIZE / MEMCACHED_POINTS_PER_SERVER
+# error "MR_KETAMA_SERVERS_MAX must follow libmemcached's continuum size"
+#endif
+
 struct mr_place {
 	int dist;
 	uint32_t count;
@@ -201,6 +205,13 @@ mr_place_t *mr_place_new(const mr_server_spec_t *servers, size_t n, int dist, in
 	}
 	if (!mr_place_hash_valid(hash)) {
 		snprintf(err, errlen, "unknown hash %d", hash);
+		return NULL;
+	}
+	if ((dist == MR_DIST_KETAMA || dist == MR_DIST_CONSISTENT) && n > MR_KETAMA_SERVERS_MAX) {
+		/* libmemcached's continuum has room for this many; with more it
+		 * aborts the process (an assertion kept in release builds) */
+		snprintf(err, errlen, "a consistent (ketama) list has %zu servers, at most %d are supported (libmemcached's continuum); use modula for more",
+			n, MR_KETAMA_SERVERS_MAX);
 		return NULL;
 	}
 	mr_place_t *p = pecalloc(1, sizeof(*p), 1);

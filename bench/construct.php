@@ -29,10 +29,7 @@ function servers(array $ports, int $n): array
 /** Returns a key whose server (by PECL's ketama) is one of the live ones. */
 function live_key(array $list): string
 {
-    $m = new Memcached();
-    $m->setOption(Memcached::OPT_DISTRIBUTION, Memcached::DISTRIBUTION_CONSISTENT);
-    $m->setOption(Memcached::OPT_LIBKETAMA_COMPATIBLE, true);
-    $m->addServers($list);
+    $m = pecl($list);
     for ($i = 0;; $i++) {
         $k = "construct:$i";
         if ($m->getServerByKey($k)['port'] < 40000) {
@@ -42,10 +39,27 @@ function live_key(array $list): string
     }
 }
 
+/** Returns a PECL client as a site builds one per request. */
+function pecl(array $list): Memcached
+{
+    $m = new Memcached();
+    if (count($list) <= 100) {
+        $m->setOption(Memcached::OPT_DISTRIBUTION, Memcached::DISTRIBUTION_CONSISTENT);
+        $m->setOption(Memcached::OPT_LIBKETAMA_COMPATIBLE, true);
+    }
+    $m->addServers($list);
+    return $m;
+}
+
+function mr_opts(array $list): array
+{
+    return count($list) <= 100 ? ['distribution' => MemRehash::DIST_KETAMA] : [];
+}
+
 function mr_round(array $list, string $key, int $iters): float
 {
     $specs = array_map(fn($s) => "$s[0]:$s[1]", $list);
-    $opts = ['distribution' => Memcached::DISTRIBUTION_CONSISTENT];
+    $opts = mr_opts($list);
     $t = hrtime(true);
     for ($i = 0; $i < $iters; $i++) {
         $m = new MemRehash($specs, $specs, $opts);
@@ -61,10 +75,7 @@ function pecl_round(array $list, string $key, int $iters): float
 {
     $t = hrtime(true);
     for ($i = 0; $i < $iters; $i++) {
-        $m = new Memcached();
-        $m->setOption(Memcached::OPT_DISTRIBUTION, Memcached::DISTRIBUTION_CONSISTENT);
-        $m->setOption(Memcached::OPT_LIBKETAMA_COMPATIBLE, true);
-        $m->addServers($list);
+        $m = pecl($list);
         if ($m->get($key) === false) {
             throw new RuntimeException("Memcached missed $key");
         }
@@ -80,14 +91,14 @@ function median(array $a): float
     return $n % 2 ? $a[intdiv($n, 2)] : ($a[$n / 2 - 1] + $a[$n / 2]) / 2;
 }
 
-printf("%-8s %14s %14s %7s %16s\n", 'servers', 'memrehash us', 'pecl us', 'ratio', 'memrehash first');
+printf("%-14s %14s %14s %7s %16s\n", 'servers', 'memrehash us', 'pecl us', 'ratio', 'memrehash first');
 foreach ([3, 10, 100, 1000] as $n) {
     $list = servers($ports, $n);
     $key = live_key($list);
     $specs = array_map(fn($s) => "$s[0]:$s[1]", $list);
     // the first object in the process with this configuration, alone
     $t = hrtime(true);
-    $first = new MemRehash($specs, $specs, ['distribution' => Memcached::DISTRIBUTION_CONSISTENT]);
+    $first = new MemRehash($specs, $specs, mr_opts($list));
     $first->get($key);
     $first_us = (hrtime(true) - $t) / 1e3;
     unset($first);
@@ -97,5 +108,5 @@ foreach ([3, 10, 100, 1000] as $n) {
         $a[] = mr_round($list, $key, $it);
         $b[] = pecl_round($list, $key, $it);
     }
-    printf("%-8d %14.1f %14.1f %6.2fx %16.1f\n", $n, median($a), median($b), median($a) / median($b), $first_us);
+    printf("%-14s %14.1f %14.1f %6.2fx %16.1f\n", $n . ($n <= 100 ? ' ketama' : ' modula'), median($a), median($b), median($a) / median($b), $first_us);
 }
