@@ -23,9 +23,9 @@
 #include "mr_codec.h"
 #include "mr_fleet.h"
 #include "mr_session.h"
+#include "mr_face.h"
+#include "mr_memcached.h"
 #include "mr_util.h"
-
-#define MR_RES_PAYLOAD_FAILURE (-1001) /* = Memcached::RES_PAYLOAD_FAILURE */
 
 #include "memrehash_arginfo.h"
 
@@ -43,13 +43,7 @@ static zend_object_handlers mr_handlers;
  * batch at a time. */
 
 typedef struct {
-	mr_pool_t *pool;           /* NULL until the constructor succeeded */
-	zend_string *signature;    /* the configuration, to match a persistent pool */
-	mr_codec_opts_t codec;
-	smart_str ebuf;            /* encoded values of one call, back to back */
-	smart_str vbuf;            /* one value being encoded, reused */
-	int rescode;
-	bool persistent;
+	mr_face_t f;               /* the engine state (mr_face.h) */
 	zend_object std;
 } mr_obj_t;
 
@@ -90,40 +84,21 @@ PHP_INI_END()
 
 /* ---- result codes ---- */
 
-/* Returns the Memcached::RES_* value for an engine outcome. */
-static int res_of(mr_rc_t rc)
-{
-	switch (rc) {
-		case MR_OK: return MEMCACHED_SUCCESS;
-		case MR_MISS: return MEMCACHED_NOTFOUND;
-		case MR_NOTSTORED: return MEMCACHED_NOTSTORED;
-		case MR_EXISTS: return MEMCACHED_DATA_EXISTS;
-		case MR_ERR_TIMEOUT: return MEMCACHED_TIMEOUT;
-		case MR_ERR_CONNECT: return MEMCACHED_CONNECTION_FAILURE;
-		case MR_ERR_DOWN: return MEMCACHED_SERVER_TEMPORARILY_DISABLED;
-		case MR_ERR_PROTOCOL: return MEMCACHED_PROTOCOL_ERROR;
-		case MR_ERR_SERVER: return MEMCACHED_SERVER_ERROR;
-		case MR_ERR_CLIENT: return MEMCACHED_CLIENT_ERROR;
-		case MR_ERR_TOOBIG: return MEMCACHED_E2BIG;
-		case MR_ERR_NOMEM: return MEMCACHED_SERVER_MEMORY_ALLOCATION_FAILURE;
-		case MR_ERR_NOTNUM: return MEMCACHED_CLIENT_ERROR;
-		default: return MEMCACHED_FAILURE;
-	}
-}
+#define res_of mr_face_res
 
 static inline void set_res(mr_obj_t *o, int code)
 {
-	o->rescode = code;
+	mr_face_set_res(&o->f, code);
 }
 
 /* Returns the object's pool, or NULL after throwing when the constructor did not run. */
 static mr_pool_t *pool_of(mr_obj_t *o)
 {
-	if (UNEXPECTED(!o->pool)) {
+	if (UNEXPECTED(!o->f.pool)) {
 		zend_throw_error(NULL, "MemRehash constructor was not called");
 		return NULL;
 	}
-	return o->pool;
+	return o->f.pool;
 }
 
 /* After each operation: what an earlier one left unread (migrate.c), then
@@ -138,31 +113,9 @@ static void after_op(mr_pool_t *p)
 
 /* Returns true when key (argument arg_num) is acceptable and fills it with
  * the key as sent; throws ValueError otherwise. Nothing is sent for a bad key. */
-static bool key_prepare(mr_pool_t *p, const char *key, size_t klen, uint32_t arg_num, mr_item_t *it)
+static inline bool key_prepare(mr_obj_t *o, const char *key, size_t klen, uint32_t arg_num, mr_item_t *it)
 {
-	if (UNEXPECTED(klen == 0)) {
-		zend_argument_value_error(arg_num, "must not be empty");
-		return false;
-	}
-	if (UNEXPECTED(klen + p->prefix_len > MR_KEY_MAX)) {
-		zend_argument_value_error(arg_num, "must be at most %d bytes (with the prefix), %zu given",
-			MR_KEY_MAX, klen + p->prefix_len);
-		return false;
-	}
-	size_t bad = mr_key_bad_byte(key, klen);
-	if (UNEXPECTED(bad < klen)) {
-		zend_argument_value_error(arg_num, "must not contain whitespace or control characters (byte 0x%02x at offset %zu)",
-			(unsigned char) key[bad], bad);
-		return false;
-	}
-	memcpy(it->key, p->prefix, p->prefix_len);
-	memcpy(it->key + p->prefix_len, key, klen);
-	it->klen = p->prefix_len + klen;
-	it->key[it->klen] = '\0';
-	it->ukey = key;
-	it->uklen = klen;
-	mr_pool_locate_new(p, it);
-	return true;
+	return mr_face_key(&o->f, key, klen, NULL, arg_num, it);
 }
 
 /* Returns the string form of an array key or a key value (ints become
@@ -308,8 +261,9 @@ static bool option_bool(zval *v, const char *name, bool *out)
 
 static bool option_dist(zval *v, const char *name, zend_long *out)
 {
-	if (Z_TYPE_P(v) != IS_LONG || (Z_LVAL_P(v) != MR_DIST_INTVAL && Z_LVAL_P(v) != MR_DIST_MODULA && Z_LVAL_P(v) != MR_DIST_KETAMA)) {
-		return option_error(name, "one of MemRehash::DIST_INTVAL, DIST_MODULA, DIST_KETAMA");
+	if (Z_TYPE_P(v) != IS_LONG || (Z_LVAL_P(v) != MR_DIST_INTVAL && Z_LVAL_P(v) != MR_DIST_MODULA
+			&& Z_LVAL_P(v) != MR_DIST_KETAMA && Z_LVAL_P(v) != MR_DIST_CONSISTENT_PLAIN)) {
+		return option_error(name, "one of MemRehash::DIST_INTVAL, DIST_MODULA, DIST_KETAMA, DIST_CONSISTENT");
 	}
 	*out = Z_LVAL_P(v);
 	return true;
@@ -340,7 +294,7 @@ static bool name_ok(const zend_string *s)
 }
 
 /* Applies one codec option. Returns false after throwing. */
-static bool codec_option(mr_obj_t *o, zend_string *key, zval *v)
+static bool codec_option(mr_face_t *o, zend_string *key, zval *v)
 {
 	if (zend_string_equals_literal(key, "serializer")) {
 		static const struct { const char *name; mr_serializer_t s; } names[] = {
@@ -385,7 +339,7 @@ static bool codec_option(mr_obj_t *o, zend_string *key, zval *v)
 }
 
 /* Returns true with cfg filled from the options array, or false after throwing. */
-static bool parse_options(mr_obj_t *o, HashTable *opts, mr_config_t *cfg)
+static bool parse_options(mr_face_t *o, HashTable *opts, mr_config_t *cfg)
 {
 	zend_string *key;
 	zval *v;
@@ -549,7 +503,7 @@ static mr_pool_t *persistent_pool(zend_string *id, zend_string *signature, const
 
 /* Drops the object's use of its pool: frees a request pool, and a
  * persistent one only when it was replaced and this was its last user. */
-static void pool_release(mr_obj_t *o)
+static void pool_release(mr_face_t *o)
 {
 	mr_pool_t *p = o->pool;
 	o->pool = NULL;
@@ -578,48 +532,36 @@ static zend_object *mr_create(zend_class_entry *ce)
 	zend_object_std_init(&o->std, ce);
 	object_properties_init(&o->std, ce);
 	o->std.handlers = &mr_handlers;
-	mr_codec_opts_default(&o->codec);
+	mr_face_init(&o->f, true);
 	return &o->std;
 }
 
+
 static void mr_free(zend_object *obj)
 {
-	mr_obj_t *o = mr_from_obj(obj);
-	pool_release(o);
-	if (o->signature) {
-		zend_string_release(o->signature);
-	}
-	smart_str_free(&o->ebuf);
-	smart_str_free(&o->vbuf);
+	mr_face_release(&mr_from_obj(obj)->f); /* its pool through face_release_pool */
 	zend_object_std_dtor(obj);
 }
 
-PHP_METHOD(MemRehash, __construct)
+/* Returns true after building f's pool from server lists and MemRehash
+ * options; false after throwing MemRehashException. */
+static bool face_build(mr_face_t *f, HashTable *old_ht, HashTable *new_ht, HashTable *opts)
 {
-	HashTable *old_ht, *new_ht, *opts = NULL;
-	mr_obj_t *o = Z_MR_P(ZEND_THIS);
 	mr_config_t cfg = {
 		.dist = MR_DIST_MODULA, .hash = MEMCACHED_HASH_DEFAULT,
 		.migrate = true, .fallback_ttl = 0, .complete_below = MR_COMPLETE_BELOW_DEFAULT, .window = MR_WINDOW_DEFAULT,
 		.connect_timeout = 1000, .timeout = 1000, .retry_interval = MR_G(retry_interval),
 	};
 
-	ZEND_PARSE_PARAMETERS_START(2, 3)
-		Z_PARAM_ARRAY_HT(old_ht)
-		Z_PARAM_ARRAY_HT(new_ht)
-		Z_PARAM_OPTIONAL
-		Z_PARAM_ARRAY_HT(opts)
-	ZEND_PARSE_PARAMETERS_END();
-
-	if (o->pool) {
+	if (f->pool) {
 		zend_throw_exception_ex(mr_exception_ce, 0, "MemRehash is already constructed");
-		RETURN_THROWS();
+		return false;
 	}
 	if (!parse_servers(old_ht, "old", &cfg.old_list, &cfg.n_old)
 		|| !parse_servers(new_ht, "new", &cfg.new_list, &cfg.n_new)
-		|| (opts && !parse_options(o, opts, &cfg))) {
+		|| (opts && !parse_options(f, opts, &cfg))) {
 		config_free(&cfg);
-		RETURN_THROWS();
+		return false;
 	}
 	if (!cfg.old_dist_set) cfg.old_dist = cfg.dist;
 	if (!cfg.old_hash_set) cfg.old_hash = cfg.hash;
@@ -631,52 +573,64 @@ PHP_METHOD(MemRehash, __construct)
 		cfg.name = zend_string_init(name, strlen(name), 0);
 		pc.name = ZSTR_VAL(cfg.name);
 	}
-	o->signature = config_signature(&cfg);
-	o->persistent = cfg.persistent_id != NULL;
-	o->pool = o->persistent ? persistent_pool(cfg.persistent_id, o->signature, &pc) : pool_new(&pc, false);
+	f->signature = config_signature(&cfg);
+	f->persistent = cfg.persistent_id != NULL;
+	f->pool = f->persistent ? persistent_pool(cfg.persistent_id, f->signature, &pc) : pool_new(&pc, false);
+	if (f->pool) {
+		f->distribution = cfg.dist;
+		f->hash = cfg.hash;
+	}
 	config_free(&cfg);
-	set_res(o, MEMCACHED_SUCCESS);
+	mr_face_set_res(f, MEMCACHED_SUCCESS);
+	return f->pool != NULL;
+}
+
+PHP_METHOD(MemRehash, __construct)
+{
+	HashTable *old_ht, *new_ht, *opts = NULL;
+	ZEND_PARSE_PARAMETERS_START(2, 3)
+		Z_PARAM_ARRAY_HT(old_ht)
+		Z_PARAM_ARRAY_HT(new_ht)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_ARRAY_HT(opts)
+	ZEND_PARSE_PARAMETERS_END();
+	if (!face_build(&Z_MR_P(ZEND_THIS)->f, old_ht, new_ht, opts)) {
+		RETURN_THROWS();
+	}
 }
 
 /* ---- reads ---- */
 
 /* Returns true with rv set to the decoded value of a found item; false (and
  * RES_PAYLOAD_FAILURE) when its bytes cannot be decoded. */
-static bool decode_item(mr_obj_t *o, const mr_item_t *it, zval *rv)
+static inline bool decode_item(mr_obj_t *o, const mr_item_t *it, zval *rv)
 {
-	if (mr_codec_decode_opts(&o->codec, it->val, it->vlen, it->vflags, rv) != SUCCESS) {
-		set_res(o, MR_RES_PAYLOAD_FAILURE);
-		return false;
-	}
-	return true;
+	return mr_face_decode(&o->f, it, rv);
 }
 
-PHP_METHOD(MemRehash, get)
+/* Returns the constructed face of $this, or NULL after throwing. */
+static mr_face_t *face_of_this(zval *this_zv)
 {
-	zend_string *key;
-	ZEND_PARSE_PARAMETERS_START(1, 1)
-		Z_PARAM_STR(key)
-	ZEND_PARSE_PARAMETERS_END();
-
-	mr_obj_t *o = Z_MR_P(ZEND_THIS);
-	mr_pool_t *p = pool_of(o);
-	if (!p) RETURN_THROWS();
-	mr_item_t *it = mr_pool_items(p, 1);
-	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
-
-	mr_migrate_get(p, it, 1);
-	set_res(o, res_of(it->rc));
-	if (it->rc != MR_OK || !decode_item(o, it, return_value)) {
-		RETVAL_FALSE;
-	}
-	after_op(p);
+	mr_obj_t *o = Z_MR_P(this_zv);
+	return pool_of(o) ? &o->f : NULL;
 }
+
+/* A method whose body is shared with MemRehash\Memcached (mr_memcached.c). */
+#define MR_SHARED_METHOD(name, call) \
+	PHP_METHOD(MemRehash, name) \
+	{ \
+		mr_face_t *f = face_of_this(ZEND_THIS); \
+		if (!f) RETURN_THROWS(); \
+		call; \
+	}
+
+MR_SHARED_METHOD(get, mr_face_m_get(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
 
 /* Fills items with the distinct keys of the array keys (argument 1), all
  * checked before anything is sent. The items point into *seen, which the
  * caller destroys once done with them. Returns false after throwing (seen
  * is destroyed then). */
-static bool distinct_items(mr_pool_t *p, HashTable *keys, HashTable *seen, mr_item_t **items, uint32_t *n)
+static bool distinct_items(mr_obj_t *o, mr_pool_t *p, HashTable *keys, HashTable *seen, mr_item_t **items, uint32_t *n)
 {
 	zend_hash_init(seen, zend_hash_num_elements(keys), NULL, NULL, 0);
 	zval *zk;
@@ -695,7 +649,7 @@ static bool distinct_items(mr_pool_t *p, HashTable *keys, HashTable *seen, mr_it
 	*items = mr_pool_items(p, *n ? *n : 1);
 	zend_string *k;
 	ZEND_HASH_FOREACH_STR_KEY(seen, k) {
-		if (!key_prepare(p, ZSTR_VAL(k), ZSTR_LEN(k), 1, &(*items)[i++])) {
+		if (!key_prepare(o, ZSTR_VAL(k), ZSTR_LEN(k), 1, &(*items)[i++])) {
 			zend_hash_destroy(seen);
 			return false;
 		}
@@ -723,7 +677,7 @@ static mr_pool_t *multi_run(INTERNAL_FUNCTION_PARAMETERS, multi_t *m, uint32_t (
 
 	m->o = Z_MR_P(ZEND_THIS);
 	mr_pool_t *p = pool_of(m->o);
-	if (!p || !distinct_items(p, keys, &m->seen, &m->items, &m->n)) {
+	if (!p || !distinct_items(m->o, p, keys, &m->seen, &m->items, &m->n)) {
 		return NULL;
 	}
 	m->errors = m->n ? op(p, m->items, m->n) : 0;
@@ -731,73 +685,26 @@ static mr_pool_t *multi_run(INTERNAL_FUNCTION_PARAMETERS, multi_t *m, uint32_t (
 	return p;
 }
 
-PHP_METHOD(MemRehash, getMulti)
-{
-	multi_t m;
-	mr_pool_t *p = multi_run(INTERNAL_FUNCTION_PARAM_PASSTHRU, &m, mr_migrate_get);
-	if (!p) RETURN_THROWS();
-
-	bool payload_failed = false;
-	for (uint32_t i = 0; i < m.n; i++) {
-		mr_item_t *it = &m.items[i];
-		zval v;
-		if (it->rc == MR_OK) {
-			if (decode_item(m.o, it, &v)) {
-				zend_symtable_str_update(Z_ARRVAL_P(return_value), it->ukey, it->uklen, &v);
-			} else {
-				payload_failed = true;
-			}
-		}
-	}
-	zend_hash_destroy(&m.seen);
-	if (m.n > 0 && m.errors == m.n) {
-		set_res(m.o, res_of(m.items[0].rc));
-		zval_ptr_dtor(return_value);
-		RETVAL_FALSE;
-	} else {
-		set_res(m.o, m.errors ? MEMCACHED_SOME_ERRORS : payload_failed ? MR_RES_PAYLOAD_FAILURE : MEMCACHED_SUCCESS);
-	}
-	after_op(p);
-}
+MR_SHARED_METHOD(getMulti, mr_face_m_get_multi(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
 
 /* ---- writes ---- */
 
 /* Returns true after encoding value into the object's buffer at offset
  * *off (flags in *flags); false when it cannot be encoded (an exception
  * from a serializer stays thrown). */
-static bool encode_value(mr_obj_t *o, zval *value, size_t *off, size_t *len, uint32_t *flags)
+static inline bool encode_value(mr_obj_t *o, zval *value, size_t *off, size_t *len, uint32_t *flags)
 {
-	smart_str *tmp = &o->vbuf; /* reused: mr_codec_encode resets it */
-	if (mr_codec_encode(&o->codec, value, tmp, flags) != SUCCESS) {
-		set_res(o, MR_RES_PAYLOAD_FAILURE);
-		return false;
-	}
-	*off = o->ebuf.s ? ZSTR_LEN(o->ebuf.s) : 0;
-	*len = tmp->s ? ZSTR_LEN(tmp->s) : 0;
-	if (*len) {
-		smart_str_appendl(&o->ebuf, ZSTR_VAL(tmp->s), *len);
-	}
-	return true;
+	return mr_face_encode(&o->f, value, off, len, flags);
 }
 
-/* Returns the encode buffer's bytes (stable once every value is encoded). */
-static const char *ebuf_data(mr_obj_t *o)
+static inline const char *ebuf_data(mr_obj_t *o)
 {
-	return o->ebuf.s ? ZSTR_VAL(o->ebuf.s) : "";
+	return mr_face_ebuf(&o->f);
 }
 
-static void ebuf_reset(mr_obj_t *o)
+static inline void ebuf_reset(mr_obj_t *o)
 {
-	if (o->vbuf.s && ZSTR_LEN(o->vbuf.s) > (1u << 20)) {
-		smart_str_free(&o->vbuf);
-	}
-	if (o->ebuf.s) {
-		if (ZSTR_LEN(o->ebuf.s) > (1u << 20)) {
-			smart_str_free(&o->ebuf); /* do not keep a huge buffer around */
-		} else {
-			ZSTR_LEN(o->ebuf.s) = 0;
-		}
-	}
+	mr_face_ebuf_reset(&o->f);
 }
 
 /* set / add / replace of one key. */
@@ -817,7 +724,7 @@ static void store_one(INTERNAL_FUNCTION_PARAMETERS, char mode)
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
 	mr_item_t *it = mr_pool_items(p, 1);
-	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
+	if (!key_prepare(o, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
 
 	size_t off;
 	ebuf_reset(o);
@@ -864,7 +771,7 @@ PHP_METHOD(MemRehash, setMulti)
 	ebuf_reset(o);
 	ZEND_HASH_FOREACH_KEY_VAL(entries, ikey, skey, v) {
 		keys[i] = skey ? zend_string_copy(skey) : zend_long_to_str((zend_long) ikey);
-		if (!key_prepare(p, ZSTR_VAL(keys[i]), ZSTR_LEN(keys[i]), 1, &items[i])
+		if (!key_prepare(o, ZSTR_VAL(keys[i]), ZSTR_LEN(keys[i]), 1, &items[i])
 			|| !encode_value(o, v, &offs[i], &items[i].dlen, &items[i].flags)) {
 			ok = false;
 			i++;
@@ -892,23 +799,7 @@ PHP_METHOD(MemRehash, setMulti)
 	after_op(p);
 }
 
-PHP_METHOD(MemRehash, delete)
-{
-	zend_string *key;
-	ZEND_PARSE_PARAMETERS_START(1, 1)
-		Z_PARAM_STR(key)
-	ZEND_PARSE_PARAMETERS_END();
-
-	mr_obj_t *o = Z_MR_P(ZEND_THIS);
-	mr_pool_t *p = pool_of(o);
-	if (!p) RETURN_THROWS();
-	mr_item_t *it = mr_pool_items(p, 1);
-	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
-	mr_migrate_delete(p, it, 1);
-	set_res(o, res_of(it->rc));
-	RETVAL_BOOL(it->rc == MR_OK);
-	after_op(p);
-}
+MR_SHARED_METHOD(delete, mr_face_m_delete(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
 
 PHP_METHOD(MemRehash, deleteMulti)
 {
@@ -931,37 +822,16 @@ PHP_METHOD(MemRehash, deleteMulti)
 	after_op(p);
 }
 
-static void arith(INTERNAL_FUNCTION_PARAMETERS, bool incr)
-{
-	zend_string *key;
-	zend_long by = 1;
-	ZEND_PARSE_PARAMETERS_START(1, 2)
-		Z_PARAM_STR(key)
-		Z_PARAM_OPTIONAL
-		Z_PARAM_LONG(by)
-	ZEND_PARSE_PARAMETERS_END();
 
-	if (by < 0) {
-		zend_argument_value_error(2, "must be greater than or equal to 0");
-		RETURN_THROWS();
-	}
-	mr_obj_t *o = Z_MR_P(ZEND_THIS);
-	mr_pool_t *p = pool_of(o);
-	if (!p) RETURN_THROWS();
-	mr_item_t *it = mr_pool_items(p, 1);
-	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
-	mr_migrate_arith(p, it, incr, (uint64_t) by);
-	set_res(o, res_of(it->rc));
-	if (it->rc == MR_OK) {
-		RETVAL_LONG((zend_long) it->number);
-	} else {
-		RETVAL_FALSE;
-	}
-	after_op(p);
-}
-
-PHP_METHOD(MemRehash, increment) { arith(INTERNAL_FUNCTION_PARAM_PASSTHRU, true); }
-PHP_METHOD(MemRehash, decrement) { arith(INTERNAL_FUNCTION_PARAM_PASSTHRU, false); }
+MR_SHARED_METHOD(increment, mr_face_m_arith(INTERNAL_FUNCTION_PARAM_PASSTHRU, f, true))
+MR_SHARED_METHOD(decrement, mr_face_m_arith(INTERNAL_FUNCTION_PARAM_PASSTHRU, f, false))
+MR_SHARED_METHOD(cas, mr_face_m_cas(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
+MR_SHARED_METHOD(append, mr_face_m_append(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
+MR_SHARED_METHOD(prepend, mr_face_m_prepend(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
+MR_SHARED_METHOD(flush, mr_face_m_flush(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
+MR_SHARED_METHOD(getDelayed, mr_face_m_get_delayed(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
+MR_SHARED_METHOD(fetch, mr_face_m_fetch(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
+MR_SHARED_METHOD(fetchAll, mr_face_m_fetch_all(INTERNAL_FUNCTION_PARAM_PASSTHRU, f))
 
 PHP_METHOD(MemRehash, touch)
 {
@@ -976,7 +846,7 @@ PHP_METHOD(MemRehash, touch)
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
 	mr_item_t *it = mr_pool_items(p, 1);
-	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
+	if (!key_prepare(o, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
 	mr_migrate_touch(p, it, 1, ttl);
 	set_res(o, res_of(it->rc));
 	RETVAL_BOOL(it->rc == MR_OK);
@@ -988,7 +858,7 @@ PHP_METHOD(MemRehash, getResultCode)
 	ZEND_PARSE_PARAMETERS_NONE();
 	mr_obj_t *o = Z_MR_P(ZEND_THIS);
 	if (!pool_of(o)) RETURN_THROWS();
-	RETURN_LONG(o->rescode);
+	RETURN_LONG(o->f.rescode);
 }
 
 PHP_METHOD(MemRehash, getResultMessage)
@@ -996,7 +866,7 @@ PHP_METHOD(MemRehash, getResultMessage)
 	ZEND_PARSE_PARAMETERS_NONE();
 	mr_obj_t *o = Z_MR_P(ZEND_THIS);
 	if (!pool_of(o)) RETURN_THROWS();
-	int code = o->rescode;
+	int code = o->f.rescode;
 	if (code == MR_RES_PAYLOAD_FAILURE) {
 		RETURN_STRING("PAYLOAD FAILURE");
 	}
@@ -1016,7 +886,7 @@ PHP_METHOD(MemRehash, locate)
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
 	mr_item_t *it = mr_pool_items(p, 1);
-	if (!key_prepare(p, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
+	if (!key_prepare(o, ZSTR_VAL(key), ZSTR_LEN(key), 1, it)) RETURN_THROWS();
 	mr_pool_locate(p, it);
 	array_init_size(return_value, 3);
 	add_assoc_string(return_value, "old", (char *) mr_wire_name(p->wire, it->o));
@@ -1296,7 +1166,7 @@ static bool drain_options(HashTable *opts, mr_drain_opts_t *o, drain_progress_t 
 	return true;
 }
 
-static void mr_drain_method(mr_obj_t *o, mr_pool_t *p, zend_string *server, HashTable *opts, zval *rv)
+static void mr_drain_method(mr_face_t *f, mr_pool_t *p, zend_string *server, HashTable *opts, zval *rv)
 {
 	mr_drain_opts_t dopts = { .batch = 100 };
 	drain_progress_t pr = { .started = mr_mono_s() };
@@ -1334,7 +1204,7 @@ static void mr_drain_method(mr_obj_t *o, mr_pool_t *p, zend_string *server, Hash
 	if (stop == MR_STOP_ERROR) {
 		add_assoc_string(rv, "error", err);
 	}
-	set_res(o, stop == MR_STOP_ERROR ? MEMCACHED_FAILURE : MEMCACHED_SUCCESS);
+	mr_face_set_res(f, stop == MR_STOP_ERROR ? MEMCACHED_FAILURE : MEMCACHED_SUCCESS);
 }
 
 PHP_METHOD(MemRehash, drain)
@@ -1349,7 +1219,26 @@ PHP_METHOD(MemRehash, drain)
 	mr_obj_t *o = Z_MR_P(ZEND_THIS);
 	mr_pool_t *p = pool_of(o);
 	if (!p) RETURN_THROWS();
-	mr_drain_method(o, p, server, opts, return_value);
+	mr_drain_method(&o->f, p, server, opts, return_value);
+}
+
+/* ---- lent to the faces (mr_face.h: mr_face_module) ---- */
+
+/* Drops a face's use of its pool (persistent pools are kept here). */
+static void face_release_pool(mr_face_t *f)
+{
+	pool_release(f);
+}
+
+static void face_stats(mr_face_t *f, zval *rv)
+{
+	mr_migrate_flush(f->pool); /* the moves' deletes at O count before the figures are read */
+	stats_array(mr_pool_ctr(f->pool), rv);
+}
+
+static void face_drain(mr_face_t *f, zend_string *server, HashTable *opts, zval *rv)
+{
+	mr_drain_method(f, f->pool, server, opts, rv);
 }
 
 /* ---- module ---- */
@@ -1368,6 +1257,7 @@ static PHP_GINIT_FUNCTION(memrehash)
 static PHP_GSHUTDOWN_FUNCTION(memrehash)
 {
 	zend_hash_destroy(&memrehash_globals->persistent_pools);
+	mr_memcached_globals_free(&memrehash_globals->dropin_faces, &memrehash_globals->dropin_faces_cap);
 }
 
 /* Reads memrehash.counters_file_mode and _group. Returns true with the mode
@@ -1426,6 +1316,11 @@ PHP_MINIT_FUNCTION(memrehash)
 	}
 	mr_fleet_set_host_id(MR_G(host_id));
 	mr_session_register();
+	mr_face_module = (mr_face_module_t) {
+		.build = face_build, .release_pool = face_release_pool,
+		.pool_stats = face_stats, .pool_drain = face_drain, .exception_ce = mr_exception_ce,
+	};
+	mr_memcached_register();
 	return SUCCESS;
 }
 
@@ -1475,6 +1370,7 @@ static const zend_module_dep memrehash_deps[] = {
 	ZEND_MOD_OPTIONAL("igbinary")
 	ZEND_MOD_OPTIONAL("msgpack")
 	ZEND_MOD_OPTIONAL("json")
+	ZEND_MOD_OPTIONAL("memcached") /* loads first: MemRehash\Memcached extends its class */
 	ZEND_MOD_END
 };
 

@@ -24,6 +24,11 @@ final class MemRehash
      * @cvalue MR_DIST_KETAMA
      */
     public const DIST_KETAMA = UNKNOWN;
+    /**
+     * @var int
+     * @cvalue MR_DIST_CONSISTENT_PLAIN
+     */
+    public const DIST_CONSISTENT = UNKNOWN;
 
     /**
      * @var int
@@ -174,9 +179,15 @@ final class MemRehash
 
     public function __construct(array $old, array $new, array $options = []) {}
 
-    public function get(string $key): mixed {}
+    public function get(string $key, ?callable $cache_cb = null, int $get_flags = 0): mixed {}
 
-    public function getMulti(array $keys): array|false {}
+    public function getMulti(array $keys, int $get_flags = 0): array|false {}
+
+    public function getDelayed(array $keys, bool $with_cas = false, ?callable $value_cb = null): bool {}
+
+    public function fetch(): array|false {}
+
+    public function fetchAll(): array|false {}
 
     public function set(string $key, mixed $value, int $ttl = 0): bool {}
 
@@ -186,13 +197,21 @@ final class MemRehash
 
     public function replace(string $key, mixed $value, int $ttl = 0): bool {}
 
-    public function delete(string $key): bool {}
+    public function delete(string $key, int $time = 0): bool {}
 
     public function deleteMulti(array $keys): array {}
 
-    public function increment(string $key, int $by = 1): int|false {}
+    public function increment(string $key, int $by = 1, int $initial_value = 0, int $expiry = 0): int|false {}
 
-    public function decrement(string $key, int $by = 1): int|false {}
+    public function decrement(string $key, int $by = 1, int $initial_value = 0, int $expiry = 0): int|false {}
+
+    public function cas(string|int $cas_token, string $key, mixed $value, int $ttl = 0): bool {}
+
+    public function append(string $key, string $value): bool {}
+
+    public function prepend(string $key, string $value): bool {}
+
+    public function flush(int $delay = 0): bool {}
 
     public function touch(string $key, int $ttl): bool {}
 

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 32383aa5322d53ebdd3d1bb903a3f80241f94440 */
+ * Stub hash: 2a0825671504f7ac07264f72036b554dc35851a6 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_MemRehash___construct, 0, 0, 2)
 	ZEND_ARG_TYPE_INFO(0, old, IS_ARRAY, 0)
@@ -9,11 +9,25 @@ ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_MemRehash_get, 0, 1, IS_MIXED, 0)
 	ZEND_ARG_TYPE_INFO(0, key, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, cache_cb, IS_CALLABLE, 1, "null")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, get_flags, IS_LONG, 0, "0")
 ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_class_MemRehash_getMulti, 0, 1, MAY_BE_ARRAY|MAY_BE_FALSE)
 	ZEND_ARG_TYPE_INFO(0, keys, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, get_flags, IS_LONG, 0, "0")
 ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_MemRehash_getDelayed, 0, 1, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, keys, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, with_cas, _IS_BOOL, 0, "false")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, value_cb, IS_CALLABLE, 1, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_class_MemRehash_fetch, 0, 0, MAY_BE_ARRAY|MAY_BE_FALSE)
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_MemRehash_fetchAll arginfo_class_MemRehash_fetch
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_MemRehash_set, 0, 2, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, key, IS_STRING, 0)
@@ -32,6 +46,7 @@ ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_MemRehash_delete, 0, 1, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, key, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, time, IS_LONG, 0, "0")
 ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_MemRehash_deleteMulti, 0, 1, IS_ARRAY, 0)
@@ -41,9 +56,29 @@ ZEND_END_ARG_INFO()
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_class_MemRehash_increment, 0, 1, MAY_BE_LONG|MAY_BE_FALSE)
 	ZEND_ARG_TYPE_INFO(0, key, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, by, IS_LONG, 0, "1")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, initial_value, IS_LONG, 0, "0")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, expiry, IS_LONG, 0, "0")
 ZEND_END_ARG_INFO()
 
 #define arginfo_class_MemRehash_decrement arginfo_class_MemRehash_increment
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_MemRehash_cas, 0, 3, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_MASK(0, cas_token, MAY_BE_STRING|MAY_BE_LONG, NULL)
+	ZEND_ARG_TYPE_INFO(0, key, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, value, IS_MIXED, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, ttl, IS_LONG, 0, "0")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_MemRehash_append, 0, 2, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, key, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, value, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_MemRehash_prepend arginfo_class_MemRehash_append
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_MemRehash_flush, 0, 0, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, delay, IS_LONG, 0, "0")
+ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_MemRehash_touch, 0, 2, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, key, IS_STRING, 0)
@@ -86,6 +121,9 @@ ZEND_END_ARG_INFO()
 ZEND_METHOD(MemRehash, __construct);
 ZEND_METHOD(MemRehash, get);
 ZEND_METHOD(MemRehash, getMulti);
+ZEND_METHOD(MemRehash, getDelayed);
+ZEND_METHOD(MemRehash, fetch);
+ZEND_METHOD(MemRehash, fetchAll);
 ZEND_METHOD(MemRehash, set);
 ZEND_METHOD(MemRehash, setMulti);
 ZEND_METHOD(MemRehash, add);
@@ -94,6 +132,10 @@ ZEND_METHOD(MemRehash, delete);
 ZEND_METHOD(MemRehash, deleteMulti);
 ZEND_METHOD(MemRehash, increment);
 ZEND_METHOD(MemRehash, decrement);
+ZEND_METHOD(MemRehash, cas);
+ZEND_METHOD(MemRehash, append);
+ZEND_METHOD(MemRehash, prepend);
+ZEND_METHOD(MemRehash, flush);
 ZEND_METHOD(MemRehash, touch);
 ZEND_METHOD(MemRehash, getResultCode);
 ZEND_METHOD(MemRehash, getResultMessage);
@@ -112,6 +154,9 @@ static const zend_function_entry class_MemRehash_methods[] = {
 	ZEND_ME(MemRehash, __construct, arginfo_class_MemRehash___construct, ZEND_ACC_PUBLIC)
 	ZEND_ME(MemRehash, get, arginfo_class_MemRehash_get, ZEND_ACC_PUBLIC)
 	ZEND_ME(MemRehash, getMulti, arginfo_class_MemRehash_getMulti, ZEND_ACC_PUBLIC)
+	ZEND_ME(MemRehash, getDelayed, arginfo_class_MemRehash_getDelayed, ZEND_ACC_PUBLIC)
+	ZEND_ME(MemRehash, fetch, arginfo_class_MemRehash_fetch, ZEND_ACC_PUBLIC)
+	ZEND_ME(MemRehash, fetchAll, arginfo_class_MemRehash_fetchAll, ZEND_ACC_PUBLIC)
 	ZEND_ME(MemRehash, set, arginfo_class_MemRehash_set, ZEND_ACC_PUBLIC)
 	ZEND_ME(MemRehash, setMulti, arginfo_class_MemRehash_setMulti, ZEND_ACC_PUBLIC)
 	ZEND_ME(MemRehash, add, arginfo_class_MemRehash_add, ZEND_ACC_PUBLIC)
@@ -120,6 +165,10 @@ static const zend_function_entry class_MemRehash_methods[] = {
 	ZEND_ME(MemRehash, deleteMulti, arginfo_class_MemRehash_deleteMulti, ZEND_ACC_PUBLIC)
 	ZEND_ME(MemRehash, increment, arginfo_class_MemRehash_increment, ZEND_ACC_PUBLIC)
 	ZEND_ME(MemRehash, decrement, arginfo_class_MemRehash_decrement, ZEND_ACC_PUBLIC)
+	ZEND_ME(MemRehash, cas, arginfo_class_MemRehash_cas, ZEND_ACC_PUBLIC)
+	ZEND_ME(MemRehash, append, arginfo_class_MemRehash_append, ZEND_ACC_PUBLIC)
+	ZEND_ME(MemRehash, prepend, arginfo_class_MemRehash_prepend, ZEND_ACC_PUBLIC)
+	ZEND_ME(MemRehash, flush, arginfo_class_MemRehash_flush, ZEND_ACC_PUBLIC)
 	ZEND_ME(MemRehash, touch, arginfo_class_MemRehash_touch, ZEND_ACC_PUBLIC)
 	ZEND_ME(MemRehash, getResultCode, arginfo_class_MemRehash_getResultCode, ZEND_ACC_PUBLIC)
 	ZEND_ME(MemRehash, getResultMessage, arginfo_class_MemRehash_getResultMessage, ZEND_ACC_PUBLIC)
@@ -165,6 +214,12 @@ static zend_class_entry *register_class_MemRehash(void)
 	zend_string *const_DIST_KETAMA_name = zend_string_init_interned("DIST_KETAMA", sizeof("DIST_KETAMA") - 1, 1);
 	zend_declare_class_constant_ex(class_entry, const_DIST_KETAMA_name, &const_DIST_KETAMA_value, ZEND_ACC_PUBLIC, NULL);
 	zend_string_release(const_DIST_KETAMA_name);
+
+	zval const_DIST_CONSISTENT_value;
+	ZVAL_LONG(&const_DIST_CONSISTENT_value, MR_DIST_CONSISTENT_PLAIN);
+	zend_string *const_DIST_CONSISTENT_name = zend_string_init_interned("DIST_CONSISTENT", sizeof("DIST_CONSISTENT") - 1, 1);
+	zend_declare_class_constant_ex(class_entry, const_DIST_CONSISTENT_name, &const_DIST_CONSISTENT_value, ZEND_ACC_PUBLIC, NULL);
+	zend_string_release(const_DIST_CONSISTENT_name);
 
 	zval const_HASH_DEFAULT_value;
 	ZVAL_LONG(&const_HASH_DEFAULT_value, MEMCACHED_HASH_DEFAULT);

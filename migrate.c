@@ -359,7 +359,7 @@ static void take_add_answer(mr_pool_t *p, mr_item_t *it)
 	if (a->rc == MR_NOTSTORED) {
 		/* N got fresher data meanwhile: that is what the get returns */
 		count(p, MR_C_RACED, 1);
-		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS);
+		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | (it->want_cas ? MR_WANT_CAS : 0));
 		it->stage = ST_REREAD;
 		return;
 	}
@@ -379,7 +379,7 @@ static void take_delete_answer(mr_pool_t *p, mr_item_t *it)
 		/* a writer changed or deleted O while we moved: take our copy back */
 		count_raced_move(p, it->n, it->o, mr_wire_req(w, it->ro)->vlen);
 		mr_wire_md(w, it->n, it->key, it->klen, it->add_cas);
-		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS);
+		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | (it->want_cas ? MR_WANT_CAS : 0));
 		it->stage = ST_REREAD;
 		return;
 	}
@@ -408,6 +408,8 @@ static void resolve_values(mr_pool_t *p, mr_item_t *items, uint32_t n)
 		if (it->rc == MR_OK) {
 			it->val = mr_wire_value(p->wire, it->rn);
 			it->vlen = mr_wire_req(p->wire, it->rn)->vlen;
+			/* a moved copy's CAS is the one N gave the add: a cas() with it acts at N */
+			it->out_cas = it->rn == it->ro && it->add_cas ? it->add_cas : mr_wire_req(p->wire, it->rn)->cas;
 		} else {
 			it->val = NULL;
 			it->vlen = 0;
@@ -436,7 +438,8 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
 		it->stage = ST_DONE;
-		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS);
+		it->add_cas = 0;
+		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | (it->want_cas ? MR_WANT_CAS : 0));
 		it->ro = MR_NO_REQ;
 		if (together && moving(p, it, complete)) {
 			it->ro = mr_wire_mg(w, it->o, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | MR_WANT_TTL | MR_WANT_CAS);
@@ -690,6 +693,114 @@ uint32_t mr_migrate_arith(mr_pool_t *p, mr_item_t *it, bool incr, uint64_t delta
 		errors += finish_old_deletes(p, it, 1);
 	}
 	return errors;
+}
+
+/* Returns true when a write that needs the key's item at N missed there
+ * (rc) and the key may still live at O. */
+static bool missed_moving(mr_pool_t *p, mr_item_t *it, mr_rc_t rc, bool complete)
+{
+	return (rc == MR_MISS || rc == MR_NOTSTORED) && moving(p, it, complete);
+}
+
+uint32_t mr_migrate_write_existing(mr_pool_t *p, mr_item_t *it, char mode, int64_t ttl, uint64_t cas_check)
+{
+	mr_wire_t *w = p->wire;
+	bool complete = mr_pool_is_complete(p);
+	bool moved = false;
+	const char *data = it->data;
+	size_t dlen = it->dlen;
+	uint32_t flags = it->flags;
+
+	for (int attempt = 0; attempt < 2; attempt++) {
+		mr_wire_reset(w);
+		it->ra = mr_wire_ms(w, it->n, it->key, it->klen, mode, data, dlen, flags, ttl, cas_check, moving(p, it, complete));
+		mr_wire_run(w);
+		mr_req_t *r = mr_wire_req(w, it->ra);
+		it->rc = r->rc;
+		it->add_cas = r->cas;
+		if (attempt > 0 || !missed_moving(p, it, r->rc, complete)) {
+			break;
+		}
+		/* not at N: move it from O the way a get does, then write again at
+		 * N (a CAS token from before the move no longer matches: EXISTS,
+		 * as when another client wrote in between) */
+		bool want = it->want_cas;
+		it->want_cas = false;
+		moved = move_first(p, it);
+		it->want_cas = want;
+		if (!moved) {
+			it->rc = mr_rc_is_error(it->rc) ? it->rc : r->rc;
+			break;
+		}
+	}
+	count(p, MR_C_SETS, 1);
+	uint32_t errors = count_write_errors(p, it, 1);
+	/* a move cleared O already; otherwise O may hold an older copy that a
+	 * get would bring back once N loses this one */
+	if (!moved && it->rc == MR_OK && queue_old_deletes(p, it, 1, complete)) {
+		uint32_t failed = finish_old_deletes(p, it, 1);
+		if (failed) {
+			undo_at_new(p, it, 1);
+			errors += failed;
+		}
+	}
+	return errors;
+}
+
+uint32_t mr_migrate_add(mr_pool_t *p, mr_item_t *it, int64_t ttl)
+{
+	if (moving(p, it, mr_pool_is_complete(p))) {
+		/* the key may live at O only: there it exists, so the add must fail
+		 * (and the get moves it, as any read would) */
+		bool want = it->want_cas;
+		it->want_cas = false;
+		mr_migrate_get(p, it, 1);
+		it->want_cas = want;
+		if (it->rc == MR_OK) {
+			it->rc = MR_NOTSTORED;
+			return 0;
+		}
+		if (mr_rc_is_error(it->rc)) {
+			return 1;
+		}
+	}
+	return mr_migrate_store(p, it, 1, MR_MODE_ADD, ttl);
+}
+
+uint32_t mr_migrate_arith_init(mr_pool_t *p, mr_item_t *it, bool incr, uint64_t delta, uint64_t initial, int64_t ttl)
+{
+	mr_wire_t *w = p->wire;
+	bool complete = mr_pool_is_complete(p);
+	bool moved = false;
+
+	/* O first: a counter still at O must move before N would create it anew */
+	if (moving(p, it, complete)) {
+		mr_wire_reset(w);
+		it->ra = mr_wire_ma(w, it->n, it->key, it->klen, incr, delta);
+		mr_wire_run(w);
+		mr_req_t *r = mr_wire_req(w, it->ra);
+		it->rc = r->rc;
+		it->number = r->number;
+		if (r->rc == MR_MISS) {
+			moved = move_first(p, it);
+		} else {
+			count(p, MR_C_SETS, 1);
+			uint32_t errors = count_write_errors(p, it, 1);
+			if (!mr_rc_is_error(it->rc) && queue_old_deletes(p, it, 1, complete)) {
+				errors += finish_old_deletes(p, it, 1);
+			}
+			return errors;
+		}
+	}
+	mr_wire_reset(w);
+	it->ra = mr_wire_ma_init(w, it->n, it->key, it->klen, incr, delta, initial, ttl);
+	mr_wire_run(w);
+	mr_req_t *r = mr_wire_req(w, it->ra);
+	it->rc = r->rc;
+	it->number = r->number;
+	count(p, MR_C_SETS, 1);
+	(void) moved;
+	return count_write_errors(p, it, 1);
 }
 
 uint32_t mr_migrate_touch(mr_pool_t *p, mr_item_t *items, uint32_t n, int64_t ttl)

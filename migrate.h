@@ -18,6 +18,22 @@ uint32_t mr_migrate_delete(mr_pool_t *p, mr_item_t *items, uint32_t n);
 uint32_t mr_migrate_arith(mr_pool_t *p, mr_item_t *it, bool incr, uint64_t delta);
 uint32_t mr_migrate_touch(mr_pool_t *p, mr_item_t *items, uint32_t n, int64_t ttl);
 
+/* A write of one key at N that needs the key's current item there: a
+ * compare-and-swap (cas_check != 0, mode set), a replace ('R'), an append
+ * ('A') or a prepend ('P'). A key still at O is moved first (as a get moves
+ * it), then written at N; O is then cleared as after a set. Returns 1 on an
+ * error, else 0. */
+uint32_t mr_migrate_write_existing(mr_pool_t *p, mr_item_t *it, char mode, int64_t ttl, uint64_t cas_check);
+
+/* add of one key that fails when the key exists at N or, while it moves,
+ * at O (it is moved then). Returns 1 on an error, else 0. */
+uint32_t mr_migrate_add(mr_pool_t *p, mr_item_t *it, int64_t ttl);
+
+/* increment/decrement that creates a missing key with initial and ttl
+ * (the binary protocol's semantics, meta's N and J flags). A key still at O
+ * is moved first. Returns 1 on an error, else 0. */
+uint32_t mr_migrate_arith_init(mr_pool_t *p, mr_item_t *it, bool incr, uint64_t delta, uint64_t initial, int64_t ttl);
+
 /* Settles everything, waiting (stats, drain, the end of a request). */
 void mr_migrate_flush(mr_pool_t *p);
 

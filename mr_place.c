@@ -148,7 +148,7 @@ bool mr_place_hash_valid(long hash)
 	switch (hash) {
 		case MEMCACHED_HASH_DEFAULT: case MEMCACHED_HASH_MD5: case MEMCACHED_HASH_CRC:
 		case MEMCACHED_HASH_FNV1_64: case MEMCACHED_HASH_FNV1A_64: case MEMCACHED_HASH_FNV1_32:
-		case MEMCACHED_HASH_FNV1A_32: case MEMCACHED_HASH_MURMUR:
+		case MEMCACHED_HASH_FNV1A_32: case MEMCACHED_HASH_MURMUR: case MR_HASH_FORCE_DEFAULT:
 			return true;
 		default:
 			return false;
@@ -179,11 +179,16 @@ static memcached_st *build_handle(const mr_server_spec_t *servers, size_t n, int
 		memcached_behavior_set(memc, MEMCACHED_BEHAVIOR_KETAMA_WEIGHTED, 1);
 	} else if (dist == MR_DIST_CONSISTENT) {
 		memcached_behavior_set(memc, MEMCACHED_BEHAVIOR_KETAMA, 1);
+	} else if (dist == MR_DIST_CONSISTENT_PLAIN) {
+		memcached_behavior_set(memc, MEMCACHED_BEHAVIOR_DISTRIBUTION, MEMCACHED_DISTRIBUTION_CONSISTENT);
 	} else {
 		memcached_behavior_set(memc, MEMCACHED_BEHAVIOR_DISTRIBUTION, MEMCACHED_DISTRIBUTION_MODULA);
 	}
 	/* Modula always sets its hash; the ketamas only a non-default one. */
 	if (hash != MEMCACHED_HASH_DEFAULT || dist == MR_DIST_MODULA) {
+		if (hash == MR_HASH_FORCE_DEFAULT) {
+			hash = MEMCACHED_HASH_DEFAULT;
+		}
 		if (memcached_behavior_set(memc, MEMCACHED_BEHAVIOR_HASH, (uint64_t) hash) != MEMCACHED_SUCCESS) {
 			snprintf(err, errlen, "libmemcached refused hash %d", hash);
 			memcached_free(memc);
@@ -199,7 +204,7 @@ mr_place_t *mr_place_new(const mr_server_spec_t *servers, size_t n, int dist, in
 		snprintf(err, errlen, "a server list must not be empty");
 		return NULL;
 	}
-	if (dist != MR_DIST_MODULA && dist != MR_DIST_KETAMA && dist != MR_DIST_CONSISTENT && dist != MR_DIST_INTVAL) {
+	if (dist != MR_DIST_MODULA && dist != MR_DIST_KETAMA && dist != MR_DIST_CONSISTENT && dist != MR_DIST_CONSISTENT_PLAIN && dist != MR_DIST_INTVAL) {
 		snprintf(err, errlen, "unknown distribution %d", dist);
 		return NULL;
 	}

@@ -11,10 +11,19 @@
 #define MR_DIST_MODULA 0   /* = Memcached::DISTRIBUTION_MODULA */
 #define MR_DIST_KETAMA 1   /* = Memcached::DISTRIBUTION_CONSISTENT, libketama compatible */
 #define MR_DIST_INTVAL 16  /* ((int)$key % n + n) % n */
+/* Memcached::DISTRIBUTION_CONSISTENT without OPT_LIBKETAMA_COMPATIBLE
+ * (Drupal's default): libmemcached's plain consistent distribution */
+#define MR_DIST_CONSISTENT_PLAIN 2
 /* Internal, not a Memcached::DISTRIBUTION_* value and never accepted as an
  * option: plain (non-weighted) ketama, MEMCACHED_BEHAVIOR_KETAMA, as PECL
  * memcached's session handler sets it with memcached.sess_consistent_hash. */
 #define MR_DIST_CONSISTENT 1001
+
+/* Internal hash value: MEMCACHED_HASH_DEFAULT set explicitly, after the
+ * distribution. It matters with libketama compatibility only, which implies
+ * MD5 unless the hash is set again afterwards (as Memcached::setOption(
+ * OPT_HASH, HASH_DEFAULT) after OPT_LIBKETAMA_COMPATIBLE does). */
+#define MR_HASH_FORCE_DEFAULT 1000
 
 #define MR_HOST_MAX 256
 /* Servers a list may hold. Placement, the wire engine (connections opened

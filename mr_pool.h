@@ -80,6 +80,8 @@ typedef struct mr_item {
 	size_t vlen;
 	uint32_t vflags;
 	uint64_t number;           /* increment/decrement result */
+	bool want_cas;             /* get: also report the item's CAS in out_cas */
+	uint64_t out_cas;          /* get: the CAS of the copy returned (at N once moved) */
 	/* internal */
 	uint32_t rn, ro, ra, rd;
 	int64_t ttl;

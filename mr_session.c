@@ -266,6 +266,7 @@ static bool item_for(mr_sess_t *s, mr_item_t *it, const char *infix, const zend_
 	memcpy(it->key + pl + il, ZSTR_VAL(id), ZSTR_LEN(id));
 	it->klen = pl + il + ZSTR_LEN(id);
 	it->key[it->klen] = '\0';
+	it->want_cas = false;
 	it->ukey = it->key + pl;
 	it->uklen = it->klen - pl;
 	it->n = s->pool->new_conn[mr_place_index(s->place_new, it->ukey, it->uklen)];

@@ -141,6 +141,15 @@ static void conn_close(mr_conn_t *c)
 	c->close_after = false;
 }
 
+void mr_wire_close_all(mr_wire_t *w)
+{
+	for (uint32_t i = 0; i < w->n; i++) {
+		conn_close(&w->conns[i]);
+		w->conns[i].rlen = w->conns[i].rpos = 0;
+		w->conns[i].wlen = w->conns[i].woff = 0;
+	}
+}
+
 void mr_wire_free(mr_wire_t *w)
 {
 	if (!w) {
@@ -383,6 +392,19 @@ uint32_t mr_wire_ma(mr_wire_t *w, uint32_t conn, const char *key, size_t klen, b
 	mr_conn_t *c = begin(w, conn, "ma", key, klen, 0);
 	put(c, incr ? " MI" : " MD", 3);
 	put_unum(c, 'D', delta);
+	put(c, " v", 2);
+	end_line(c, r);
+	return r;
+}
+
+uint32_t mr_wire_ma_init(mr_wire_t *w, uint32_t conn, const char *key, size_t klen, bool incr, uint64_t delta, uint64_t initial, int64_t ttl)
+{
+	uint32_t r = new_req(w, conn, 'a');
+	mr_conn_t *c = begin(w, conn, "ma", key, klen, 0);
+	put(c, incr ? " MI" : " MD", 3);
+	put_unum(c, 'D', delta);
+	put_num(c, 'N', ttl);
+	put_unum(c, 'J', initial);
 	put(c, " v", 2);
 	end_line(c, r);
 	return r;

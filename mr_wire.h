@@ -44,6 +44,8 @@ static inline bool mr_rc_is_error(mr_rc_t rc) { return rc >= MR_ERR_TIMEOUT; }
 #define MR_MODE_SET     'S'
 #define MR_MODE_ADD     'E'
 #define MR_MODE_REPLACE 'R'
+#define MR_MODE_APPEND  'A'
+#define MR_MODE_PREPEND 'P'
 
 #define MR_TTL_NONE (-1)   /* remaining TTL: never expires */
 #define MR_TTL_UNKNOWN (-2)
@@ -76,6 +78,8 @@ typedef struct {
  * and port split out), allocated persistently when persistent. */
 mr_wire_t *mr_wire_new(const char *const *hosts, const uint16_t *ports, const char *const *names, uint32_t n, bool persistent);
 void mr_wire_free(mr_wire_t *w);
+/* Closes every connection (they reopen on the next request). */
+void mr_wire_close_all(mr_wire_t *w);
 void mr_wire_set_opts(mr_wire_t *w, const mr_wire_opts_t *opts);
 const mr_wire_opts_t *mr_wire_opts(const mr_wire_t *w);
 uint32_t mr_wire_count(const mr_wire_t *w);
@@ -91,6 +95,8 @@ uint32_t mr_wire_ms(mr_wire_t *w, uint32_t conn, const char *key, size_t klen, c
 	const char *data, size_t dlen, uint32_t flags, int64_t ttl, uint64_t cas_check, bool want_cas);
 uint32_t mr_wire_md(mr_wire_t *w, uint32_t conn, const char *key, size_t klen, uint64_t cas_check);
 uint32_t mr_wire_ma(mr_wire_t *w, uint32_t conn, const char *key, size_t klen, bool incr, uint64_t delta);
+/* ma that creates a missing item with initial and ttl (N and J flags). */
+uint32_t mr_wire_ma_init(mr_wire_t *w, uint32_t conn, const char *key, size_t klen, bool incr, uint64_t delta, uint64_t initial, int64_t ttl);
 
 /* Sends every queued request and reads every reply (or fails them on
  * timeout, error or a server marked down). Returns the number of requests

@@ -29,6 +29,9 @@ ZEND_BEGIN_MODULE_GLOBALS(memrehash)
 	bool sess_consistent_hash;
 	zend_long sess_hash;
 	HashTable persistent_pools; /* this thread's persistent pools, by id (memrehash.c) */
+	/* MemRehash\Memcached objects' engine state, by object handle (mr_memcached.c) */
+	struct mr_face **dropin_faces;
+	uint32_t dropin_faces_cap;
 ZEND_END_MODULE_GLOBALS(memrehash)
 
 ZEND_EXTERN_MODULE_GLOBALS(memrehash)

@@ -16,6 +16,8 @@
 #   mr-same          MemRehash, old list [P1], new list [P1]: O == N
 #   mr-moved         MemRehash, old list [P2], new list [P1]: the key moved,
 #                    it is already at N (a migrating pool's steady state)
+#   dropin-same      MemRehash\Memcached (the \Memcached subclass), as mr-same
+#   dropin-moved     MemRehash\Memcached, as mr-moved
 #
 # Servers: --ports P1,P2 uses memcached servers already listening there
 # (bench/run.sh passes its own); without it this script starts two on
@@ -124,6 +126,12 @@ switch ($client) {
     case 'mr-moved':
         $c = new MemRehash([$s2], [$s1], ['name' => 'cg-moved']);
         break;
+    case 'dropin-same':
+        $c = new MemRehash\Memcached([$s1], [$s1], ['name' => 'cg-dsame']);
+        break;
+    case 'dropin-moved':
+        $c = new MemRehash\Memcached([$s2], [$s1], ['name' => 'cg-dmoved']);
+        break;
 }
 $key = 'cg:key';
 $c->set($key, str_repeat('v', 100), 3600);
@@ -186,6 +194,9 @@ one_get() {
 }
 
 clients=(memcached memcached-deb mr-same mr-moved)
+if php "${phpargs[@]}" -r 'exit(class_exists("MemRehash\\Memcached") ? 0 : 1);' 2>/dev/null; then
+	clients+=(dropin-same dropin-moved)
+fi
 declare -A ins sys mix
 echo
 echo "== Client cost of one get hit (100-byte value, warm connection; (run with $((2 * n)) gets - run with $n) / $n) =="

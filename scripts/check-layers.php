@@ -8,7 +8,7 @@
  *   php scripts/check-layers.php DIR        the sources in DIR (default: the checkout)
  *
  * A file's unit is its name without .c/.h (mr_pool.c and mr_pool.h are one
- * unit; memrehash_arginfo.h belongs to memrehash). Unit A depends on unit B
+ * unit; a generated X_arginfo.h belongs to X). Unit A depends on unit B
  * when a file of A includes a header of B, or names a function (or a
  * function-like macro) that B defines: a call, or a function passed by name.
  * Comments and string literals are ignored. */
@@ -30,7 +30,7 @@ if (!$files) {
 function unit_of(string $file): string
 {
     $base = preg_replace('/\.[ch]$/', '', basename($file));
-    return $base === 'memrehash_arginfo' ? 'memrehash' : $base;
+    return preg_replace('/_arginfo$/', '', $base);
 }
 
 /* Returns the source without comments and string / char literals. */

@@ -79,4 +79,4 @@ filter=()
 tail -n 3 "$out/coverage-phpunit.log"
 
 # ---- report: the extension's own C files (fuzz/ harnesses excluded)
-(cd "$dir" && gcovr --root "$dir" --filter "$dir/[a-z_]+\.c$" --exclude "$dir/mr_gcov_export\.c$") | tee "$out/coverage.txt"
+(cd "$dir" && gcovr --root "$dir" --filter "$dir/[a-z_]+\.c$" --exclude "$dir/mr_gcov_export\.c$" --gcov-exclude ".*conftest.*") | tee "$out/coverage.txt"

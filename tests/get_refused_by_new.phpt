@@ -12,20 +12,39 @@ if (!is_executable(trim((string)shell_exec('command -v memcached')))) die('skip 
 ?>
 --FILE--
 <?php
-/* N is a real memcached started here with a 1 KB item limit (-I 1k, slab_chunk_max 1024),
+/* N is a real memcached started here with a 1 KB item limit (-I 1k),
  * stopped by its pid at the end. */
 require __DIR__ . '/config.inc';
 $s = stream_socket_server('tcp://127.0.0.1:0');
 $port = (int)explode(':', stream_socket_get_name($s, false))[1];
 fclose($s);
-$args = ['memcached', '-l', '127.0.0.1', '-p', (string)$port, '-U', '0', '-m', '8', '-I', '1k', '-o', 'slab_chunk_max=1024'];
-if (function_exists('posix_getuid') && posix_getuid() === 0) {
-    $args = array_merge($args, ['-u', 'root']);
-}
-$proc = proc_open($args, [['file', '/dev/null', 'r'], ['file', '/dev/null', 'w'], ['file', '/dev/null', 'w']], $pipes);
+/* slab_chunk_max must not pass -I: memcached 1.6.18 reads it in bytes,
+ * later releases (1.6.38 in Debian 13) in kilobytes, so try both forms */
 $small = "127.0.0.1:$port";
-for ($i = 0; $i < 200 && !@stream_socket_client("tcp://$small", $e, $es, 0.1); $i++) {
-    usleep(20000);
+$proc = null;
+foreach (['1024', '1'] as $chunk) {
+    $args = ['memcached', '-l', '127.0.0.1', '-p', (string)$port, '-U', '0', '-m', '8', '-I', '1k', '-o', "slab_chunk_max=$chunk"];
+    if (function_exists('posix_getuid') && posix_getuid() === 0) {
+        $args = array_merge($args, ['-u', 'root']);
+    }
+    $proc = proc_open($args, [['file', '/dev/null', 'r'], ['file', '/dev/null', 'w'], ['file', '/dev/null', 'w']], $pipes);
+    $up = false;
+    for ($i = 0; $i < 200 && proc_get_status($proc)['running']; $i++) {
+        if ($c = @stream_socket_client("tcp://$small", $e, $es, 0.1)) {
+            fclose($c);
+            $up = true;
+            break;
+        }
+        usleep(20000);
+    }
+    if ($up) {
+        break;
+    }
+    proc_close($proc);
+    $proc = null;
+}
+if ($proc === null) {
+    die("the small memcached did not start\n");
 }
 mr_flush_all();
 $o = mr_servers(1)[0];

@@ -110,7 +110,7 @@ return [
     ],
     'bad-key-unchecked' => [
         'what' => "keys with whitespace or control bytes are sent as they are (protocol injection)",
-        'edits' => [['/if \(UNEXPECTED\(bad < klen\)\) \{/', 'if (UNEXPECTED(0 && bad < klen)) {']],
+        'edits' => [['/\|\| mr_key_bad_byte\(key, klen\) < klen\)\) \{/', '|| 0)) {']],
         'tests' => ['phpt:tests/key_invalid.phpt', 'phpt:tests/protocol_key_injection.phpt'],
     ],
     'reply-opaque-unchecked' => [
@@ -120,7 +120,12 @@ return [
     ],
     'no-constructor-unchecked' => [
         'what' => "methods of a MemRehash whose constructor never ran use the missing pool",
-        'edits' => [['/if \(UNEXPECTED\(!o->pool\)\) \{\s*zend_throw_error\(NULL, "MemRehash constructor was not called"\);\s*return NULL;\s*\}/', '']],
+        'edits' => [['/if \(UNEXPECTED\(!o->f\.pool\)\) \{\s*zend_throw_error\(NULL, "MemRehash constructor was not called"\);\s*return NULL;\s*\}/', '']],
         'tests' => ['phpt:tests/object_no_constructor_msgpack.phpt'],
+    ],
+    'dropin-bad-key-unchecked' => [
+        'what' => "MemRehash\\Memcached sends keys with spaces or control bytes (PECL's check: false + RES_BAD_KEY_PROVIDED, nothing sent)",
+        'edits' => [['/if \(c <= 0x20 \|\| c >= 0x7f\) \{/', 'if (0) {']],
+        'tests' => ['phpt:tests/dropin_moves.phpt'],
     ],
 ];

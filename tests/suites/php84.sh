@@ -79,7 +79,9 @@ in_chroot() {
 # ---- 2. copy and build
 work_rel=$(chroot "$chroot_dir" mktemp -d /tmp/memrehash.XXXXXX)
 mkdir -p "$chroot_dir$work_rel/tests"
-cp -p config.m4 ./*.c ./*.h memrehash.stub.php composer.json "$chroot_dir$work_rel/"
+# the top-level files the build and the tests read (ext_info.phpt reads
+# package.xml and memrehash.ini)
+cp -p config.m4 ./*.c ./*.h memrehash.stub.php composer.json package.xml memrehash.ini "$chroot_dir$work_rel/"
 tar -C tests --exclude=./output -cf - . | tar -C "$chroot_dir$work_rel/tests" -xf -
 t0=$SECONDS
 if in_chroot sh -c 'phpize8.4 && ./configure --with-php-config=php-config8.4 --enable-memrehash && make -j2' \

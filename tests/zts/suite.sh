@@ -2,6 +2,13 @@
 # mr-suite: slow
 # Suite: memrehash on a thread-safe (ZTS) PHP, requests in threads.
 #
+# NOT YET A CI SUITE: it lives here, not in tests/suites/, until it has run
+# to completion once (issue 15, item 6): the ZTS PHP it needs did not finish
+# building in the session that wrote it (two cores shared by eight helpers,
+# the build under nice -n 10). Run it by hand with the servers up:
+#   bash scripts/servers.sh start; bash tests/zts/suite.sh; bash scripts/servers.sh stop
+# and once it passes, `git mv` it to tests/suites/zts.sh (nothing else changes).
+#
 #   1. scripts/php-zts.sh: a ZTS PHP 8.2 (CLI, embed SAPI, phpize) from
 #      Debian's php8.2 source package, with the PECL memcached peer built
 #      for it, cached outside the checkout (/var/cache/memrehash/php-zts)
@@ -32,8 +39,8 @@
 # Needs root when the ZTS PHP must be built. Prints "N passed, N failed" last.
 set -uo pipefail
 
-# shellcheck source=lib.sh source-path=SCRIPTDIR
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=../suites/lib.sh source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/../suites/lib.sh"
 out=$root/tests/output
 mkdir -p "$out"
 log=$out/zts.log
