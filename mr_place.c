@@ -38,7 +38,10 @@ static bool path_ok(const char *s, size_t len)
 
 bool mr_place_make_spec(const char *host, size_t hlen, long port, long weight, mr_server_spec_t *out, char *err, size_t errlen)
 {
-	memset(out, 0, sizeof(*out));
+	/* no memset of the whole spec: a list of 1,000 is parsed per request,
+	 * and only the terminated strings and the numbers are ever read */
+	out->host[0] = out->name[0] = '\0';
+	out->port = 0;
 	if (weight < 0 || weight > 65535) {
 		snprintf(err, errlen, "weight %ld is out of range (0..65535)", weight);
 		return false;
@@ -50,8 +53,9 @@ bool mr_place_make_spec(const char *host, size_t hlen, long port, long weight, m
 			return false;
 		}
 		memcpy(out->host, host, hlen);
+		out->host[hlen] = '\0';
 		memcpy(out->name, host, hlen);
-		out->port = 0;
+		out->name[hlen] = '\0';
 		return true;
 	}
 	if (hlen == 0 || hlen >= MR_HOST_MAX - 1) {
@@ -69,6 +73,7 @@ bool mr_place_make_spec(const char *host, size_t hlen, long port, long weight, m
 		return false;
 	}
 	memcpy(out->host, host, hlen);
+	out->host[hlen] = '\0';
 	out->port = (uint16_t) port;
 	if (memchr(host, ':', hlen)) {
 		struct in6_addr a6;
