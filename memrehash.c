@@ -1090,7 +1090,7 @@ typedef struct {
 } drain_progress_t;
 
 static const char *const drain_names[MR_DRAIN_COUNT] = {
-	"scanned", "moved", "raced", "skipped", "expired", "gone", "errors", "bytes",
+	"scanned", "moved", "raced", "skipped", "expired", "gone", "errors", "bytes", "stale",
 };
 
 static void drain_totals_array(const uint64_t *totals, double seconds, zval *rv)

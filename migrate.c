@@ -17,16 +17,28 @@
  * before the get returns. With the deferred_delete option the get does not
  * wait: the delete goes on a connection of its own (p->later) and its reply
  * is read by the next operation, stats(), or the end of the request, which
- * is when a raced copy is taken back. */
+ * is when a raced copy is taken back.
+ *
+ * Guards: a write whose old location O cannot be reached (down, hung,
+ * refusing) is still done at N, and leaves a guard there: a small item under
+ * a reserved key (mr_guard_key) saying "whatever O holds of this key is older
+ * than a write made at N". A get that misses at N and finds the guard does
+ * not move O's copy: it misses, and once O answers it deletes O's copy (by
+ * its CAS), then the guard (mr_guard.h). The drain deletes a guarded key's
+ * copy at its source instead of moving it. The guard is looked up only where O is asked
+ * anyway (after a miss at N, in the same round trip as O), so a hit at N and
+ * the miss of a key that does not move cost what they did. It is not the
+ * key itself, so PECL Memcached clients of the new list never read it. */
 #include "php.h"
 #include "migrate.h"
+#include "mr_guard.h"
 
 #include <time.h>
 
 /* Ask N and O together once this share of recent old lookups found the key. */
 #define MR_TOGETHER_RATE 0.5
 
-enum { ST_DONE = 0, ST_NEED_OLD, ST_MOVING, ST_DELETING, ST_REREAD };
+enum { ST_DONE = 0, ST_NEED_OLD, ST_MOVING, ST_DELETING, ST_REREAD, ST_UNGUARD_OLD, ST_UNGUARD };
 
 /* A request sent on p->later whose reply is read later. */
 typedef struct mr_later {
@@ -36,6 +48,7 @@ typedef struct mr_later {
 	uint64_t add_cas;          /* CAS of the copy the move added at N */
 	size_t vlen;               /* bytes moved */
 	uint32_t req;              /* request index on p->later */
+	uint32_t greq;             /* the key's guard at N, looked up with it */
 	bool take_back;            /* the md at N after a race (else the md at O) */
 } mr_later_t;
 
@@ -59,7 +72,6 @@ static inline void count(mr_pool_t *p, mr_counter_t f, uint64_t n)
 {
 	mr_count(mr_pool_ctr(p), f, n);
 }
-
 
 /* Returns true when K's old location must be consulted (working out O
  * the first time it is needed). */
@@ -132,6 +144,54 @@ static bool take_new_answer(mr_pool_t *p, mr_item_t *it, mr_req_t *r, bool compl
 	return true;
 }
 
+/* A key N did not have is guarded (or N could not say): whatever O holds is
+ * older than a write at N, so the get misses. Once O answers, its copy goes
+ * (by the CAS just read), then the guard (take_unguard_old). */
+static void take_guarded(mr_pool_t *p, mr_item_t *it, mr_req_t *r, mr_rc_t guard)
+{
+	mr_wire_t *w = p->wire;
+
+	count(p, MR_C_MISSES, 1);
+	it->rc = MR_MISS;
+	if (mr_rc_is_error(r->rc)) {
+		mr_pool_count_error(p, it->o); /* O still unreachable: the guard stays */
+		return;
+	}
+	if (guard != MR_OK) {
+		return; /* N or the guard's peer could not say: nothing moves, nothing goes */
+	}
+	if (r->rc == MR_OK) {
+		it->rd = mr_wire_md(w, it->o, it->key, it->klen, r->cas);
+		it->stage = ST_UNGUARD_OLD;
+	} else {
+		mr_guard_clear(w, p, it, it->o);
+		it->stage = ST_UNGUARD;
+	}
+}
+
+/* Takes the answer to the delete at O of a guarded key's older copy: once O
+ * holds nothing of it, the guard goes. A copy that changed since it was read
+ * (a client of the old list wrote it) keeps the guard for the next look. */
+static void take_unguard_old(mr_pool_t *p, mr_item_t *it)
+{
+	mr_rc_t rc = mr_wire_req(p->wire, it->rd)->rc;
+	it->stage = ST_DONE;
+	if (rc == MR_OK || rc == MR_MISS) {
+		mr_guard_clear(p->wire, p, it, it->o);
+		it->stage = ST_UNGUARD;
+	} else if (mr_rc_is_error(rc)) {
+		mr_pool_count_error(p, it->o);
+	}
+}
+
+/* Takes the answer to a guard's removal (whatever it is: a guard left
+ * behind costs the next miss of the key one more look at O). */
+static void take_unguard(mr_pool_t *p, mr_item_t *it)
+{
+	(void) p;
+	it->stage = ST_DONE;
+}
+
 /* Returns how long ago (ms) a failure of N still makes O's misses for
  * its keys no evidence of a finished move: one cut-over window. */
 static uint32_t new_failure_ms(const mr_ctr_pool_t *ctr)
@@ -149,6 +209,11 @@ static void take_old_answer(mr_pool_t *p, mr_item_t *it, int64_t now)
 
 	it->stage = ST_DONE;
 	count(p, MR_C_OLD_LOOKUPS, 1);
+	mr_rc_t guard = mr_guard_found(w, it);
+	if (mr_guard_blocks(guard)) {
+		take_guarded(p, it, r, guard);
+		return;
+	}
 	if (r->rc != MR_OK) {
 		if (mr_rc_is_error(r->rc)) {
 			/* O down or hung: a miss, but no evidence that O no longer
@@ -233,6 +298,9 @@ static void later_queue(mr_pool_t *p, const mr_item_t *it, uint64_t add_cas, siz
 	l->req = take_back
 		? mr_wire_md(p->later, it->n, it->key, it->klen, add_cas)
 		: mr_wire_md(p->later, it->o, it->key, it->klen, it->cas);
+	/* a writer that could not reach O may have guarded the key since the
+	 * move looked: then the moved copy is older than its write */
+	l->greq = take_back ? MR_NO_REQ : mr_guard_get(p->later, it->key, it->klen, it->n);
 }
 
 /* Sends the open batch of p->later; its replies are read by settle(). */
@@ -258,7 +326,7 @@ static bool later_answer(mr_pool_t *p, const mr_later_t *l)
 		}
 		return false;
 	}
-	if (rc == MR_MISS || rc == MR_EXISTS) {
+	if (rc == MR_MISS || rc == MR_EXISTS || mr_wire_req(p->later, l->greq)->rc == MR_OK) {
 		count_raced_move(p, l->n, l->o, l->vlen);
 		return true;
 	}
@@ -352,6 +420,7 @@ static void take_add_answer(mr_pool_t *p, mr_item_t *it)
 			later_queue(p, it, a->cas, vlen, false);
 		} else {
 			it->rd = mr_wire_md(w, it->o, it->key, it->klen, it->cas);
+			it->rg = mr_guard_get(w, it->key, it->klen, it->n); /* see later_queue */
 			it->stage = ST_DELETING;
 		}
 		return;
@@ -375,8 +444,9 @@ static void take_delete_answer(mr_pool_t *p, mr_item_t *it)
 	mr_req_t *d = mr_wire_req(w, it->rd);
 
 	it->stage = ST_DONE;
-	if (d->rc == MR_MISS || d->rc == MR_EXISTS) {
-		/* a writer changed or deleted O while we moved: take our copy back */
+	if (d->rc == MR_MISS || d->rc == MR_EXISTS || mr_wire_req(w, it->rg)->rc == MR_OK) {
+		/* a writer changed or deleted O while we moved, or guarded the key
+		 * (it could not reach O): take our copy back */
 		count_raced_move(p, it->n, it->o, mr_wire_req(w, it->ro)->vlen);
 		mr_wire_md(w, it->n, it->key, it->klen, it->add_cas);
 		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | (it->want_cas ? MR_WANT_CAS : 0));
@@ -440,9 +510,10 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 		it->stage = ST_DONE;
 		it->add_cas = 0;
 		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | (it->want_cas ? MR_WANT_CAS : 0));
-		it->ro = MR_NO_REQ;
+		it->ro = it->rg = MR_NO_REQ;
 		if (together && moving(p, it, complete)) {
 			it->ro = mr_wire_mg(w, it->o, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | MR_WANT_TTL | MR_WANT_CAS);
+			mr_guard_look(w, p, it, it->o);
 		}
 	}
 	mr_wire_run(w);
@@ -461,7 +532,9 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 		if (take_new_answer(p, it, mr_wire_req(w, it->rn), complete)) {
 			it->stage = ST_NEED_OLD;
 			if (it->ro == MR_NO_REQ) {
+				/* the guard at N is looked at in the same round trip */
 				it->ro = mr_wire_mg(w, it->o, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | MR_WANT_TTL | MR_WANT_CAS);
+				mr_guard_look(w, p, it, it->o);
 				ask_old = true;
 			}
 		}
@@ -478,11 +551,15 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 	}
 	/* add at N; then, where it went in, the CAS-checked delete at O (or,
 	 * with deferred_delete, it goes out at the end, unread); then the
-	 * re-reads that races call for */
+	 * re-reads that races call for; guarded keys: O's copy goes, then the
+	 * guard */
 	static const struct { uint8_t stage; void (*take)(mr_pool_t *, mr_item_t *); } steps[] = {
 		{ST_MOVING, take_add_answer}, {ST_DELETING, take_delete_answer}, {ST_REREAD, take_reread},
+		{ST_UNGUARD_OLD, take_unguard_old}, {ST_UNGUARD, take_unguard},
 	};
-	for (size_t s = 0; s < sizeof(steps) / sizeof(steps[0]); s++) {
+	/* only a key that went to O has more steps: a hit at N, or the miss of
+	 * a key that does not move, skips them all */
+	for (size_t s = 0; any_old && s < sizeof(steps) / sizeof(steps[0]); s++) {
 		if (!in_stage(items, n, steps[s].stage)) {
 			continue;
 		}
@@ -520,31 +597,49 @@ static bool queue_old_deletes(mr_pool_t *p, mr_item_t *items, uint32_t n, bool c
 	return any;
 }
 
-/* Runs the deletes at O queued by queue_old_deletes. Returns how many items
- * it failed: a write whose delete at O did not happen is not complete (O
- * keeps the old value, and a get would move it back once N loses the new
- * one), so the item takes O's error and the caller reports false. */
+/* Runs the deletes at O queued by queue_old_deletes. Where O could not
+ * delete (down, hung, refusing), O keeps the old value, which a get would
+ * move back once N loses the new one: the write leaves a guard at N, and is
+ * done. Returns how many items it failed: those whose guard did not go in
+ * either take O's error, and the caller reports false. */
 static uint32_t finish_old_deletes(mr_pool_t *p, mr_item_t *items, uint32_t n)
 {
+	mr_wire_t *w = p->wire;
 	uint32_t failed = 0;
-	mr_wire_run(p->wire);
+	bool any = false;
+	mr_wire_run(w);
 	for (uint32_t i = 0; i < n; i++) {
-		mr_rc_t rc = items[i].rd != MR_NO_REQ ? mr_wire_req(p->wire, items[i].rd)->rc : MR_OK;
+		mr_item_t *it = &items[i];
+		mr_rc_t rc = it->rd != MR_NO_REQ ? mr_wire_req(w, it->rd)->rc : MR_OK;
+		it->rg = MR_NO_REQ;
 		if (mr_rc_is_error(rc)) {
-			mr_pool_count_error(p, items[i].o);
-			if (!mr_rc_is_error(items[i].rc)) {
-				items[i].rc = rc;
-				failed++;
+			mr_pool_count_error(p, it->o);
+			if (!mr_rc_is_error(it->rc)) {
+				mr_guard_put(w, p, it, it->o);
+				any = true;
 			}
+		}
+	}
+	if (!any) {
+		return 0;
+	}
+	mr_wire_run(w);
+	for (uint32_t i = 0; i < n; i++) {
+		mr_item_t *it = &items[i];
+		if (it->rg != MR_NO_REQ && mr_wire_req(w, it->rg)->rc != MR_OK) {
+			mr_pool_count_error(p, it->n);
+			it->rc = mr_wire_req(w, it->rd)->rc;
+			failed++;
 		}
 	}
 	return failed;
 }
 
-/* Takes back at N, by its CAS, each write whose delete at O failed
- * (finish_old_deletes gave it O's error): O still holds the old value, so
- * the new one must not be seen now and lost later while the old one comes
- * back. A newer write at N has another CAS and stays. */
+/* Takes back at N, by its CAS, each write whose delete at O failed and
+ * whose guard did not go in (finish_old_deletes gave it O's error): O still
+ * holds the old value, so the new one must not be seen now and lost later
+ * while the old one comes back. A newer write at N has another CAS and
+ * stays. */
 static void undo_at_new(mr_pool_t *p, mr_item_t *items, uint32_t n)
 {
 	mr_wire_t *w = p->wire;
@@ -626,7 +721,7 @@ uint32_t mr_migrate_delete(mr_pool_t *p, mr_item_t *items, uint32_t n)
 	/* O first, then N: a move in flight cannot put back what N lost */
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
-		it->rd = MR_NO_REQ;
+		it->rd = it->rg = MR_NO_REQ;
 		if (moving(p, it, complete)) {
 			it->rd = mr_wire_md(w, it->o, it->key, it->klen, 0);
 			any_old = true;
@@ -635,14 +730,31 @@ uint32_t mr_migrate_delete(mr_pool_t *p, mr_item_t *items, uint32_t n)
 	if (any_old) {
 		mr_wire_run(w);
 	}
+	/* O could not delete: it keeps an older value that a get would move
+	 * back, so a guard goes in at N first, and N's copy goes only once the
+	 * guard is there (else N is left alone and the delete fails) */
+	bool any_guard = false;
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
-		/* O could not delete: leave N alone too, or N's value would go
-		 * while O's older one stays to be moved back */
 		bool o_failed = it->rd != MR_NO_REQ && mr_rc_is_error(mr_wire_req(w, it->rd)->rc);
-		it->ra = o_failed ? MR_NO_REQ : mr_wire_md(w, it->n, it->key, it->klen, 0);
+		it->ra = MR_NO_REQ;
+		if (o_failed) {
+			mr_guard_put(w, p, it, it->o);
+			any_guard = true;
+		} else {
+			it->ra = mr_wire_md(w, it->n, it->key, it->klen, 0);
+		}
 	}
 	mr_wire_run(w);
+	if (any_guard) {
+		for (uint32_t i = 0; i < n; i++) {
+			mr_item_t *it = &items[i];
+			if (it->rg != MR_NO_REQ && mr_wire_req(w, it->rg)->rc == MR_OK) {
+				it->ra = mr_wire_md(w, it->n, it->key, it->klen, 0);
+			}
+		}
+		mr_wire_run(w);
+	}
 	count(p, MR_C_DELETES, n);
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
@@ -650,10 +762,12 @@ uint32_t mr_migrate_delete(mr_pool_t *p, mr_item_t *items, uint32_t n)
 		mr_rc_t at_o = it->rd != MR_NO_REQ ? mr_wire_req(w, it->rd)->rc : MR_MISS;
 		if (mr_rc_is_error(at_o)) {
 			mr_pool_count_error(p, it->o);
+			/* guarded: N says, as it would to a client of the new list;
+			 * unguarded: the delete is not done (whatever N said) */
+			it->rc = it->ra != MR_NO_REQ ? at_n : at_o;
+			continue;
 		}
-		/* O could not delete: it still holds the value, which a later get
-		 * would move back, so the delete is not done (whatever N said) */
-		it->rc = mr_rc_is_error(at_o) ? at_o : (at_n == MR_MISS && at_o == MR_OK) ? MR_OK : at_n;
+		it->rc = (at_n == MR_MISS && at_o == MR_OK) ? MR_OK : at_n;
 	}
 	return count_write_errors(p, items, n);
 }

@@ -3,10 +3,14 @@
  * A batch is: mg at the source, add at N, and once N holds the copy the
  * CAS-checked delete at the source (the order migrate.c explains: the
  * source lets go only of what its target holds); a delete that finds the
- * source changed or gone takes the copy back at N. */
+ * source changed or gone takes the copy back at N. A source that stops
+ * answering is waited for; keys an earlier, interrupted walk left at both
+ * places are finished; guarded keys' older copies are deleted, not moved
+ * (mr_guard.h). */
 #include "php.h"
 #include "mr_drain.h"
 #include "migrate.h"
+#include "mr_guard.h"
 #include "mr_util.h"
 
 #include <time.h>
@@ -14,9 +18,16 @@
 
 /* Walks of a drained server at most (see mr_drain_server). */
 #define MR_DRAIN_PASSES 4
+/* Longest a drain waits, in all, for a source that stopped answering (hung,
+ * restarting) before it leaves the keys it could not reach behind. */
+#define MR_DRAIN_STALL_MAX 30.0
+/* How often a drain waiting for its source looks again (microseconds). */
+#define MR_DRAIN_STALL_POLL_US 100000
 
-/* Where a batch's item is (mr_item_t.stage). */
-enum { ST_DONE = 0, ST_MOVING, ST_DELETING };
+/* Where a batch's item is (mr_item_t.stage): looked up; to add at N; to
+ * delete at the source; N's item to compare (the add found one); a guarded
+ * key's older copy to delete at the source. */
+enum { ST_DONE = 0, ST_MOVING, ST_DELETING, ST_REREAD, ST_UNGUARD_OLD };
 
 
 /* Returns the value of hex digit c, or -1. */
@@ -99,6 +110,9 @@ typedef struct {
 	uint32_t n, cap;
 	double next_at;           /* pacing: the earliest time the next batch may go */
 	mr_drain_stop_t stop;
+	double stalled;           /* seconds spent waiting for a source that stopped answering */
+	bool rescan;              /* a later walk: its lines are not counted as scanned again */
+	uint64_t lines;           /* metadump lines of this walk */
 	uint64_t *evictions;      /* per connection: at the start (fill_limit) */
 } drain_t;
 
@@ -180,6 +194,246 @@ static void pace(drain_t *d, uint32_t keys, size_t bytes)
 	d->next_at = start + need;
 }
 
+/* Deletes at the source (by the CAS read) the guarded keys' older copies of
+ * the batch, then their guards at N. A copy that changed since it was read
+ * keeps its guard (and counts as an error: it stays). */
+static void drain_unguard(drain_t *d)
+{
+	mr_wire_t *w = d->p->wire;
+	for (uint32_t i = 0; i < d->n; i++) {
+		mr_item_t *it = &d->items[i];
+		if (it->stage == ST_UNGUARD_OLD) {
+			it->rd = mr_wire_md(w, d->src, it->key, it->klen, it->cas);
+		}
+	}
+	mr_wire_run(w);
+	for (uint32_t i = 0; i < d->n; i++) {
+		mr_item_t *it = &d->items[i];
+		if (it->stage != ST_UNGUARD_OLD) {
+			continue;
+		}
+		it->stage = ST_DONE;
+		mr_rc_t rc = mr_wire_req(w, it->rd)->rc;
+		if (rc == MR_OK || rc == MR_MISS) {
+			mr_guard_clear(w, d->p, it, d->src);
+		} else {
+			d->totals[MR_DRAIN_ERRORS]++;
+			mr_pool_count_error(d->p, d->src);
+		}
+	}
+	mr_wire_run(w);
+}
+
+/* Returns true when rc says the server could not be reached (rather than an
+ * answer, or a refusal of that one request). */
+static inline bool unreachable(mr_rc_t rc)
+{
+	return rc == MR_ERR_TIMEOUT || rc == MR_ERR_CONNECT || rc == MR_ERR_DOWN;
+}
+
+/* The source stopped answering (hung, restarting) after spent seconds of a
+ * failed attempt: waits until the pool would try it again, within the
+ * drain's stall budget. Returns true when the caller should try again;
+ * false when the budget is spent or the progress callback asked to stop. */
+static bool wait_for_source(drain_t *d, double spent)
+{
+	mr_wire_t *w = d->p->wire;
+	d->stalled += spent;
+	do {
+		if (d->stalled >= MR_DRAIN_STALL_MAX) {
+			return false;
+		}
+		double t = mr_mono_s();
+		usleep(MR_DRAIN_STALL_POLL_US);
+		d->stalled += mr_mono_s() - t;
+		if (d->o->progress && !d->o->progress(d->o->progress_ctx, d->totals)) {
+			d->stop = MR_STOP_CALLBACK;
+			return false;
+		}
+	} while (mr_wire_failed_recently(w, d->src, mr_wire_opts(w)->retry_interval_ms));
+	return true;
+}
+
+/* The source broke off a walk: waits, within the stall budget, until it
+ * answers a lookup again. Returns true once it does. */
+static bool wait_until_answers(drain_t *d)
+{
+	mr_wire_t *w = d->p->wire;
+	static const char probe[] = MR_RESERVED_PREFIX "probe";
+	for (;;) {
+		mr_wire_reset(w);
+		uint32_t r = mr_wire_mg(w, d->src, probe, sizeof(probe) - 1, 0);
+		double t = mr_mono_s();
+		mr_wire_run(w);
+		if (!unreachable(mr_wire_req(w, r)->rc)) {
+			return true;
+		}
+		if (!wait_for_source(d, mr_mono_s() - t)) {
+			return false;
+		}
+	}
+}
+
+/* Looks up the batch at the source (value, flags, TTL, CAS) and each key's
+ * guard at N, in one round trip; while the source cannot be reached, waits
+ * for it (wait_for_source) and asks again. */
+static void drain_lookup(drain_t *d)
+{
+	mr_wire_t *w = d->p->wire;
+	for (;;) {
+		mr_wire_reset(w);
+		for (uint32_t i = 0; i < d->n; i++) {
+			mr_item_t *it = &d->items[i];
+			it->ro = mr_wire_mg(w, d->src, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | MR_WANT_TTL | MR_WANT_CAS);
+			mr_guard_look(w, d->p, it, d->src);
+			it->stage = ST_DONE;
+			it->from_old = it->retried = false;
+		}
+		double t = mr_mono_s();
+		mr_wire_run(w);
+		bool stuck = false;
+		for (uint32_t i = 0; i < d->n && !stuck; i++) {
+			stuck = unreachable(mr_wire_req(w, d->items[i].ro)->rc);
+		}
+		if (!stuck || !wait_for_source(d, mr_mono_s() - t)) {
+			return;
+		}
+	}
+}
+
+/* Counts one key as moved: its source copy let go while N holds the item. */
+static void drain_count_moved(drain_t *d, const mr_item_t *it)
+{
+	d->totals[MR_DRAIN_MOVED]++;
+	d->totals[MR_DRAIN_BYTES] += it->dlen;
+	mr_count(mr_pool_ctr(d->p), MR_C_DRAINED, 1);
+	mr_pool_count_move(d->p, d->src, it->n, it->dlen);
+}
+
+/* Takes the answer of the source to the CAS-checked delete of a key whose
+ * item N holds: the one the drain added there (it->add_cas), or one N
+ * already had (it->from_old: the same bytes and flags, a copy an earlier,
+ * interrupted drain or get left there; else N's own, newer value). Returns
+ * true when the drain's copy at N must be taken back. */
+static bool drain_take_delete(drain_t *d, mr_item_t *it, mr_rc_t rc, mr_rc_t guard)
+{
+	uint64_t *t = d->totals;
+	bool ours = it->add_cas != 0;
+	it->stage = ST_DONE;
+	if (rc == MR_MISS && it->retried) {
+		rc = MR_OK; /* an earlier attempt timed out: the source took it then */
+	}
+	if (rc == MR_OK) {
+		if (ours && guard == MR_OK) {
+			t[MR_DRAIN_STALE]++; /* a writer that could not reach the source guarded it meanwhile */
+			return true;
+		}
+		if (ours || it->from_old) {
+			drain_count_moved(d, it);
+		} else {
+			t[MR_DRAIN_RACED]++; /* N holds its own: the source's older copy went */
+		}
+		return false;
+	}
+	if (rc == MR_MISS || rc == MR_EXISTS) {
+		t[MR_DRAIN_RACED]++; /* the source changed or went away while we copied */
+		return ours;
+	}
+	t[MR_DRAIN_ERRORS]++; /* left behind: the source keeps it (a later walk finishes it) */
+	mr_pool_count_error(d->p, d->src);
+	return false;
+}
+
+/* The CAS-checked deletes at the source of the keys N now holds (with, for
+ * the drain's own copies, a look at the key's guard). A source that stops
+ * answering is waited for and asked again; what it still has not answered
+ * when the stall budget is spent is left behind, counted as errors. Then
+ * the drain's copies that raced are taken back at N. */
+static void drain_deletes(drain_t *d)
+{
+	mr_wire_t *w = d->p->wire;
+	uint64_t *back = ecalloc(d->n, sizeof(uint64_t));
+	for (;;) {
+		bool any = false;
+		mr_wire_reset(w);
+		for (uint32_t i = 0; i < d->n; i++) {
+			mr_item_t *it = &d->items[i];
+			if (it->stage == ST_DELETING) {
+				it->rd = mr_wire_md(w, d->src, it->key, it->klen, it->cas);
+				it->rg = it->add_cas ? mr_guard_get(w, it->key, it->klen, it->n) : MR_NO_REQ;
+				any = true;
+			}
+		}
+		if (!any) {
+			break;
+		}
+		double t = mr_mono_s();
+		mr_wire_run(w);
+		bool stuck = false;
+		for (uint32_t i = 0; i < d->n; i++) {
+			mr_item_t *it = &d->items[i];
+			if (it->stage != ST_DELETING) {
+				continue;
+			}
+			mr_rc_t rc = mr_wire_req(w, it->rd)->rc;
+			if (unreachable(rc)) {
+				it->retried = true;
+				stuck = true;
+				continue;
+			}
+			mr_rc_t guard = it->rg != MR_NO_REQ ? mr_wire_req(w, it->rg)->rc : MR_MISS;
+			if (drain_take_delete(d, it, rc, guard)) {
+				back[i] = it->add_cas;
+			}
+		}
+		if (stuck && wait_for_source(d, mr_mono_s() - t)) {
+			continue;
+		}
+		for (uint32_t i = 0; i < d->n; i++) {
+			if (d->items[i].stage == ST_DELETING) {
+				drain_take_delete(d, &d->items[i], MR_ERR_TIMEOUT, MR_MISS);
+			}
+		}
+		break;
+	}
+	mr_wire_reset(w);
+	bool any = false;
+	for (uint32_t i = 0; i < d->n; i++) {
+		if (back[i]) {
+			mr_wire_md(w, d->items[i].n, d->items[i].key, d->items[i].klen, back[i]);
+			any = true;
+		}
+	}
+	if (any) {
+		mr_wire_run(w);
+	}
+	efree(back);
+}
+
+/* Takes N's item for each key whose add N refused: the same bytes and flags
+ * as the source's (a copy an interrupted drain or move left) or N's own
+ * newer value; either way the source's copy is to go (ST_DELETING, not
+ * ours: add_cas 0). */
+static void drain_take_present(drain_t *d)
+{
+	mr_wire_t *w = d->p->wire;
+	for (uint32_t i = 0; i < d->n; i++) {
+		mr_item_t *it = &d->items[i];
+		if (it->stage != ST_REREAD) {
+			continue;
+		}
+		mr_req_t *src = mr_wire_req(w, it->ro), *at_n = mr_wire_req(w, it->rn);
+		it->stage = ST_DELETING;
+		it->add_cas = 0;
+		it->from_old = at_n->rc == MR_OK && at_n->flags == src->flags && at_n->vlen == src->vlen
+			&& memcmp(mr_wire_value(w, it->rn), mr_wire_value(w, it->ro), src->vlen) == 0;
+		if (at_n->rc != MR_OK) {
+			it->stage = ST_DONE; /* gone from N meanwhile: a writer is at work, leave it */
+			d->totals[mr_rc_is_error(at_n->rc) ? MR_DRAIN_ERRORS : MR_DRAIN_RACED]++;
+		}
+	}
+}
+
 /* Moves the batch: mg at the source, add at N (+ CAS-checked delete at the
  * source unless copying), then clears up races. */
 static void drain_batch(drain_t *d)
@@ -192,23 +446,30 @@ static void drain_batch(drain_t *d)
 	if (d->n == 0) {
 		return;
 	}
-	mr_wire_reset(w);
-	for (uint32_t i = 0; i < d->n; i++) {
-		mr_item_t *it = &d->items[i];
-		it->ro = mr_wire_mg(w, d->src, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | MR_WANT_TTL | MR_WANT_CAS);
-		it->stage = ST_DONE;
+	drain_lookup(d);
+	if (d->stop != MR_STOP_DONE) {
+		return;
 	}
-	mr_wire_run(w);
+	bool stale = false;
 	for (uint32_t i = 0; i < d->n; i++) {
 		mr_item_t *it = &d->items[i];
 		mr_req_t *r = mr_wire_req(w, it->ro);
+		mr_rc_t guard = mr_guard_found(w, it);
 		if (r->rc == MR_MISS) {
 			t[MR_DRAIN_GONE]++; /* gone since the dump: the app moved it, or it was deleted, evicted, expired */
 			continue;
 		}
-		if (r->rc != MR_OK) {
+		if (r->rc != MR_OK || mr_rc_is_error(guard)) {
 			t[MR_DRAIN_ERRORS]++;
-			mr_pool_count_error(p, d->src);
+			mr_pool_count_error(p, r->rc != MR_OK ? d->src : it->n);
+			continue;
+		}
+		it->cas = r->cas;
+		if (guard == MR_OK) {
+			/* older than a write at N that could not reach the source */
+			t[MR_DRAIN_STALE]++;
+			it->stage = d->o->copy ? ST_DONE : ST_UNGUARD_OLD;
+			stale |= !d->o->copy;
 			continue;
 		}
 		it->ttl = mr_migrate_ttl(r->ttl, p->fallback_ttl,
@@ -219,6 +480,9 @@ static void drain_batch(drain_t *d)
 		}
 		it->dlen = r->vlen;
 		it->stage = ST_MOVING;
+	}
+	if (stale) {
+		drain_unguard(d);
 	}
 	/* paced on what really moves: keys looked up, value bytes found */
 	size_t value_bytes = 0;
@@ -241,6 +505,7 @@ static void drain_batch(drain_t *d)
 	}
 	mr_wire_run(w);
 	/* the source lets go only of what its target now holds (see the top) */
+	bool present = false;
 	for (uint32_t i = 0; i < d->n; i++) {
 		mr_item_t *it = &d->items[i];
 		if (it->stage != ST_MOVING) {
@@ -250,43 +515,30 @@ static void drain_batch(drain_t *d)
 		it->stage = ST_DONE;
 		if (a->rc == MR_OK) {
 			it->add_cas = a->cas;
-			it->rd = d->o->copy ? MR_NO_REQ : mr_wire_md(w, d->src, it->key, it->klen, mr_wire_req(w, it->ro)->cas);
-			it->stage = ST_DELETING;
+			if (d->o->copy) {
+				drain_count_moved(d, it);
+			} else {
+				it->stage = ST_DELETING;
+			}
 		} else if (a->rc == MR_NOTSTORED) {
-			t[d->o->copy ? MR_DRAIN_SKIPPED : MR_DRAIN_RACED]++; /* N holds its own, newer */
+			if (d->o->copy) {
+				t[MR_DRAIN_SKIPPED]++; /* N holds its own */
+			} else {
+				it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS);
+				it->stage = ST_REREAD;
+				present = true;
+			}
 		} else {
 			t[MR_DRAIN_ERRORS]++; /* the source keeps it */
 			mr_pool_count_error(p, it->n);
 		}
 	}
+	if (present) {
+		mr_wire_run(w);
+		drain_take_present(d);
+	}
 	if (!d->o->copy) {
-		mr_wire_run(w);
-	}
-	bool cleanup = false;
-	for (uint32_t i = 0; i < d->n; i++) {
-		mr_item_t *it = &d->items[i];
-		if (it->stage != ST_DELETING) {
-			continue;
-		}
-		mr_rc_t del = it->rd == MR_NO_REQ ? MR_OK : mr_wire_req(w, it->rd)->rc;
-		if (del == MR_MISS || del == MR_EXISTS) {
-			/* the source changed or went away while we copied: undo */
-			t[MR_DRAIN_RACED]++;
-			mr_wire_md(w, it->n, it->key, it->klen, it->add_cas);
-			cleanup = true;
-			continue;
-		}
-		if (del != MR_OK) {
-			t[MR_DRAIN_ERRORS]++; /* copied; the source keeps the same bytes */
-			mr_pool_count_error(p, d->src);
-		}
-		t[MR_DRAIN_MOVED]++;
-		t[MR_DRAIN_BYTES] += it->dlen;
-		mr_count(mr_pool_ctr(p), MR_C_DRAINED, 1);
-		mr_pool_count_move(p, d->src, it->n, it->dlen);
-	}
-	if (cleanup) {
-		mr_wire_run(w);
+		drain_deletes(d);
 	}
 	d->n = 0;
 	if (d->o->progress && !d->o->progress(d->o->progress_ctx, d->totals)) {
@@ -302,8 +554,10 @@ static bool drain_line(void *ctx, const char *line, size_t len)
 	mr_metadump_t md;
 	uint64_t *t = d->totals;
 
-	t[MR_DRAIN_SCANNED]++;
-	if (d->n == 0 && t[MR_DRAIN_SCANNED] % 4096 == 0 && d->o->progress
+	if (!d->rescan) {
+		t[MR_DRAIN_SCANNED]++; /* a later walk counts only what it acts on (mr_migrate_drain) */
+	}
+	if (d->n == 0 && ++d->lines % 4096 == 0 && d->o->progress
 		&& !d->o->progress(d->o->progress_ctx, d->totals)) {
 		d->stop = MR_STOP_CALLBACK; /* a stop request, seen while nothing moves */
 		return false;
@@ -395,11 +649,16 @@ mr_drain_stop_t mr_drain_server(mr_pool_t *p, uint32_t src, const mr_drain_opts_
 	mr_rc_t rc = drain_pass(&d, dump);
 	/* a walk lists what was linked when it reached each bucket: keys
 	 * written meanwhile behind it are not in it, so walk again while a walk
-	 * still finds keys to move. Later walks count only the keys they move. */
-	for (int pass = 1; pass < MR_DRAIN_PASSES && rc == MR_OK && !o->copy && d.stop == MR_STOP_DONE; pass++) {
+	 * still finds keys to move. Later walks count only the keys they move. A walk
+	 * the source broke off (it restarted) is walked again once it answers. */
+	for (int pass = 1; pass < MR_DRAIN_PASSES && !o->copy && d.stop == MR_STOP_DONE; pass++) {
+		if (rc != MR_OK && !(unreachable(rc) && wait_until_answers(&d))) {
+			break;
+		}
 		uint64_t before[MR_DRAIN_COUNT];
 		memcpy(before, totals, sizeof(before));
 		uint64_t moved = totals[MR_DRAIN_MOVED];
+		d.rescan = true;
 		rc = drain_pass(&d, dump);
 		totals[MR_DRAIN_SCANNED] = before[MR_DRAIN_SCANNED];
 		totals[MR_DRAIN_SKIPPED] = before[MR_DRAIN_SKIPPED];
@@ -408,7 +667,8 @@ mr_drain_stop_t mr_drain_server(mr_pool_t *p, uint32_t src, const mr_drain_opts_
 				totals[MR_DRAIN_SCANNED] += totals[k] - before[k];
 			}
 		}
-		if (totals[MR_DRAIN_MOVED] == moved) {
+		totals[MR_DRAIN_SCANNED] += totals[MR_DRAIN_STALE] - before[MR_DRAIN_STALE];
+		if (rc == MR_OK && totals[MR_DRAIN_MOVED] == moved) {
 			break;
 		}
 	}

@@ -24,7 +24,9 @@ typedef enum {
 	MR_DRAIN_EXPIRED,          /* about to expire: left to expire where it is */
 	MR_DRAIN_GONE,             /* listed, then not at the source any more: moved by a
 	                            * read of the app, deleted, evicted or expired meanwhile */
-	MR_DRAIN_ERRORS, MR_DRAIN_BYTES, MR_DRAIN_COUNT
+	MR_DRAIN_ERRORS, MR_DRAIN_BYTES,
+	MR_DRAIN_STALE,            /* guarded at N: the source's older copy, deleted there */
+	MR_DRAIN_COUNT
 } mr_drain_total_t;
 
 typedef enum {

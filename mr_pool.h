@@ -84,10 +84,12 @@ typedef struct mr_item {
 	uint64_t out_cas;          /* get: the CAS of the copy returned (at N once moved) */
 	/* internal */
 	uint32_t rn, ro, ra, rd;
+	uint32_t rg, rg2;          /* requests about the key's guard at N and at its peer (mr_guard.h) */
 	int64_t ttl;
 	uint64_t cas, add_cas;
 	uint8_t stage;
 	bool from_old;
+	bool retried;              /* drain: an earlier delete at the source went unanswered */
 } mr_item_t;
 
 /* What a pool is built from: both lists and the options, already checked

@@ -45,6 +45,7 @@
 #include "php_memrehash.h"
 #include "mr_session.h"
 #include "migrate.h"
+#include "mr_guard.h"
 #include "mr_fleet.h"
 #include "mr_util.h"
 
@@ -710,10 +711,14 @@ static PS_VALIDATE_SID_FUNC(memrehash)
 	uint32_t new_req = mr_wire_mg(w, it.n, it.key, it.klen, 0);
 	if (moving(s, &it)) {
 		old_req = mr_wire_mg(w, it.o, it.key, it.klen, 0);
+		mr_guard_look(w, s->pool, &it, it.o);
 	}
 	mr_wire_run(w);
+	/* a copy at the old location counts unless guarded: then it is older
+	 * than a write (a destroy, say) made while that server was down */
 	bool found = mr_wire_req(w, new_req)->rc == MR_OK
-		|| (old_req != UINT32_MAX && mr_wire_req(w, old_req)->rc == MR_OK);
+		|| (old_req != UINT32_MAX && mr_wire_req(w, old_req)->rc == MR_OK
+			&& mr_guard_found(w, &it) == MR_MISS);
 	return found ? SUCCESS : FAILURE;
 }
 

@@ -34,7 +34,7 @@ var_dump($s1['drained'] - $s0['drained'] === count($onSource), $s1['servers'][$s
 ?>
 --EXPECT--
 bool(true)
-array(10) {
+array(11) {
   [0]=>
   string(7) "scanned"
   [1]=>
@@ -52,8 +52,10 @@ array(10) {
   [7]=>
   string(5) "bytes"
   [8]=>
-  string(7) "seconds"
+  string(5) "stale"
   [9]=>
+  string(7) "seconds"
+  [10]=>
   string(7) "stopped"
 }
 string(4) "done"

@@ -19,3 +19,4 @@ if (!extension_loaded('memcached')) {
 
 require __DIR__ . '/../config.inc';
 require __DIR__ . '/HoldingProxy.php';
+require __DIR__ . '/OwnServers.php';
