@@ -174,11 +174,13 @@ static bool parse_servers(HashTable *ht, const char *which, mr_server_spec_t **o
 		zend_throw_exception_ex(mr_exception_ce, 0, "the %s server list is empty", which);
 		return false;
 	}
-	if (n > MR_POOL_SERVERS_MAX) {
-		zend_throw_exception_ex(mr_exception_ce, 0, "the %s server list has %u servers, at most %d are supported", which, n, MR_POOL_SERVERS_MAX);
+	if (n > MR_LIST_SERVERS_MAX) {
+		zend_throw_exception_ex(mr_exception_ce, 0, "the %s server list has %u servers, at most %d are supported", which, n, MR_LIST_SERVERS_MAX);
 		return false;
 	}
-	mr_server_spec_t *list = ecalloc(n, sizeof(*list));
+	/* not zeroed: every entry is filled by mr_place_parse_spec or
+	 * mr_place_make_spec (a list may hold thousands, parsed per request) */
+	mr_server_spec_t *list = emalloc(n * sizeof(*list));
 	uint32_t i = 0;
 	zval *entry;
 	ZEND_HASH_FOREACH_VAL(ht, entry) {
@@ -416,16 +418,26 @@ static bool parse_options(mr_face_t *o, HashTable *opts, mr_config_t *cfg)
 	return true;
 }
 
+/* Appends "name/weight," for one server to s. */
+static void signature_server(smart_str *s, const mr_server_spec_t *spec)
+{
+	smart_str_appends(s, spec->name);
+	smart_str_appendc(s, '/');
+	smart_str_append_unsigned(s, spec->weight);
+	smart_str_appendc(s, ',');
+}
+
 /* Returns a string that is equal for two identical configurations. */
 static zend_string *config_signature(const mr_config_t *cfg)
 {
 	smart_str s = {0};
+	/* appends, not printf: a list may hold thousands of servers */
 	for (uint32_t i = 0; i < cfg->n_old; i++) {
-		smart_str_append_printf(&s, "%s/%u,", cfg->old_list[i].name, cfg->old_list[i].weight);
+		signature_server(&s, &cfg->old_list[i]);
 	}
 	smart_str_appendc(&s, '|');
 	for (uint32_t i = 0; i < cfg->n_new; i++) {
-		smart_str_append_printf(&s, "%s/%u,", cfg->new_list[i].name, cfg->new_list[i].weight);
+		signature_server(&s, &cfg->new_list[i]);
 	}
 	smart_str_append_printf(&s, "|" ZEND_LONG_FMT "," ZEND_LONG_FMT "," ZEND_LONG_FMT "," ZEND_LONG_FMT "|%s|%s|%d%d|"
 		ZEND_LONG_FMT "|%.6f|" ZEND_LONG_FMT "|" ZEND_LONG_FMT "," ZEND_LONG_FMT "," ZEND_LONG_FMT,
@@ -1355,6 +1367,7 @@ PHP_MSHUTDOWN_FUNCTION(memrehash)
 	zend_hash_clean(&MR_G(persistent_pools));
 	mr_bind_shutdown();
 	mr_transitions_free();
+	mr_layout_shutdown();
 	mr_counters_shutdown();
 	UNREGISTER_INI_ENTRIES();
 	return SUCCESS;

@@ -408,10 +408,13 @@ mr_ctr_server_t *mr_counters_server(mr_ctr_pool_t *p, const char *name, uint64_t
 		.name_off = offsetof(mr_ctr_server_t, name), .name_max = MR_SERVER_NAME_MAX, .fill = fill_server, .arg = &role,
 	};
 	mr_ctr_server_t *s = claim_row(&t, name, str_hash(name));
-	if (s) {
-		/* a server in both lists for two workers with different lists */
-		__atomic_fetch_or(&s->role, role, __ATOMIC_RELAXED);
+	if (!s) {
+		/* a big pool: its counts stay exact in total, not per server;
+		 * the row is part of the slot, so nothing is claimed */
+		s = &p->others;
 	}
+	/* a server in both lists for two workers with different lists */
+	__atomic_fetch_or(&s->role, role, __ATOMIC_RELAXED);
 	return s;
 }
 
@@ -584,6 +587,15 @@ void mr_counters_snapshot(const mr_ctr_pool_t *p, mr_ctr_snapshot_t *out)
 		o->moved_out = rd(&s->moved_out);
 		o->moved_in = rd(&s->moved_in);
 		o->errors = rd(&s->errors);
+	}
+	uint64_t others_role = rd(&p->others.role);
+	if (others_role) {
+		mr_ctr_server_snap_t *o = &out->servers[out->nservers++];
+		snprintf(o->name, sizeof(o->name), "%s", MR_OTHERS_NAME);
+		o->role = others_role;
+		o->moved_out = rd(&p->others.moved_out);
+		o->moved_in = rd(&p->others.moved_in);
+		o->errors = rd(&p->others.errors);
 	}
 	uint64_t tp = __atomic_load_n(&p->trend_pos, __ATOMIC_ACQUIRE);
 	for (uint64_t i = tp > MR_TREND_SAMPLES ? tp - MR_TREND_SAMPLES : 0; i < tp; i++) {

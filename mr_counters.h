@@ -23,9 +23,13 @@
 #include "mr_down.h"
 
 #define MR_SHM_MAGIC   0x314d48534552524dULL  /* "MRREHSM1" */
-#define MR_SHM_VERSION 2
+#define MR_SHM_VERSION 3
 #define MR_POOL_NAME_MAX 128
+/* Server rows per pool slot: the first servers of a pool to claim one get
+ * a row each; a pool of more servers (lists may hold MR_LIST_SERVERS_MAX)
+ * counts the rest together in its `others` row, so a slot stays small. */
 #define MR_POOL_SERVERS_MAX 64
+#define MR_OTHERS_NAME "(other servers)"
 #define MR_SERVER_NAME_MAX 264
 #define MR_WINDOW_MAX 86400      /* seconds */
 #define MR_WINDOW_DEFAULT 300    /* seconds: long enough to see a site's working set, not only a burst */
@@ -97,6 +101,7 @@ typedef struct {
 	uint64_t trend_pos;
 	mr_trend_t trend[MR_TREND_SAMPLES];
 	mr_ctr_server_t servers[MR_POOL_SERVERS_MAX];
+	mr_ctr_server_t others;          /* every server beyond the rows, added up */
 } mr_ctr_pool_t;
 
 typedef struct {
@@ -126,7 +131,7 @@ typedef struct {
 	double old_hit_rate;              /* over the last window seconds */
 	uint64_t window_lookups;          /* old lookups the rate is taken over */
 	uint32_t nservers;
-	mr_ctr_server_snap_t servers[MR_POOL_SERVERS_MAX];
+	mr_ctr_server_snap_t servers[MR_POOL_SERVERS_MAX + 1]; /* the rows, then MR_OTHERS_NAME when used */
 	uint32_t ntrend;
 	mr_trend_t trend[MR_TREND_SAMPLES]; /* oldest first */
 } mr_ctr_snapshot_t;
@@ -162,7 +167,8 @@ mr_ctr_pool_t *mr_counters_slot(uint32_t i);
 uint32_t mr_counters_max_pools(void);
 
 /* Returns the row for server name in pool p, adding it with role when new
- * (role is or-ed into an existing row's), or NULL when the rows are full. */
+ * (role is or-ed into an existing row's); when the rows are full, the
+ * pool's `others` row, which adds up every server without a row. */
 mr_ctr_server_t *mr_counters_server(mr_ctr_pool_t *p, const char *name, uint64_t role);
 
 /* Copies slot p into out. */

@@ -9,6 +9,10 @@
 #include <libmemcached/memcached.h>
 #include <arpa/inet.h>
 
+#if MR_KETAMA_SERVERS_MAX != MEMCACHED_CONTINUUM_SIZE / MEMCACHED_POINTS_PER_SERVER
+# error "MR_KETAMA_SERVERS_MAX must follow libmemcached's continuum size"
+#endif
+
 struct mr_place {
 	int dist;
 	uint32_t count;
@@ -34,7 +38,10 @@ static bool path_ok(const char *s, size_t len)
 
 bool mr_place_make_spec(const char *host, size_t hlen, long port, long weight, mr_server_spec_t *out, char *err, size_t errlen)
 {
-	memset(out, 0, sizeof(*out));
+	/* no memset of the whole spec: a list of 1,000 is parsed per request,
+	 * and only the terminated strings and the numbers are ever read */
+	out->host[0] = out->name[0] = '\0';
+	out->port = 0;
 	if (weight < 0 || weight > 65535) {
 		snprintf(err, errlen, "weight %ld is out of range (0..65535)", weight);
 		return false;
@@ -46,8 +53,9 @@ bool mr_place_make_spec(const char *host, size_t hlen, long port, long weight, m
 			return false;
 		}
 		memcpy(out->host, host, hlen);
+		out->host[hlen] = '\0';
 		memcpy(out->name, host, hlen);
-		out->port = 0;
+		out->name[hlen] = '\0';
 		return true;
 	}
 	if (hlen == 0 || hlen >= MR_HOST_MAX - 1) {
@@ -65,6 +73,7 @@ bool mr_place_make_spec(const char *host, size_t hlen, long port, long weight, m
 		return false;
 	}
 	memcpy(out->host, host, hlen);
+	out->host[hlen] = '\0';
 	out->port = (uint16_t) port;
 	if (memchr(host, ':', hlen)) {
 		struct in6_addr a6;
@@ -206,6 +215,13 @@ mr_place_t *mr_place_new(const mr_server_spec_t *servers, size_t n, int dist, in
 	}
 	if (!mr_place_hash_valid(hash)) {
 		snprintf(err, errlen, "unknown hash %d", hash);
+		return NULL;
+	}
+	if ((dist == MR_DIST_KETAMA || dist == MR_DIST_CONSISTENT) && n > MR_KETAMA_SERVERS_MAX) {
+		/* libmemcached's continuum has room for this many; with more it
+		 * aborts the process (an assertion kept in release builds) */
+		snprintf(err, errlen, "a consistent (ketama) list has %zu servers, at most %d are supported (libmemcached's continuum); use modula for more",
+			n, MR_KETAMA_SERVERS_MAX);
 		return NULL;
 	}
 	mr_place_t *p = pecalloc(1, sizeof(*p), 1);

@@ -26,6 +26,14 @@
 #define MR_HASH_FORCE_DEFAULT 1000
 
 #define MR_HOST_MAX 256
+/* Servers a list may hold. Placement, the wire engine (connections opened
+ * on first use) and the counters (MR_POOL_SERVERS_MAX rows, the rest
+ * added up in one row) take any list up to this size. */
+#define MR_LIST_SERVERS_MAX 4096
+/* ... except a consistent (ketama) list: libmemcached (PECL's too) holds a
+ * continuum for at most MEMCACHED_CONTINUUM_SIZE / MEMCACHED_POINTS_PER_SERVER
+ * servers (mr_place.c checks the two agree). */
+#define MR_KETAMA_SERVERS_MAX 100
 
 /* One server as given by the user. */
 typedef struct {

@@ -32,47 +32,27 @@ void mr_pool_default_name(const mr_pool_cfg_t *cfg, char *out, size_t size)
 	smart_str_free(&s);
 }
 
-/* Returns the wire connection index for server spec s, adding it to the
- * distinct-server table when new. */
-static uint32_t conn_index(const mr_server_spec_t **distinct, uint32_t *nd, const mr_server_spec_t *s)
-{
-	for (uint32_t i = 0; i < *nd; i++) {
-		if (strcmp(distinct[i]->name, s->name) == 0) {
-			return i;
-		}
-	}
-	distinct[*nd] = s;
-	return (*nd)++;
-}
-
-/* Opens one wire connection per distinct server of both lists and fills
- * the list-position -> connection maps and each connection's role. */
+/* Opens (lazily: mr_wire connects on first use) one wire connection per
+ * distinct server of the layout, and borrows its maps and roles. */
 static void connect_lists(mr_pool_t *p, const mr_pool_cfg_t *cfg)
 {
-	bool pers = p->persistent;
-	const mr_server_spec_t **distinct = emalloc((cfg->n_old + cfg->n_new) * sizeof(*distinct));
-	uint32_t nd = 0;
-	p->old_conn = pemalloc(cfg->n_old * sizeof(uint32_t), pers);
-	p->new_conn = pemalloc(cfg->n_new * sizeof(uint32_t), pers);
-	for (uint32_t i = 0; i < cfg->n_old; i++) {
-		p->old_conn[i] = conn_index(distinct, &nd, &cfg->old_list[i]);
-	}
-	for (uint32_t i = 0; i < cfg->n_new; i++) {
-		p->new_conn[i] = conn_index(distinct, &nd, &cfg->new_list[i]);
-	}
+	mr_layout_t *l = p->layout;
+	uint32_t nd = l->nconn;
+	p->old_conn = l->old_conn;
+	p->new_conn = l->new_conn;
+	p->role = l->role;
+	p->place_old = l->place_old;
+	p->place_new = l->place_new;
+	p->srv = pecalloc(nd, sizeof(mr_ctr_server_t *), p->persistent);
 	const char **hosts = emalloc(nd * sizeof(char *));
 	const char **names = emalloc(nd * sizeof(char *));
 	uint16_t *ports = emalloc(nd * sizeof(uint16_t));
-	p->role = pecalloc(nd, 1, pers);
-	p->srv = pecalloc(nd, sizeof(mr_ctr_server_t *), pers);
 	for (uint32_t i = 0; i < nd; i++) {
-		hosts[i] = distinct[i]->host;
-		names[i] = distinct[i]->name;
-		ports[i] = distinct[i]->port;
+		hosts[i] = l->conn_spec[i]->host;
+		names[i] = l->conn_spec[i]->name;
+		ports[i] = l->conn_spec[i]->port;
 	}
-	for (uint32_t i = 0; i < cfg->n_old; i++) p->role[p->old_conn[i]] |= MR_ROLE_OLD;
-	for (uint32_t i = 0; i < cfg->n_new; i++) p->role[p->new_conn[i]] |= MR_ROLE_NEW;
-	p->wire = mr_wire_new(hosts, ports, names, nd, pers);
+	p->wire = mr_wire_new(hosts, ports, names, nd, p->persistent);
 	mr_wire_opts_t wo = {
 		.timeout_ms = cfg->timeout_ms,
 		.connect_timeout_ms = cfg->connect_timeout_ms,
@@ -82,7 +62,6 @@ static void connect_lists(mr_pool_t *p, const mr_pool_cfg_t *cfg)
 	efree(hosts);
 	efree(names);
 	efree(ports);
-	efree(distinct);
 }
 
 /* Sets the names of the pool's reserved keys (under MR_RESERVED_PREFIX,
@@ -95,19 +74,16 @@ static void name_reserved_keys(mr_pool_t *p)
 
 mr_pool_t *mr_pool_new(const mr_pool_cfg_t *cfg, bool pers, char *err, size_t errlen)
 {
-	char why[256];
+	mr_layout_t *l = mr_layout_get(cfg->old_list, cfg->n_old, cfg->old_dist, cfg->old_hash,
+		cfg->new_list, cfg->n_new, cfg->dist, cfg->hash, err, errlen);
+	if (!l) {
+		return NULL;
+	}
 	mr_pool_t *p = pecalloc(1, sizeof(*p), pers);
 	p->persistent = pers;
 	p->n_old = cfg->n_old;
 	p->n_new = cfg->n_new;
-	p->place_old = mr_place_new(cfg->old_list, cfg->n_old, cfg->old_dist, cfg->old_hash, why, sizeof(why));
-	p->place_new = p->place_old ? mr_place_new(cfg->new_list, cfg->n_new, cfg->dist, cfg->hash, why, sizeof(why)) : NULL;
-	if (!p->place_new) {
-		snprintf(err, errlen, "cannot place keys: %s", why);
-		mr_place_free(p->place_old);
-		pefree(p, pers);
-		return NULL;
-	}
+	p->layout = l;
 	connect_lists(p, cfg);
 	if (cfg->prefix_len) {
 		memcpy(p->prefix, cfg->prefix, cfg->prefix_len);
@@ -131,10 +107,7 @@ void mr_pool_attach_counters(mr_pool_t *p, const mr_pool_cfg_t *cfg)
 			mr_counters_max_pools(), p->name);
 		mr_counters_local(&p->local_ctr, p->name, ppm, (uint64_t) cfg->window);
 	}
-	mr_ctr_pool_t *ctr = mr_pool_ctr(p);
-	for (uint32_t i = 0; i < mr_wire_count(p->wire); i++) {
-		p->srv[i] = mr_counters_server(ctr, mr_wire_name(p->wire, i), p->role[i]);
-	}
+	mr_layout_rows(p->layout, mr_pool_ctr(p), p->ctr != NULL, p->srv);
 }
 
 void mr_pool_free(mr_pool_t *p)
@@ -145,11 +118,7 @@ void mr_pool_free(mr_pool_t *p)
 	bool pers = p->persistent;
 	ZEND_ASSERT(!p->later && !p->pend);
 	mr_wire_free(p->wire);
-	mr_place_free(p->place_old);
-	mr_place_free(p->place_new);
-	pefree(p->old_conn, pers);
-	pefree(p->new_conn, pers);
-	pefree(p->role, pers);
+	mr_layout_release(p->layout);
 	pefree(p->srv, pers);
 	if (p->items) pefree(p->items, pers);
 	if (p->signature) zend_string_release(p->signature);

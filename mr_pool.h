@@ -10,6 +10,7 @@
 #include "mr_wire.h"
 #include "mr_place.h"
 #include "mr_counters.h"
+#include "mr_layout.h"
 
 #define MR_KEY_MAX 250
 #define MR_PREFIX_MAX 128
@@ -25,6 +26,7 @@ struct _zend_string;
 
 typedef struct {
 	mr_wire_t *wire;           /* one connection per distinct server, old and new */
+	mr_layout_t *layout;       /* shared, immutable: the next four point into it */
 	mr_place_t *place_old, *place_new;
 	uint32_t *old_conn, *new_conn; /* list position -> wire connection */
 	uint32_t n_old, n_new;

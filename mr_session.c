@@ -144,8 +144,8 @@ static bool parse_list(const char *s, size_t len, const char *side, mr_server_sp
 		snprintf(err, errlen, "the %s= list is empty", side);
 		return false;
 	}
-	if (count > MR_POOL_SERVERS_MAX) {
-		snprintf(err, errlen, "the %s= list has %u servers, at most %d are supported", side, count, MR_POOL_SERVERS_MAX);
+	if (count > MR_LIST_SERVERS_MAX) {
+		snprintf(err, errlen, "the %s= list has %u servers, at most %d are supported", side, count, MR_LIST_SERVERS_MAX);
 		return false;
 	}
 	mr_server_spec_t *list = ecalloc(count, sizeof(*list));

@@ -49,6 +49,7 @@ typedef struct {
 	uint32_t head, tail;     /* this batch's requests, in send order */
 	uint32_t cur;            /* oldest request still waiting for its reply */
 	uint32_t pending;
+	bool active;             /* in w->active: has had requests since the last reset */
 } mr_conn_t;
 
 struct mr_wire {
@@ -61,6 +62,11 @@ struct mr_wire {
 	uint32_t nreq, reqcap;
 	struct pollfd *pfds;
 	uint32_t *pmap;
+	/* the connections given requests since the last reset, in the order
+	 * they got their first: every per-call loop walks these, not all n,
+	 * so a call costs what it touches whatever the pool's size */
+	uint32_t *active;
+	uint32_t nactive;
 };
 
 
@@ -106,6 +112,7 @@ mr_wire_t *mr_wire_new(const char *const *hosts, const uint16_t *ports, const ch
 	w->conns = pecalloc(n, sizeof(mr_conn_t), persistent);
 	w->pfds = pecalloc(n, sizeof(struct pollfd), persistent);
 	w->pmap = pecalloc(n, sizeof(uint32_t), persistent);
+	w->active = pecalloc(n, sizeof(uint32_t), persistent);
 	w->opts.timeout_ms = 1000;
 	w->opts.connect_timeout_ms = 1000;
 	w->opts.retry_interval_ms = 2000;
@@ -159,6 +166,7 @@ void mr_wire_free(mr_wire_t *w)
 	pefree(w->conns, w->persistent);
 	pefree(w->pfds, w->persistent);
 	pefree(w->pmap, w->persistent);
+	pefree(w->active, w->persistent);
 	if (w->reqs) pefree(w->reqs, w->persistent);
 	if (w->kinds) pefree(w->kinds, w->persistent);
 	pefree(w, w->persistent);
@@ -203,8 +211,9 @@ static char *buf_resize(mr_wire_t *w, char *buf, size_t cap)
 void mr_wire_reset(mr_wire_t *w)
 {
 	w->nreq = 0;
-	for (uint32_t i = 0; i < w->n; i++) {
-		mr_conn_t *c = &w->conns[i];
+	for (uint32_t k = 0; k < w->nactive; k++) {
+		mr_conn_t *c = &w->conns[w->active[k]];
+		c->active = false;
 		c->head = c->tail = c->cur = MR_NO_REQ;
 		c->pending = 0;
 		c->wlen = c->woff = 0;
@@ -220,6 +229,7 @@ void mr_wire_reset(mr_wire_t *w)
 			c->wcap = 0;
 		}
 	}
+	w->nactive = 0;
 }
 
 /* Makes room for more bytes at the end of c's write buffer. */
@@ -293,6 +303,10 @@ static uint32_t new_req(mr_wire_t *w, uint32_t conn, char kind)
 	r->ttl = MR_TTL_UNKNOWN;
 	w->kinds[i] = kind;
 	mr_conn_t *c = &w->conns[conn];
+	if (!c->active) {
+		c->active = true;
+		w->active[w->nactive++] = conn;
+	}
 	if (c->tail == MR_NO_REQ) {
 		c->head = i;
 	} else {
@@ -815,7 +829,8 @@ static mr_conn_t *batch_start(mr_wire_t *w)
 {
 	uint64_t now = mr_mono_ms();
 	mr_conn_t *last = NULL;
-	for (uint32_t i = 0; i < w->n; i++) {
+	for (uint32_t k = 0; k < w->nactive; k++) {
+		uint32_t i = w->active[k];
 		mr_conn_t *c = &w->conns[i];
 		if (!c->pending) {
 			continue;
@@ -885,7 +900,8 @@ static void wait_replies(mr_wire_t *w, mr_conn_t *last, uint64_t deadline)
 		 * answered by then, so a plain read takes their replies without a
 		 * poll; what is still missing goes through the poll loop below */
 		conn_read_done(w, last, conn_read(w, last, true));
-		for (uint32_t i = 0; i < w->n; i++) {
+		for (uint32_t k = 0; k < w->nactive; k++) {
+			uint32_t i = w->active[k];
 			mr_conn_t *c = &w->conns[i];
 			if (c == last || !c->pending || c->connecting || c->woff < c->wlen) {
 				continue;
@@ -897,7 +913,8 @@ static void wait_replies(mr_wire_t *w, mr_conn_t *last, uint64_t deadline)
 		uint32_t np = 0;
 		uint64_t now = mr_mono_ms();
 		uint64_t wake = deadline;
-		for (uint32_t i = 0; i < w->n; i++) {
+		for (uint32_t k = 0; k < w->nactive; k++) {
+			uint32_t i = w->active[k];
 			mr_conn_t *c = &w->conns[i];
 			if (!c->pending) {
 				continue;
@@ -976,7 +993,8 @@ void mr_wire_send(mr_wire_t *w)
 	for (;;) {
 		uint32_t np = 0;
 		uint64_t now = mr_mono_ms();
-		for (uint32_t i = 0; i < w->n; i++) {
+		for (uint32_t k = 0; k < w->nactive; k++) {
+			uint32_t i = w->active[k];
 			mr_conn_t *c = &w->conns[i];
 			if (!c->pending || (!c->connecting && c->woff == c->wlen)) {
 				continue;
@@ -1009,7 +1027,8 @@ bool mr_wire_collect(mr_wire_t *w, bool wait)
 {
 	if (wait) {
 		mr_conn_t *last = NULL;
-		for (uint32_t i = 0; i < w->n; i++) {
+		for (uint32_t k = 0; k < w->nactive; k++) {
+			uint32_t i = w->active[k];
 			if (w->conns[i].pending) {
 				last = &w->conns[i];
 			}
@@ -1018,7 +1037,8 @@ bool mr_wire_collect(mr_wire_t *w, bool wait)
 		return true;
 	}
 	bool done = true;
-	for (uint32_t i = 0; i < w->n; i++) {
+	for (uint32_t k = 0; k < w->nactive; k++) {
+		uint32_t i = w->active[k];
 		mr_conn_t *c = &w->conns[i];
 		if (!c->pending) {
 			continue;
