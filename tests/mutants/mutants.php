@@ -25,7 +25,7 @@ return [
     ],
     'delete-old-without-cas' => [
         'what' => "a move deletes at O without O's CAS (removes a write made meanwhile)",
-        'edits' => [['/(it->rd = mr_wire_md\(w, it->o, it->key, it->klen, )it->cas(\);\s*it->stage = ST_DELETING;)/', '${1}0$2']],
+        'edits' => [['/(it->rd = mr_wire_md\(w, it->o, it->key, it->klen, )it->cas(\);\s*it->rg = mr_guard_get)/', '${1}0$2']],
         'tests' => ['phpunit:RaceOrderTest::testDeleteAtOldIsCasCheckedAndTheCopyAtNewIsTakenBack'],
     ],
     'delete-old-before-add-answered' => [
@@ -33,7 +33,7 @@ return [
         'edits' => [
             ['/(r->flags, it->ttl, 0, true\);\n\tit->stage = ST_MOVING;)/',
                 "\$1\n\tit->rd = mr_wire_md(w, it->o, it->key, it->klen, it->cas);"],
-            ['/it->rd = mr_wire_md\(w, it->o, it->key, it->klen, it->cas\);(\s*it->stage = ST_DELETING;)/', '$1'],
+            ['/it->rd = mr_wire_md\(w, it->o, it->key, it->klen, it->cas\);(\s*it->rg = mr_guard_get)/', '$1'],
         ],
         'tests' => ['phpunit:RaceOrderTest::testOldLetsGoOnlyOnceNewHoldsTheCopy'],
     ],
@@ -44,20 +44,19 @@ return [
     ],
     'no-takeback-deferred' => [
         'what' => "with deferred_delete, a delete at O that found O changed takes nothing back at N",
-        'edits' => [['/(if \(rc == MR_MISS \|\| rc == MR_EXISTS\) \{\s*count_raced_move\(p, l->n, l->o, l->vlen\);\s*return )true;/', '${1}false;']],
+        'edits' => [['/(if \(rc == MR_MISS \|\| rc == MR_EXISTS \|\| mr_wire_req\(p->later, l->greq\)->rc == MR_OK\) \{\s*count_raced_move\(p, l->n, l->o, l->vlen\);\s*return )true;/', '${1}false;']],
         'tests' => ['phpunit:RaceOrderTest::testDeferredDeleteAtOldIsCasCheckedToo'],
     ],
     'old-delete-failure-ignored' => [
-        'what' => "a delete whose O cannot be reached is done at N and reported done (O's copy comes back)",
+        'what' => "a delete whose O cannot be reached is done at N with no guard (O's copy comes back)",
         'edits' => [
             ['/bool o_failed = it->rd != MR_NO_REQ && mr_rc_is_error\(mr_wire_req\(w, it->rd\)->rc\);/', 'bool o_failed = false;'],
-            ['/it->rc = mr_rc_is_error\(at_o\) \? at_o : /', 'it->rc = '],
         ],
         'tests' => ['phpt:tests/write_old_down_never_older.phpt'],
     ],
     'old-write-failure-ignored' => [
-        'what' => "a set whose delete at O failed is reported done and left at N (O's copy comes back once N loses it)",
-        'edits' => [['/(if \(mr_rc_is_error\(rc\)\) \{\s*(?:mr_pool_)?count_error\(p, items\[i\]\.o\);)\s*if \(!mr_rc_is_error\(items\[i\]\.rc\)\) \{\s*items\[i\]\.rc = rc;\s*failed\+\+;\s*\}/',
+        'what' => "a set whose delete at O failed leaves no guard at N (O's copy comes back once N loses it)",
+        'edits' => [['/(if \(mr_rc_is_error\(rc\)\) \{\s*mr_pool_count_error\(p, it->o\);)\s*if \(!mr_rc_is_error\(it->rc\)\) \{\s*mr_guard_put\(w, p, it, it->o\);\s*any = true;\s*\}/',
             '$1']],
         'tests' => ['phpt:tests/write_old_down_never_older.phpt'],
     ],
@@ -89,7 +88,7 @@ return [
     ],
     'drain-deletes-after-failed-add' => [
         'what' => "a drain deletes at the source keys whose add at the target failed",
-        'edits' => [['/if \(a->rc == MR_OK\) \{(\s*it->add_cas = a->cas;\s*it->rd = d->o->copy)/', 'if (a->rc != MR_NOTSTORED) {$1']],
+        'edits' => [['/(\} else \{\s*)t\[MR_DRAIN_ERRORS\]\+\+; \/\* the source keeps it \*\/\s*mr_pool_count_error\(p, it->n\);/', '${1}it->stage = ST_DELETING;']],
         'tests' => ['phpt:tests/drain_target_down.phpt'],
     ],
     'complete-pool-asks-old' => [
@@ -99,8 +98,8 @@ return [
     ],
     'copy-deletes-source' => [
         'what' => "drain with copy => true deletes at the source like a drain",
-        'edits' => [['/it->rd = d->o->copy \? MR_NO_REQ : mr_wire_md\(/', 'it->rd = mr_wire_md('],
-            ['/if \(!d->o->copy\) \{(\s*mr_wire_run\(w\);)/', 'if (1) {$1']],
+        'edits' => [['/if \(d->o->copy\) \{\s*drain_count_moved\(d, it\);\s*\} else \{\s*(it->stage = ST_DELETING;)\s*\}/', '$1'],
+            ['/if \(!d->o->copy\) \{(\s*drain_deletes\(d\);)/', 'if (1) {$1']],
         'tests' => ['phpt:tests/drain_copy.phpt'],
     ],
     'session-unlock-without-cas' => [
