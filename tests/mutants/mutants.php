@@ -89,7 +89,7 @@ return [
     'drain-deletes-after-failed-add' => [
         'what' => "a drain deletes at the source keys whose add at the target failed",
         'edits' => [['/(\} else \{\s*)t\[MR_DRAIN_ERRORS\]\+\+; \/\* the source keeps it \*\/\s*mr_pool_count_error\(p, it->n\);/', '${1}it->stage = ST_DELETING;']],
-        'tests' => ['phpt:tests/drain_target_down.phpt'],
+        'tests' => ['phpt:tests/get_refused_by_new.phpt', 'phpt:tests/drain_target_down.phpt'],
     ],
     'complete-pool-asks-old' => [
         'what' => "a complete pool still consults the old servers",
