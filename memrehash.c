@@ -914,27 +914,12 @@ PHP_METHOD(MemRehash, locate)
 	add_assoc_bool(return_value, "moves", it->o != it->n);
 }
 
-/* Returns a server list as Memcached::getServerList does. */
-static void server_list(uint32_t n, const mr_place_t *place, zval *rv)
-{
-	array_init_size(rv, n);
-	for (uint32_t i = 0; i < n; i++) {
-		zval s;
-		const mr_server_spec_t *spec = mr_place_spec(place, i);
-		array_init_size(&s, 3);
-		add_assoc_string(&s, "host", (char *) spec->host);
-		add_assoc_long(&s, "port", spec->port);
-		add_assoc_long(&s, "weight", spec->weight);
-		add_next_index_zval(rv, &s);
-	}
-}
-
 PHP_METHOD(MemRehash, getOldServers)
 {
 	ZEND_PARSE_PARAMETERS_NONE();
 	mr_pool_t *p = pool_of(Z_MR_P(ZEND_THIS));
 	if (!p) RETURN_THROWS();
-	server_list(p->n_old, p->place_old, return_value);
+	mr_face_server_list(p, true, return_value);
 }
 
 PHP_METHOD(MemRehash, getNewServers)
@@ -942,7 +927,7 @@ PHP_METHOD(MemRehash, getNewServers)
 	ZEND_PARSE_PARAMETERS_NONE();
 	mr_pool_t *p = pool_of(Z_MR_P(ZEND_THIS));
 	if (!p) RETURN_THROWS();
-	server_list(p->n_new, p->place_new, return_value);
+	mr_face_server_list(p, false, return_value);
 }
 
 /* ---- counters ---- */
