@@ -10,7 +10,8 @@
 #
 # Usable means: the marker files record the same configure arguments as
 # below, and the installed php runs, reports ZEND_THREAD_SAFE and loads the
-# peer. Otherwise what is missing is rebuilt:
+# peer (or a try at the peer failed less than a day ago: it is optional,
+# see step 3). Otherwise what is missing is rebuilt:
 #   1. the source packages are fetched once with `apt-get source
 #      --download-only` through a private apt configuration (a deb-src
 #      line for the bookworm mirror this machine's apt uses; the
@@ -37,6 +38,7 @@ log=$PWD/tests/output/php-zts.log
 prefix=$dir/install
 marker=$prefix/.memrehash-zts
 peer_marker=$prefix/.memrehash-zts-peer
+peer_gone=$prefix/.memrehash-zts-peer-unavailable
 
 configure_args=(
 	--prefix="$prefix" --with-config-file-path="$prefix/etc"
@@ -67,8 +69,15 @@ peer_usable() {
 		"$prefix/bin/php" -n -d extension=memcached -r 'exit(class_exists("Memcached") ? 0 : 1);' >/dev/null 2>&1
 }
 
+# peer_given_up: true if fetching or building the peer failed less than a
+# day ago (the marker records why): the PHP is then used without it, and the
+# attempt is not repeated every run, yet is on a machine where it may work.
+peer_given_up() {
+	[[ -n $(find "$peer_gone" -maxdepth 0 -mmin -1440 2>/dev/null) ]]
+}
+
 usable() {
-	php_usable && peer_usable
+	php_usable && { peer_usable || peer_given_up; }
 }
 
 if [[ ${1:-} == --check ]]; then
@@ -94,6 +103,12 @@ fail() {
 	tail -n 30 "$log" >&2
 	echo "php-zts: FAILED: $1 (log: $log)" >&2
 	exit 1
+}
+# peer_fail WHY: the peer is optional: records WHY in the marker, says so
+# and goes on with the PHP alone.
+peer_fail() {
+	echo "$1" >"$peer_gone"
+	echo "php-zts: no PECL memcached peer for the ZTS PHP: $1 (log: $log; not retried before $(date -u -d '+1 day' '+%F %H:%M') UTC)" >&2
 }
 start=$SECONDS
 
@@ -151,22 +166,32 @@ if ! php_usable; then
 	rm -f "$peer_marker" # built against the PHP just replaced
 fi
 
-# ---- 3. the PECL memcached peer, for that PHP
-if ! peer_usable; then
-	tarball=$(source_tarball php-memcached) || exit 1
-	rm -rf "$build"
-	mkdir -p "$build"
-	step tar -xf "$tarball" -C "$build" || fail "unpacking $tarball"
-	# the tarball holds one directory per upstream version: the newest
-	src=$(find "$build" -mindepth 2 -maxdepth 2 -name config.m4 -printf '%h\n' | sort -V | tail -n 1)
-	[[ -n $src ]] || fail "no config.m4 in ${tarball##*/}"
-	echo "php-zts: building PECL memcached (${src##*/}) for it (log: $log)" >&2
-	(cd "$src" && step "$prefix/bin/phpize" &&
-		step nice -n 10 ./configure --with-php-config="$prefix/bin/php-config" "${peer_args[@]}" &&
-		step nice -n 10 make -j"${MR_JOBS:-2}" && step make install) || fail "PECL memcached build"
-	echo "$peer_want" >"$peer_marker"
-	rm -rf "$build"
-	peer_usable || fail "built, but the ZTS PHP does not load PECL memcached"
+# ---- 3. the PECL memcached peer, for that PHP: optional. Its source may be
+# missing from the mirror (this machine's answers 404 for the tarball its
+# Sources index names); the tests then use raw reads of the servers instead.
+# source_tarball and fail exit, so each try runs in a subshell.
+if ! peer_usable && ! peer_given_up; then
+	if (
+		tarball=$(source_tarball php-memcached) || exit 1
+		rm -rf "$build"
+		mkdir -p "$build"
+		step tar -xf "$tarball" -C "$build" || fail "unpacking $tarball"
+		# the tarball holds one directory per upstream version: the newest
+		src=$(find "$build" -mindepth 2 -maxdepth 2 -name config.m4 -printf '%h\n' | sort -V | tail -n 1)
+		[[ -n $src ]] || fail "no config.m4 in ${tarball##*/}"
+		echo "php-zts: building PECL memcached (${src##*/}) for it (log: $log)" >&2
+		(cd "$src" && step "$prefix/bin/phpize" &&
+			step nice -n 10 ./configure --with-php-config="$prefix/bin/php-config" "${peer_args[@]}" &&
+			step nice -n 10 make -j"${MR_JOBS:-2}" && step make install) || fail "PECL memcached build"
+		echo "$peer_want" >"$peer_marker"
+		rm -rf "$build"
+		peer_usable || fail "built, but the ZTS PHP does not load PECL memcached"
+	); then
+		rm -f "$peer_gone"
+	else
+		rm -rf "$build"
+		peer_fail "fetching or building it failed"
+	fi
 fi
 echo "php-zts: ready in $((SECONDS - start)) s" >&2
 echo "$prefix"

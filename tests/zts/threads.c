@@ -48,12 +48,15 @@ static bool run_request(job_t *j, int r)
 	}
 	SG(headers_sent) = 1;
 	SG(request_info).no_headers = 1;
-	snprintf(code, sizeof(code), "$zts_thread = %d; $zts_request = %d; return require '%s';",
-		j->index, r, j->script);
 	zend_try {
 		zval rv;
 		ZVAL_UNDEF(&rv);
-		if (zend_eval_string(code, &rv, "zts worker") == SUCCESS && Z_TYPE(rv) == IS_STRING) {
+		/* zend_eval_string() with a return value evaluates "return CODE;":
+		 * the code must be one expression, so the variables are set first */
+		snprintf(code, sizeof(code), "$zts_thread = %d; $zts_request = %d;", j->index, r);
+		if (zend_eval_string(code, NULL, "zts worker vars") == SUCCESS &&
+			(snprintf(code, sizeof(code), "require '%s'", j->script),
+			 zend_eval_string(code, &rv, "zts worker") == SUCCESS) && Z_TYPE(rv) == IS_STRING) {
 			long n;
 			if (sscanf(Z_STRVAL(rv), "ok %ld", &n) == 1) {
 				ok = true;

@@ -8,7 +8,7 @@
  *     getMulti, increment, delete of keys of its own;
  *   - a pool with a server that refuses connections (the process-wide
  *     down-server table);
- *   - a TTL over 30 days (the process-wide server clock table).
+ *   - a key expiring in 40 days moving (the process-wide server clock table).
  * Returns "ok N" (N checks passed) or what failed. */
 require_once __DIR__ . '/../config.inc';
 
@@ -33,9 +33,15 @@ try {
         $v = $p->get($k);
         $check($v === "seed $t $r $i", "persistent get $k: " . var_export($v, true) . ' code ' . $p->getResultCode());
     }
+    /* an expiry 40 days ahead: over 30 days memcached (and the Memcached
+     * API) take it as a unix time. Written at its old location only, it
+     * moves on the read below, and the move must turn the remaining TTL
+     * (over 30 days) into an absolute time on the new server's clock: the
+     * shared server clock table. check.php reads its TTL at the new place. */
     $k = "zts:long:$t:$r";
-    $check($p->set($k, "long $t $r", 40 * 86400), "set $k with a 40-day TTL");
-    $check($p->get($k) === "long $t $r", "get $k");
+    $old = new MemRehash([$s[0], $s[1]], [$s[0], $s[1]], ['name' => 'zts-old']);
+    $check($old->set($k, "long $t $r", time() + 40 * 86400), "set $k with an expiry 40 days ahead");
+    $check($p->get($k) === "long $t $r", "get $k: code " . $p->getResultCode());
 
     $np = new MemRehash([$s[3]], [$s[3], $s[4]], ['name' => 'zts-plain']);
     $items = [];
