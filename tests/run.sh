@@ -40,7 +40,7 @@
 #
 # What "N passed" counts: distinct checks only. Reruns of checks counted
 # elsewhere (the phpt files under valgrind; under ASan, PHP 8.4 and ZTS PHP
-# in the asan and php84 suites and tests/zts/suite.sh; FaultsTest in the
+# in the asan, php84 and zts suites; FaultsTest in the
 # faults suite)
 # and set-up steps (the ASan build, starting php-fpm, building and
 # installing the package) are reported on lines of their own, above the
