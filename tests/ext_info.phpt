@@ -58,11 +58,18 @@ foreach ($ini as $name => $default) {
         $bad[] = "$name: local " . $row[0] . ', ini_get says ' . var_export($local, true);
     }
 }
-echo count($ini), " settings in memrehash.ini\n";
+/* memrehash.ini documents exactly the settings the extension registers */
+$registered = array_keys(ini_get_all('memrehash'));
+$documented = array_keys($ini);
+sort($registered);
+sort($documented);
+echo $registered === $documented ? "memrehash.ini documents every registered setting\n"
+    : "memrehash.ini: " . json_encode(array_values(array_diff($registered, $documented))) . " undocumented, "
+      . json_encode(array_values(array_diff($documented, $registered))) . " unknown\n";
 echo $rows['memrehash.sess_lock_expire'][0] ?? '-', ' ', $rows['memrehash.sess_lock_expire'][1] ?? '-', "\n";
 echo $bad ? implode("\n", $bad) . "\n" : "php --ri matches\n";
 ?>
 --EXPECT--
-14 settings in memrehash.ini
+memrehash.ini documents every registered setting
 17 17
 php --ri matches
