@@ -134,7 +134,8 @@ done
 echo "zts: $passed_over test(s) passed over (extension not built for this PHP)"
 
 # ---- 4. requests in threads
-if ! cc -std=gnu11 -Wall -Wextra -Wno-unused-parameter -O1 $("$prefix/bin/php-config" --includes) \
+read -r -a includes < <("$prefix/bin/php-config" --includes)
+if ! cc -std=gnu11 -Wall -Wextra -Wno-unused-parameter -O1 "${includes[@]}" \
 	-o "$dir/threads" tests/zts/threads.c -L"$prefix/lib" -lphp -Wl,-rpath,"$prefix/lib" -pthread \
 	>"$out/zts-threads-build.log" 2>&1 || grep -q 'warning:' "$out/zts-threads-build.log"; then
 	sed 's/^/    /' "$out/zts-threads-build.log" | head -n 30
