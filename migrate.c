@@ -83,15 +83,19 @@ static inline bool moving(const mr_pool_t *p, mr_item_t *it, bool complete)
 /* Returns true when a moving key's N lookup will probably miss and O will
  * probably hold it: then both are asked in one round trip. Otherwise N is
  * asked alone first, so a hit costs one lookup, not two. */
-static bool ask_together(mr_pool_t *p)
+static bool ask_together(mr_pool_t *p, int64_t now)
 {
 	if (p->mv_seen >= 32 && p->mv_missed * 2 < p->mv_seen) {
 		return false; /* N mostly has moving keys already */
 	}
-	uint64_t seen;
-	double rate = mr_counters_rate(mr_pool_ctr(p), &seen, NULL);
-	/* a migration that just started: nearly every key is still at O */
-	return seen < 16 || rate >= MR_TOGETHER_RATE;
+	if (p->together_at != now) {
+		uint64_t seen;
+		double rate = mr_counters_rate(mr_pool_ctr(p), &seen, NULL);
+		/* a migration that just started: nearly every key is still at O */
+		p->together_rate = seen < 16 || rate >= MR_TOGETHER_RATE;
+		p->together_at = now;
+	}
+	return p->together_rate;
 }
 
 /* Learns from one get at N of a key (moving or not) whether N tends to miss
@@ -501,8 +505,8 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 {
 	mr_wire_t *w = p->wire;
 	bool complete = mr_pool_is_complete(p);
-	bool together = !complete && ask_together(p);
 	int64_t now = (int64_t) time(NULL);
+	bool together = !complete && ask_together(p, now);
 
 	mr_wire_reset(w);
 	for (uint32_t i = 0; i < n; i++) {

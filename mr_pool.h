@@ -49,6 +49,10 @@ typedef struct {
 	/* how often N misses a moving key, seen by this process (decaying):
 	 * asking N and O together only pays while N usually misses */
 	uint32_t mv_seen, mv_missed, mv_tick;
+	/* the shared old-hit rate's verdict for asking N and O together, read
+	 * at most once a second (summing its periods costs more than a hit) */
+	int64_t together_at;
+	bool together_rate;
 	uint64_t last_marker_ms;   /* this process's last marker look */
 	struct mr_item *items;     /* scratch for single-key calls and small batches */
 	uint32_t items_cap;
