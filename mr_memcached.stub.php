@@ -32,8 +32,8 @@ class Memcached extends \Memcached
     public function touchByKey(string $server_key, string $key, int $expiration = 0): bool {}
     public function setMulti(array $items, int $expiration = 0): bool {}
     public function setMultiByKey(string $server_key, array $items, int $expiration = 0): bool {}
-    public function cas(string $cas_token, string $key, mixed $value, int $expiration = 0): bool {}
-    public function casByKey(string $cas_token, string $server_key, string $key, mixed $value, int $expiration = 0): bool {}
+    public function cas(string|int|float $cas_token, string $key, mixed $value, int $expiration = 0): bool {}
+    public function casByKey(string|int|float $cas_token, string $server_key, string $key, mixed $value, int $expiration = 0): bool {}
     public function add(string $key, mixed $value, int $expiration = 0): bool {}
     public function addByKey(string $server_key, string $key, mixed $value, int $expiration = 0): bool {}
     public function append(string $key, string $value): ?bool {}

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 3c9285df3a5e103ea7f43216ae813119058b069e */
+ * Stub hash: 12d22b5cdd1bfff1b283e9917aebe7196f23b77a */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_MemRehash_Memcached___construct, 0, 0, 2)
 	ZEND_ARG_TYPE_INFO(0, old, IS_ARRAY, 0)
@@ -97,14 +97,14 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_MemRehash_Memcached_setMul
 ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_MemRehash_Memcached_cas, 0, 3, _IS_BOOL, 0)
-	ZEND_ARG_TYPE_INFO(0, cas_token, IS_STRING, 0)
+	ZEND_ARG_TYPE_MASK(0, cas_token, MAY_BE_STRING|MAY_BE_LONG|MAY_BE_DOUBLE, NULL)
 	ZEND_ARG_TYPE_INFO(0, key, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO(0, value, IS_MIXED, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, expiration, IS_LONG, 0, "0")
 ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_MemRehash_Memcached_casByKey, 0, 4, _IS_BOOL, 0)
-	ZEND_ARG_TYPE_INFO(0, cas_token, IS_STRING, 0)
+	ZEND_ARG_TYPE_MASK(0, cas_token, MAY_BE_STRING|MAY_BE_LONG|MAY_BE_DOUBLE, NULL)
 	ZEND_ARG_TYPE_INFO(0, server_key, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO(0, key, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO(0, value, IS_MIXED, 0)
