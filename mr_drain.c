@@ -97,7 +97,10 @@ bool mr_drain_parse_metadump_line(const char *line, size_t len, mr_metadump_t *o
 		const char *sp = memchr(p, ' ', (size_t) (end - p));
 		p = sp ? sp : end;
 	}
-	return true;
+	/* memcached prints exp=-1 (never expires) or a unix time, and a size of
+	 * zero or more; anything else is not its line, and a huge negative exp
+	 * would overflow the remaining-TTL arithmetic of the drain */
+	return out->exp >= -1 && out->size >= -1;
 }
 
 /* What a drain carries from batch to batch. */
