@@ -749,6 +749,43 @@ static bool memory_allows(const mr_wire_t *w, size_t cap)
 	return zend_memory_usage(true) + cap <= (size_t) PG(memory_limit);
 }
 
+/* Returns the bytes c's read buffer must hold for the reply it is in the
+ * middle of to fit whole: known once a value's header line ("VA <size> ...")
+ * is in; 0 otherwise. */
+static size_t reply_need(const mr_conn_t *c)
+{
+	const char *p = c->rbuf + c->rpos;
+	size_t avail = c->rlen - c->rpos;
+	if (avail < 4 || p[0] != 'V' || p[1] != 'A' || p[2] != ' ') {
+		return 0;
+	}
+	const char *nl = memchr(p, '\n', avail < MAX_LINE ? avail : MAX_LINE);
+	if (!nl) {
+		return 0;
+	}
+	size_t size = 0;
+	for (const char *d = p + 3; d < nl && *d >= '0' && *d <= '9' && size <= MAX_VALUE; d++) {
+		size = size * 10 + (size_t) (*d - '0');
+	}
+	if (size > MAX_VALUE) {
+		return 0; /* the parser refuses it */
+	}
+	return c->rpos + (size_t) (nl + 1 - p) + size + 2;
+}
+
+/* After a read that left a value's reply incomplete: grows c's read buffer
+ * to hold all of it at once, rather than doubling up to it (each doubling
+ * copies what came so far: a 1 MB value cost 2 MB of copying). Past
+ * memory_limit it leaves the buffer as it is: the doubling reports that. */
+static void reserve_for_reply(mr_wire_t *w, mr_conn_t *c)
+{
+	size_t need = reply_need(c);
+	if (need + BUF_MIN / 2 > c->rcap && memory_allows(w, need + BUF_MIN)) {
+		c->rbuf = buf_resize(w, c->rbuf, need + BUF_MIN);
+		c->rcap = need + BUF_MIN;
+	}
+}
+
 /* Reads what c's server sent and parses it. With wait, the first recv
  * blocks (bounded by the socket's receive timeout) instead of the caller
  * polling first: one syscall per reply on the common single-server path.
@@ -775,6 +812,9 @@ static mr_rc_t conn_read(mr_wire_t *w, mr_conn_t *c, bool wait)
 			c->rlen += (size_t) n;
 			if (!conn_parse(w, c)) {
 				return MR_ERR_PROTOCOL;
+			}
+			if (c->pending && c->rcap - c->rlen < BUF_MIN / 2) {
+				reserve_for_reply(w, c);
 			}
 			if (!c->pending || (size_t) n < space) {
 				return MR_OK; /* done, or the socket is drained for now */
