@@ -860,6 +860,7 @@ PHP_METHOD(MemRehash, setMulti)
 	zval *v;
 	bool ok = true;
 	ebuf_reset(o);
+	mr_face_ebuf_reserve(&o->f, entries);
 	ZEND_HASH_FOREACH_KEY_VAL(entries, ikey, skey, v) {
 		keys[i] = skey ? zend_string_copy(skey) : zend_long_to_str((zend_long) ikey);
 		if (!key_prepare(o, ZSTR_VAL(keys[i]), ZSTR_LEN(keys[i]), 1, &items[i])

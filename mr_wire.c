@@ -347,7 +347,7 @@ static uint32_t new_req(mr_wire_t *w, uint32_t conn, char kind)
 /* Starts a command line: "<cmd> <key>". Reserves room for flags too. */
 static mr_conn_t *begin(mr_wire_t *w, uint32_t conn, const char *cmd, const char *key, size_t klen, size_t extra)
 {
-	mr_conn_t *c = conn_at(w, conn);
+	mr_conn_t *c = w->conns[conn]; /* made by new_req, which every caller calls first */
 	wbuf_reserve(w, c, klen + extra + 128);
 	put(c, cmd, 2);
 	c->wbuf[c->wlen++] = ' ';

@@ -114,7 +114,10 @@ function request(callable $make, array $items, array $keys): array
     $c->deleteMulti($keys);
     $t4 = hrtime(true);
     if ($ok !== true || !is_array($got) || count($got) !== count($keys)) {
-        throw new RuntimeException(get_class($c) . ': setMulti/getMulti failed (' . count((array) $got) . ' of ' . count($keys) . ')');
+        // the servers' own refusal (a full slab class: SERVER_ERROR out of
+        // memory) or a timeout: the cell is reported as failed, not timed
+        throw new RuntimeException(sprintf('%s: setMulti %s, getMulti %d of %d, result code %d',
+            get_class($c), var_export($ok, true), count((array) $got), count($keys), $c->getResultCode()));
     }
     // the same calls again on the warm object
     $c->setMulti($items);
@@ -132,10 +135,10 @@ function request(callable $make, array $items, array $keys): array
     ];
 }
 
-/** Returns iterations per round: enough for a few ms of work, at most 100. */
-function iterations(int $s, int $k, int $v): int
+/** Returns requests per round: about 1 MB of values, 1 to 20. */
+function iterations(int $k, int $v): int
 {
-    return max(1, min(100, intdiv(4 << 20, $k * ($v + 64)), $s >= 1000 ? 30 : 100));
+    return max(1, min(20, intdiv(1 << 20, $k * ($v + 64))));
 }
 
 $cells = [];
@@ -155,20 +158,27 @@ foreach ($SERVERS as $s) {
             foreach ($keys as $i => $key) {
                 $items[$key] = random_bytes($v);
             }
-            $n = iterations($s, $k, $v);
+            $n = iterations($k, $v);
             $runs = ['memrehash' => [], 'pecl' => []];
             $make = ['memrehash' => fn() => mr($specs), 'pecl' => fn() => pecl($list)];
-            for ($r = 0; $r < $rounds; $r++) {
-                $order = $r % 2 ? ['pecl', 'memrehash'] : ['memrehash', 'pecl'];
-                foreach ($order as $who) {
-                    $sum = [];
-                    for ($i = 0; $i < $n; $i++) {
-                        foreach (request($make[$who], $items, $keys) as $part => $us) {
-                            $sum[$part] = ($sum[$part] ?? 0) + $us / $n;
+            try {
+                for ($r = 0; $r < $rounds; $r++) {
+                    $order = $r % 2 ? ['pecl', 'memrehash'] : ['memrehash', 'pecl'];
+                    foreach ($order as $who) {
+                        $sum = [];
+                        for ($i = 0; $i < $n; $i++) {
+                            foreach (request($make[$who], $items, $keys) as $part => $us) {
+                                $sum[$part] = ($sum[$part] ?? 0) + $us / $n;
+                            }
                         }
+                        $runs[$who][] = $sum;
                     }
-                    $runs[$who][] = $sum;
                 }
+            } catch (RuntimeException $e) {
+                $cells[] = ['servers' => $s, 'keys' => $k, 'size' => $v, 'failed' => $e->getMessage()];
+                fprintf(STDERR, "  %4d servers %5d keys %7d B: failed: %s\n", $s, $k, $v, $e->getMessage());
+                pecl($list)->deleteMulti($keys);
+                continue;
             }
             $cell = ['servers' => $s, 'keys' => $k, 'size' => $v, 'iterations' => $n, 'rounds' => $rounds];
             foreach (['memrehash', 'pecl'] as $who) {
@@ -196,7 +206,7 @@ function table(array $cells, array $keys, string $part, string $title): void
     echo "\n";
     $rows = [];
     foreach ($cells as $c) {
-        $rows["$c[servers]|$c[size]"][$c['keys']] = isset($c['ratio']) ? sprintf('%.2fx', $c['ratio'][$part]) : '-';
+        $rows["$c[servers]|$c[size]"][$c['keys']] = isset($c['ratio']) ? sprintf('%.2fx', $c['ratio'][$part]) : (isset($c['failed']) ? 'failed' : '-');
     }
     foreach ($rows as $rk => $row) {
         [$s, $v] = explode('|', $rk);
