@@ -25,8 +25,9 @@ function run(string $so, string $script, string $ports, int $rounds, int $iters)
         escapeshellarg($script), escapeshellarg($ports), $rounds, $iters);
     $rows = [];
     foreach (explode("\n", (string) shell_exec($cmd)) as $line) {
-        if (preg_match('/^(\d+ \w+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)x\s+([\d.]+)/', $line, $m)) {
-            $rows[$m[1]] = ['mr' => (float) $m[2], 'pecl' => (float) $m[3], 'ratio' => (float) $m[4], 'first' => (float) $m[5]];
+        if (preg_match('/^(\d+ \w+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)x\s+([\d.]+)(?:\s+([\d.]+)\s+([\d.]+))?/', $line, $m)) {
+            $rows[$m[1]] = ['mr' => (float) $m[2], 'pecl' => (float) $m[3], 'ratio' => (float) $m[4], 'first' => (float) $m[5],
+                'mr_new' => isset($m[6]) ? (float) $m[6] : null, 'pecl_new' => isset($m[7]) ? (float) $m[7] : null];
         } elseif (preg_match('/^(\d+)\s+refused/', $line, $m)) {
             $rows[$m[1] . ' refused'] = null;
         }
@@ -49,7 +50,8 @@ for ($r = 0; $r < $runs; $r++) {
 }
 printf("%d runs per build, alternating; each run %d rounds of %d (1,000 servers: a tenth); medians; load average %.2f\n",
     $runs, $rounds, $iters, sys_getloadavg()[0]);
-printf("%-12s | %10s %10s %7s | %10s %10s %7s | %12s %12s\n", 'servers', 'before us', 'pecl us', 'ratio', 'after us', 'pecl us', 'ratio', 'first before', 'first after');
+printf("%-12s | %10s %10s %7s | %10s %10s %7s | %12s %12s | %10s %10s %10s\n", 'servers', 'before us', 'pecl us', 'ratio', 'after us', 'pecl us', 'ratio',
+    'first before', 'first after', 'new before', 'new after', 'pecl new');
 $labels = array_keys($all['after'][0]);
 foreach ($labels as $label) {
     $col = function (string $which, string $f) use ($all, $label): ?float {
@@ -57,8 +59,9 @@ foreach ($labels as $label) {
         return $v ? median($v) : null;
     };
     $fmt = fn(?float $x, string $f) => $x === null ? str_pad('-', strlen(sprintf($f, 0))) : sprintf($f, $x);
-    printf("%-12s | %10s %10s %7s | %10s %10s %7s | %12s %12s\n", $label,
+    printf("%-12s | %10s %10s %7s | %10s %10s %7s | %12s %12s | %10s %10s %10s\n", $label,
         $fmt($col('before', 'mr'), '%10.1f'), $fmt($col('before', 'pecl'), '%10.1f'), $fmt($col('before', 'ratio'), '%6.2fx'),
         $fmt($col('after', 'mr'), '%10.1f'), $fmt($col('after', 'pecl'), '%10.1f'), $fmt($col('after', 'ratio'), '%6.2fx'),
-        $fmt($col('before', 'first'), '%12.0f'), $fmt($col('after', 'first'), '%12.0f'));
+        $fmt($col('before', 'first'), '%12.0f'), $fmt($col('after', 'first'), '%12.0f'),
+        $fmt($col('before', 'mr_new'), '%10.1f'), $fmt($col('after', 'mr_new'), '%10.1f'), $fmt($col('after', 'pecl_new'), '%10.1f'));
 }
