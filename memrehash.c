@@ -23,6 +23,7 @@
 #include "mr_codec.h"
 #include "mr_fleet.h"
 #include "mr_session.h"
+#include "mr_sess_bind.h"
 #include "mr_face.h"
 #include "mr_memcached.h"
 #include "mr_transition.h"
@@ -1332,6 +1333,7 @@ PHP_MINIT_FUNCTION(memrehash)
 	 * method handlers swapped (mr_bind.c) */
 	mr_transitions_load(MR_G(transitions));
 	mr_bind_init();
+	mr_sess_bind_init();
 	return SUCCESS;
 }
 
@@ -1351,6 +1353,7 @@ PHP_MSHUTDOWN_FUNCTION(memrehash)
 	 * GSHUTDOWN, which runs after this, then finds the table empty */
 	zend_hash_clean(&MR_G(persistent_pools));
 	mr_bind_shutdown();
+	mr_sess_bind_shutdown();
 	mr_transitions_free();
 	mr_layout_shutdown();
 	mr_counters_shutdown();
