@@ -1361,24 +1361,45 @@ PHP_MSHUTDOWN_FUNCTION(memrehash)
 	return SUCCESS;
 }
 
-/* phpinfo rows of a transition's pool counters (shared by the fleet's
- * workers), when some worker has used the pool. */
-static void transition_counters_info(const mr_transition_t *t)
+/* phpinfo rows of the counters of the pool named name (shared by the
+ * fleet's workers), when some worker has used the pool; each row's label
+ * starts with label. */
+static void pool_counters_info(const char *name, const char *label)
 {
+	char row[96];
 	for (uint32_t i = 0; i < mr_counters_max_pools(); i++) {
 		mr_ctr_pool_t *c = mr_counters_slot(i);
-		if (!c || strcmp(c->name, t->name) != 0) {
+		if (!c || strcmp(c->name, name) != 0) {
 			continue;
 		}
 		char buf[32];
-		php_info_print_table_row(2, "State", mr_counters_is_complete(c) ? "complete" : "migrating");
+		snprintf(row, sizeof(row), "%sState", label);
+		php_info_print_table_row(2, row, mr_counters_is_complete(c) ? "complete" : "migrating");
 		for (int k = 0; k < MR_C_COUNT; k++) {
 			snprintf(buf, sizeof(buf), "%" PRIu64, __atomic_load_n(&c->c[k], __ATOMIC_RELAXED));
-			php_info_print_table_row(2, mr_counter_names[k], buf);
+			snprintf(row, sizeof(row), "%s%s", label, mr_counter_names[k]);
+			php_info_print_table_row(2, row, buf);
 		}
 		return;
 	}
-	php_info_print_table_row(2, "State", "not used yet (no counters)");
+	snprintf(row, sizeof(row), "%sState", label);
+	php_info_print_table_row(2, row, "not used yet (no counters)");
+}
+
+/* phpinfo rows of a transition's sessions (PECL's session handler with its
+ * new list as save_path), when PECL's handler is wrapped. */
+static void transition_sessions_info(uint32_t i, const mr_transition_t *t)
+{
+	char name[MR_POOL_NAME_MAX], buf[32];
+	if (!mr_sess_bind_active()) {
+		php_info_print_table_row(2, "Sessions", "not bound (PECL memcached registered no session handler)");
+		return;
+	}
+	mr_sess_bind_pool_name(t, name);
+	php_info_print_table_row(2, "Sessions pool", name);
+	snprintf(buf, sizeof(buf), "%" PRIu64, mr_sess_bind_opens(i));
+	php_info_print_table_row(2, "Sessions bound in this process (opens)", buf);
+	pool_counters_info(name, "Sessions ");
 }
 
 /* phpinfo rows of each configured transition: its lists, whether plain
@@ -1396,7 +1417,8 @@ static void transitions_info(void)
 		snprintf(buf, sizeof(buf), "%s (%" PRIu64 " objects now, %" PRIu64 " binds)",
 			mr_bind_live(i) ? "yes" : "no", mr_bind_live(i), mr_bind_total(i));
 		php_info_print_table_row(2, "Bound in this process", buf);
-		transition_counters_info(t);
+		pool_counters_info(t->name, "");
+		transition_sessions_info(i, t);
 		php_info_print_table_end();
 	}
 }

@@ -16,7 +16,7 @@
  *
  * PECL's settings read at open (memcached.sess_*): prefix, locking,
  * lock_wait_min/max, lock_retries, lock_expire, consistent_hash and its
- * type. Sessions get their own pool, "<transition name>:sessions", so a cache
+ * type. Sessions get their own pool (mr_sess_bind_pool_name), so a cache
  * whose old-hit rate falls does not cut sessions over; it takes the
  * transition's complete_below and window only when the operator set them
  * (otherwise it never completes by itself, as memrehash's handler). */
@@ -94,11 +94,21 @@ static zend_long ini_long(const char *name)
 	return zend_ini_long(name, strlen(name), 0);
 }
 
+void mr_sess_bind_pool_name(const mr_transition_t *tr, char out[MR_POOL_NAME_MAX])
+{
+	int n = snprintf(out, MR_POOL_NAME_MAX, "%s:sessions", tr->name);
+	if (n < 0 || n >= MR_POOL_NAME_MAX) {
+		uint64_t h = 0xcbf29ce484222325ULL;
+		for (const char *c = tr->name; *c; c++) h = (h ^ (unsigned char) *c) * 0x100000001b3ULL;
+		snprintf(out, MR_POOL_NAME_MAX, "sessions-%016" PRIx64, h);
+	}
+}
+
 /* Returns the settings PECL's handler would run with now (memcached.sess_*),
  * for transition tr; name is the pool name's buffer. */
-static mr_sess_cfg_t pecl_cfg(const mr_transition_t *tr, char *name, size_t size)
+static mr_sess_cfg_t pecl_cfg(const mr_transition_t *tr, char name[MR_POOL_NAME_MAX])
 {
-	int n = snprintf(name, size, "%s:sessions", tr->name);
+	mr_sess_bind_pool_name(tr, name);
 	bool weighted = strcmp(ini_str("memcached.sess_consistent_hash_type"), "ketama_weighted") == 0;
 	return (mr_sess_cfg_t) {
 		.ini = "memcached.sess_",
@@ -111,7 +121,7 @@ static mr_sess_cfg_t pecl_cfg(const mr_transition_t *tr, char *name, size_t size
 		/* PECL sets MEMCACHED_BEHAVIOR_KETAMA(_WEIGHTED) or nothing (modula), and no hash */
 		.dist = !ini_bool("memcached.sess_consistent_hash") ? MR_DIST_MODULA : weighted ? MR_DIST_KETAMA : MR_DIST_CONSISTENT,
 		.hash = 0,
-		.name = n > 0 && (size_t) n < size && (size_t) n < MR_POOL_NAME_MAX ? name : NULL,
+		.name = name,
 		.complete_below = tr->complete_below_set ? tr->complete_below : 0.0,
 		.window = tr->window,
 	};
@@ -121,7 +131,7 @@ static mr_sess_cfg_t pecl_cfg(const mr_transition_t *tr, char *name, size_t size
  * FAILURE after a warning. nw is save_path's list. */
 static zend_result open_bound(void **mod_data, uint32_t t, const mr_server_spec_t *nw, uint32_t n_new)
 {
-	char err[320], name[MR_POOL_NAME_MAX + 16];
+	char err[320], name[MR_POOL_NAME_MAX];
 	const mr_transition_t *tr = mr_transition_at(t);
 	mr_server_spec_t *old = safe_emalloc(tr->n_old, sizeof(*old), 0);
 	for (uint32_t i = 0; i < tr->n_old; i++) {
@@ -131,7 +141,7 @@ static zend_result open_bound(void **mod_data, uint32_t t, const mr_server_spec_
 			return FAILURE;
 		}
 	}
-	mr_sess_cfg_t cfg = pecl_cfg(tr, name, sizeof(name));
+	mr_sess_cfg_t cfg = pecl_cfg(tr, name);
 	zend_result rc = mr_session_open_lists(mod_data, old, tr->n_old, nw, n_new, &cfg);
 	efree(old);
 	if (rc == SUCCESS) {

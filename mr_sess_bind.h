@@ -5,6 +5,8 @@
 #define MR_SESS_BIND_H
 
 #include "php.h"
+#include "mr_transition.h"
+#include "mr_counters.h"
 
 /* Swaps the functions of PECL's registered "memcached" save handler for
  * dispatchers (MINIT, after mr_transitions_load). Does nothing when no
@@ -16,6 +18,11 @@ void mr_sess_bind_shutdown(void);
 
 /* Returns true when PECL's session handler is wrapped in this process. */
 bool mr_sess_bind_active(void);
+
+/* Writes the name of transition tr's sessions pool into out:
+ * "<transition name>:sessions", or "sessions-" and a hash of the name when
+ * that does not fit a counters slot. */
+void mr_sess_bind_pool_name(const mr_transition_t *tr, char out[MR_POOL_NAME_MAX]);
 
 /* Returns how many sessions were opened bound to transition i in this
  * process since it started. */
