@@ -11,8 +11,13 @@
 # code over the new list finds every value, and php --ri memrehash (same
 # counters file) reports the pool complete by its threshold. The reads after
 # the first request run under PHP-FPM, 4 static workers sharing the counters
-# file, with a SIGUSR2 reload midway. Then which
-# objects bind (tests/zerocode/binding.php), and a bad setting.
+# file, with a SIGUSR2 reload midway. Then PECL's own session handler
+# (tests/zerocode/sessions.php) the same way: sessions written by PECL over
+# the old list, save_path switched to the new list, PHP-FPM with 4 workers;
+# judged by raw reads placed by a PECL client's getServerByKey and by PECL's
+# handler alone (tests/zerocode/sessions_judge.php), locks by two concurrent
+# requests on one session. Then which objects bind
+# (tests/zerocode/binding.php), and a bad setting.
 set -uo pipefail
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
