@@ -1008,6 +1008,44 @@ PHP_METHOD(MemRehash, allStats)
 	}
 }
 
+/* Sets rv to a transition's server list as "host:port" strings. */
+static void transition_servers(const mr_tr_server_t *s, uint32_t n, zval *rv)
+{
+	array_init_size(rv, n);
+	for (uint32_t i = 0; i < n; i++) {
+		add_next_index_str(rv, zend_strpprintf(0, "%s:" ZEND_LONG_FMT, s[i].host, s[i].port));
+	}
+}
+
+/* Returns each configured transition (memrehash.transitions): its entry,
+ * lists and pool names, and what is bound to it in this process. */
+PHP_METHOD(MemRehash, transitions)
+{
+	ZEND_PARSE_PARAMETERS_NONE();
+	array_init(return_value);
+	for (uint32_t i = 0; i < mr_transitions_count(); i++) {
+		const mr_transition_t *t = mr_transition_at(i);
+		char sess[MR_POOL_NAME_MAX];
+		zval e, v;
+		array_init(&e);
+		add_assoc_string(&e, "name", t->name);
+		add_assoc_string(&e, "entry", t->text);
+		transition_servers(t->olds, t->n_old, &v);
+		add_assoc_zval(&e, "old", &v);
+		transition_servers(t->news, t->n_new, &v);
+		add_assoc_zval(&e, "new", &v);
+		add_assoc_bool(&e, "objects_bindable", mr_bind_active());
+		add_assoc_long(&e, "bound_objects", (zend_long) mr_bind_live(i));
+		add_assoc_long(&e, "binds", (zend_long) mr_bind_total(i));
+		add_assoc_bool(&e, "sessions_bindable", mr_sess_bind_active());
+		mr_sess_bind_pool_name(t, sess);
+		add_assoc_string(&e, "sessions_pool", sess);
+		add_assoc_long(&e, "session_opens", (zend_long) mr_sess_bind_opens(i));
+		add_assoc_bool(&e, "bound", mr_bind_live(i) > 0); /* objects bound now */
+		add_next_index_zval(return_value, &e);
+	}
+}
+
 PHP_METHOD(MemRehash, isComplete)
 {
 	ZEND_PARSE_PARAMETERS_NONE();

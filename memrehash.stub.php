@@ -236,6 +236,8 @@ final class MemRehash
     public function fleetStats(): array {}
 
     public static function allStats(): array {}
+
+    public static function transitions(): array {}
 }
 
 class MemRehashException extends RuntimeException

@@ -155,8 +155,9 @@ for path in ${MR_ZEROCODE_PATHS-plain persistent symfony laravel}; do # (a subse
 		ok "$path: php --ri memrehash reports the transition complete (threshold 0.02 over 1 s, counters shared by the CLI and the FPM workers)"
 		if [[ $path == plain ]]; then
 			st=$("${with[@]}" "$root/bin/memrehash" status 2>&1)
-			if grep -qx "pool zc-$path" <<<"$st" && grep -Eq '^  state +complete$' <<<"$st"; then
-				ok "$path: bin/memrehash status lists the transition's pool, complete"
+			if grep -qx "pool zc-$path" <<<"$st" && grep -Eq '^  state +complete$' <<<"$st" \
+				&& grep -qx "transition zc-$path" <<<"$st" && grep -Eq "^  pool +zc-$path: complete, " <<<"$st"; then
+				ok "$path: bin/memrehash status lists the transition and its pool, complete"
 			else
 				not_ok "$path: bin/memrehash status: $(head -n 3 <<<"$st" | tr '\n' ' ')"
 			fi
