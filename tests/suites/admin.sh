@@ -17,6 +17,9 @@
 #   - "complete this pool": refused without a valid CSRF token (403), done with
 #     one (303), after which stats() says 'complete'
 #   - credentials from memrehash-admin.php beside the page (a copy in a temp dir)
+#   - a transition (memrehash.transitions) bound and read by a CLI: the page
+#     lists it (bound in its own process "no", said so; its pool's counters as
+#     the CLI reads them), memrehash_transition_info, bin/memrehash status
 #   - a screenshot, tests/output/admin.png
 # Test servers: tests/config.inc (MR_TEST_PORTS). Every process it starts is
 # stopped by pid on exit (MR_KEEP_TMP=1 keeps its temp dir: DOM dumps, logs).
