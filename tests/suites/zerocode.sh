@@ -17,7 +17,8 @@
 # judged by raw reads placed by a PECL client's getServerByKey and by PECL's
 # handler alone (tests/zerocode/sessions_judge.php), locks by two concurrent
 # requests on one session. Then which objects bind
-# (tests/zerocode/binding.php), and a bad setting.
+# (tests/zerocode/binding.php), PHP-FPM under valgrind with bound objects and
+# a reload, and a bad setting.
 set -uo pipefail
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -307,6 +308,30 @@ expect "after setOption: yes (1 objects now, 4 binds) prefix p:"
 expect "clone: Trying to clone an uncloneable object of class AppCache"
 expect "persistent, 1000 reuses: yes (1 objects now, 1004 binds) persistent true"
 expect "end: no (0 objects now, 1004 binds)"
+
+# PHP-FPM under valgrind with bound objects (tests/zerocode/fpm_bound.sh):
+# one worker, 100 requests each binding a plain \Memcached and a session and
+# reusing one persistent \Memcached (bound), a SIGUSR2 reload (the master
+# re-executes itself, still under valgrind), 20 more. Every process of it
+# logs apart; any error (memcheck, no leak check: FPM frees little at exit)
+# fails. The sanitizer run of the same with 1,000 requests is in asan.sh.
+if command -v valgrind >/dev/null; then
+	vg=$work/valgrind
+	mkdir -p "$vg"
+	vg_out=$(timeout -k 10 300 bash "$root/tests/zerocode/fpm_bound.sh" "$vg" "$ext" 100 20 \
+		valgrind --trace-children=yes --leak-check=no --error-limit=no --suppressions="$root/tests/valgrind.supp" \
+		--log-file="$vg/vg.%p" 2>&1)
+	vg_rc=$?
+	logs=$(find "$vg" -name 'vg.*' | grep -c .)
+	errors=$(cat "$vg"/vg.* 2>/dev/null | sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
+	if [[ $vg_rc -eq 0 && $logs -ge 3 && $errors -eq 0 ]]; then
+		ok "PHP-FPM under valgrind, bound objects and session, a persistent object reused, SIGUSR2 reload: 0 errors in $logs processes ($vg_out)"
+	else
+		not_ok "PHP-FPM under valgrind: exit $vg_rc, $errors errors in $logs process logs ($vg_out; $vg/vg.*: $(grep -l 'ERROR SUMMARY: [1-9]' "$vg"/vg.* 2>/dev/null | head -3 | tr '\n' ' '))"
+	fi
+else
+	not_ok "valgrind is not installed (scripts/deps.sh installs it)"
+fi
 
 # A bad setting: a warning naming the entry, the good entry kept, PHP runs.
 bad=$("${bare[@]}" -d "extension=$ext" -d "memrehash.transitions=\"new=$new;old=nonsense|new=$new;old=$old\"" \
