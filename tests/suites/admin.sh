@@ -384,7 +384,7 @@ serve_args=(-d "memrehash.transitions=\"new=$tr_new;old=$tr_old;name=adm-transit
 	$s = MemRehash::allStats()["adm-transition"] ?? [];
 	echo $found, " ", $s["gets"] ?? -1, " ", $s["migrated"] ?? -1, " ", $s["state"] ?? "none", "\n";' -- "$tr_old" "$tr_new" >"$tmp/tr-cli.txt" 2>&1
 read -r tr_found tr_gets tr_migrated tr_state <"$tmp/tr-cli.txt"
-[[ ${tr_found:-} == 20 && ${tr_gets:-0} -ge 20 && ${tr_migrated:-0} -ge 1 ]]
+[[ ${tr_found:-} == 20 && ${tr_gets:-0} -ge 20 && ${tr_migrated:-0} -ge 1 && ${tr_state:-} == migrating ]]
 check $? "a CLI with the transition read all 20 keys through a bound \\Memcached ($(cat "$tmp/tr-cli.txt"))"
 port=$(free_port)
 serve "$port" admin MEMREHASH_ADMIN_USER=$user "MEMREHASH_ADMIN_PASSWORD=$password"
