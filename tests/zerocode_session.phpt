@@ -126,6 +126,30 @@ var_dump(start("zcphpt$staying"));
 ini_set('session.save_path', implode(',', $new));
 var_dump(start("zcphpt$staying"), $_SESSION['visits']);
 session_write_close();
+echo "-- strict mode, session_regenerate_id, lazy write, destroy, bound (the same as PECL alone gives)\n";
+ini_set('session.use_strict_mode', '1');
+ini_set('session.lazy_write', '1');
+session_id(''); /* no id: a new one, reserved at its new place */
+session_start();
+$id1 = session_id();
+$_SESSION['u'] = 'x';
+var_dump(session_regenerate_id(true));
+$id2 = session_id();
+session_write_close();
+$s = $pn->getServerByKey($id2);
+var_dump($id1 !== $id2, holders(array_merge($new, [$removed]), "memc.sess.key.$id2") === ["{$s['host']}:{$s['port']}"]);
+session_id($id2);
+session_start();
+var_dump($_SESSION);
+session_write_close(); /* unchanged: update_timestamp */
+session_id($id1);
+session_start(); /* regenerated away: strict mode gives a new id */
+var_dump($_SESSION, session_id() !== $id1);
+session_destroy();
+session_id($id2);
+session_start();
+session_destroy();
+var_dump(holders(array_merge($new, [$removed]), "memc.sess.key.$id2"));
 ob_start();
 phpinfo(INFO_MODULES);
 preg_match('/Sessions bound in this process \(opens\) => (\d+)/', ob_get_clean(), $m);
@@ -168,4 +192,17 @@ Warning: session_start(): Failed to initialize storage module: memcached (path: 
 bool(false)
 bool(true)
 int(2)
+-- strict mode, session_regenerate_id, lazy write, destroy, bound (the same as PECL alone gives)
+bool(true)
+bool(true)
+bool(true)
+array(1) {
+  ["u"]=>
+  string(1) "x"
+}
+array(0) {
+}
+bool(true)
+array(0) {
+}
 bound opens: %d
