@@ -197,7 +197,7 @@ final class ConcurrencyTest extends TestCase
         $newPeer = mr_peer(mr_servers(2, 3));
         $dir = sys_get_temp_dir() . '/mr-conc-pecl-' . getmypid();
         @mkdir($dir);
-        $rounds = 40;
+        $rounds = 30;
         $checked = 0;
         for ($round = 0; $round < $rounds; $round++) {
             mr_flush_all();
