@@ -256,16 +256,17 @@ static bool fits_at_new(mr_pool_t *p, const mr_item_t *it, size_t vlen)
 	return max > 0 && size <= max;
 }
 
-/* The lease move (docs/DESIGN.md, "The move in two round trips"): behind
- * the add at N, a look at the lease and at the key's guard (N answers them
- * after the add); at O, in the same round trip, the CAS-checked delete.
+/* The lease move (docs/DESIGN.md, "The move in two round trips"): at O, in
+ * the same round trip as the add at N, the CAS-checked delete; behind the
+ * add, a look at the key's guard and at the lease (N answers them after
+ * the add).
  * take_add_answer then has every answer at once. */
 static void queue_with_add(mr_pool_t *p, mr_item_t *it)
 {
 	mr_wire_t *w = p->wire;
-	it->rlook = mr_lease_look(w, it->key, it->klen, it->n);
-	it->rg = mr_guard_get(w, it->key, it->klen, it->n);
 	it->rd = mr_wire_md(w, it->o, it->key, it->klen, it->cas);
+	it->rg = mr_guard_get(w, it->key, it->klen, it->n);
+	it->rlook = mr_lease_look(w, it->key, it->klen, it->n);
 }
 
 /* Takes the answer of O for a key N did not have; queues the move. */

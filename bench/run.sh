@@ -25,7 +25,8 @@
 #   --latency LIST   the latency mode, instead of the runs above: for each
 #                    delay in LIST (microseconds each way, e.g. 0,100,250)
 #                    a delaying relay (bench/relay.c, built here with cc)
-#                    in front of each of A,B,C,D on 127.0.0.2 (same ports),
+#                    in front of each of A,B,C,D on 127.0.0.2 (same ports;
+#                    MR_BENCH_RELAY_HOST for another loopback address),
 #                    pinned to CPU 1 while client and servers stay on CPU 0,
 #                    and bench.php over it: migrating get, get hits, getMulti
 #                    (--latency-ops to change), no probe, no RSS check
@@ -220,12 +221,13 @@ if [[ -n $latency ]]; then
 	cc -O2 -o "$work/relay" bench/relay.c || { echo "run: cannot build bench/relay.c" >&2; exit 1; }
 	relay_pin=()
 	[[ ${#pin[@]} -gt 0 && $(nproc) -gt 1 ]] && relay_pin=(taskset -c 1)
-	rservers=127.0.0.2:${ports[0]},127.0.0.2:${ports[1]},127.0.0.2:${ports[2]},127.0.0.2:${ports[3]}
+	rhost=${MR_BENCH_RELAY_HOST:-127.0.0.2}
+	rservers=$rhost:${ports[0]},$rhost:${ports[1]},$rhost:${ports[2]},$rhost:${ports[3]}
 	IFS=, read -r -a delays <<<"$latency"
 	for d in "${delays[@]}"; do
 		routes=()
 		for p in "${ports[@]:0:4}"; do routes+=("$p:127.0.0.1:$p"); done
-		"${relay_pin[@]}" "$work/relay" -d "$d" -l 127.0.0.2 "${routes[@]}" &
+		"${relay_pin[@]}" "$work/relay" -d "$d" -l "$rhost" "${routes[@]}" &
 		relay_pid=$!
 		sleep 0.3
 		kill -0 "$relay_pid" 2>/dev/null || { echo "run: the relay did not start" >&2; exit 1; }

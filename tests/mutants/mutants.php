@@ -24,9 +24,14 @@ return [
         'tests' => ['phpunit:RaceOrderTest::testMoveAddsAtNewAndNeverOverwritesAFresherWrite'],
     ],
     'delete-old-without-cas' => [
-        'what' => "a move deletes at O without O's CAS (removes a write made meanwhile)",
-        'edits' => [['/(it->rd = mr_wire_md\(w, it->o, it->key, it->klen, )it->cas(\);\s*it->rg = mr_guard_get)/', '${1}0$2']],
+        'what' => "a lease move deletes at O without O's CAS (removes a write made meanwhile)",
+        'edits' => [['/(it->rd = mr_wire_md\(w, it->o, it->key, it->klen, )it->cas(\);\s*it->rg = mr_guard_get\(w, it->key, it->klen, it->n\);\s*it->rlook)/', '${1}0$2']],
         'tests' => ['phpunit:RaceOrderTest::testDeleteAtOldIsCasCheckedAndTheCopyAtNewIsTakenBack'],
+    ],
+    'delete-old-without-cas-ordered' => [
+        'what' => "an ordered move (ordered_move) deletes at O without O's CAS",
+        'edits' => [['/(it->rd = mr_wire_md\(w, it->o, it->key, it->klen, )it->cas(\);\s*it->rg = mr_guard_get\(w, it->key, it->klen, it->n\); \/\* see later_queue)/', '${1}0$2']],
+        'tests' => ['phpunit:RaceOrderTest::testOrderedDeleteAtOldIsCasCheckedToo'],
     ],
     'delete-old-before-add-answered' => [
         'what' => "a move sends the delete at O together with the add at N (before N holds the copy)",

@@ -80,6 +80,21 @@ final class RaceOrderTest extends TestCase
         $this->assertFalse(mr_peer([$o])->get('race-cas'));
     }
 
+    /** The same race with the ordered move (ordered_move): the delete at O goes once the add is answered. */
+    public function testOrderedDeleteAtOldIsCasCheckedToo(): void
+    {
+        [$o, $n] = mr_servers(2);
+        mr_peer([$o])->set('race-cas-o', 'v1');
+        $gate = $this->gate($o, ['/^md race-cas-o /m' => function () use ($o) {
+            echo mr_peer([$o])->set('race-cas-o', 'v2') ? "writer stored v2 at O\n" : "writer failed\n";
+        }]);
+        $pool = self::pool($gate, $n, ['ordered_move' => true]);
+        $this->assertContains($pool->get('race-cas-o'), [false, 'v1']);
+        $this->assertSame("writer stored v2 at O\n", gate_stop(array_pop($this->gates)));
+        $this->assertSame('v2', mr_peer([$o])->get('race-cas-o'), 'O keeps the write made during the move');
+        $this->assertFalse(mr_peer([$n])->get('race-cas-o'), 'the stale copy at N was taken back');
+    }
+
     /** The same race with deferred_delete: the delete's reply is read later, with the same outcome. */
     public function testDeferredDeleteAtOldIsCasCheckedToo(): void
     {
