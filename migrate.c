@@ -219,6 +219,8 @@ static uint32_t new_failure_ms(const mr_ctr_pool_t *ctr)
  * only a get that may move takes one. */
 static void take_lease(mr_pool_t *p, mr_item_t *it)
 {
+	it->rlook = it->rd = MR_NO_REQ;
+	it->lease_cas = 0;
 	it->rl = p->migrate
 		? mr_lease_take(p->wire, it->key, it->klen, it->n, mr_lease_ttl(mr_wire_opts(p->wire)->timeout_ms))
 		: MR_NO_REQ;
@@ -616,6 +618,7 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 	bool complete = mr_pool_is_complete(p);
 	int64_t now = (int64_t) time(NULL);
 	bool together = !complete && ask_together(p, now);
+	bool leased = false; /* a key was asked at O: it may hold a lease */
 
 	mr_wire_reset(w);
 	for (uint32_t i = 0; i < n; i++) {
@@ -623,12 +626,12 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 		it->stage = ST_DONE;
 		it->add_cas = 0;
 		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | (it->want_cas ? MR_WANT_CAS : 0));
-		it->ro = it->rg = it->rl = it->rlook = it->rd = MR_NO_REQ;
-		it->lease_cas = 0;
+		it->ro = it->rg = it->rl = MR_NO_REQ;
 		if (together && moving(p, it, complete)) {
 			it->ro = mr_wire_mg(w, it->o, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | MR_WANT_TTL | MR_WANT_CAS);
 			mr_guard_look(w, p, it, it->o);
 			take_lease(p, it);
+			leased = true;
 		}
 	}
 	mr_wire_run(w);
@@ -651,7 +654,7 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 				it->ro = mr_wire_mg(w, it->o, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | MR_WANT_TTL | MR_WANT_CAS);
 				mr_guard_look(w, p, it, it->o);
 				take_lease(p, it);
-				ask_old = true;
+				ask_old = leased = true;
 			}
 		}
 	}
@@ -686,7 +689,9 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 			}
 		}
 	}
-	release_leases(p, items, n);
+	if (leased) {
+		release_leases(p, items, n); /* only a key O was asked for has a lease */
+	}
 	later_send(p);
 	resolve_values(p, items, n);
 	if (any_old) {
