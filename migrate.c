@@ -353,12 +353,16 @@ static void count_raced_move(mr_pool_t *p, uint32_t n, uint32_t o, size_t vlen)
 	count(p, MR_C_RACED, 1);
 }
 
+static bool settle(mr_pool_t *p, bool wait);
+
 /* Queues a delayed request of kind (LATER_*) on p->later, opening a new
  * batch when none is open. */
 static void later_queue(mr_pool_t *p, const mr_item_t *it, uint64_t add_cas, size_t vlen, uint8_t kind)
 {
 	if (p->later_state == LATER_SENT) {
-		mr_migrate_flush(p);
+		/* the batch in flight is read first (its replies are normally in);
+		 * its follow-ups stay open, and this request joins them */
+		settle(p, true);
 	}
 	if (!p->later) {
 		p->later = mr_wire_clone(p->wire);
@@ -444,29 +448,34 @@ static bool settle(mr_pool_t *p, bool wait)
 	if (!mr_wire_collect(p->later, wait)) {
 		return false;
 	}
-	/* the take-backs go out as a batch of their own, read the same way,
-	 * and with them the leases of the moves whose delete at O is answered
-	 * now (a lease goes only once its move's delete at O is done) */
+	/* the follow-ups: the take-backs, and the leases of the moves whose
+	 * delete at O is answered now (a lease goes only once its move's
+	 * delete at O is done); queued as the next batch, left open for the
+	 * caller to send (with its own requests, when it has some) */
 	uint32_t n = p->npend, back = 0;
+	mr_later_t *next = n ? pemalloc(2 * (size_t) n * sizeof(mr_later_t), p->persistent) : NULL;
 	for (uint32_t i = 0; i < n; i++) {
-		bool take_back = later_answer(p, &p->pend[i]);
-		if (take_back || (p->pend[i].kind == LATER_DELETE_OLD && p->pend[i].lease_cas)) {
-			p->pend[i].kind = take_back ? LATER_TAKE_BACK : LATER_RELEASE;
-			p->pend[back++] = p->pend[i];
+		mr_later_t *l = &p->pend[i];
+		bool take_back = later_answer(p, l);
+		if (take_back) {
+			next[back] = *l;
+			next[back++].kind = LATER_TAKE_BACK;
+		}
+		if ((take_back || l->kind == LATER_DELETE_OLD) && l->lease_cas) {
+			next[back] = *l;
+			next[back++].kind = LATER_RELEASE;
 		}
 	}
 	p->npend = 0;
 	p->later_state = LATER_IDLE;
 	for (uint32_t i = 0; i < back; i++) {
-		mr_later_t l = p->pend[i]; /* later_queue reuses the slots from 0 */
-		mr_item_t it = { .klen = l.klen, .n = l.n, .o = l.o, .lease_cas = l.lease_cas };
-		memcpy(it.key, l.key, l.klen);
-		later_queue(p, &it, l.add_cas, 0, l.kind);
-		if (l.kind == LATER_TAKE_BACK && l.lease_cas) {
-			later_queue(p, &it, 0, 0, LATER_RELEASE);
-		}
+		mr_item_t it = { .klen = next[i].klen, .n = next[i].n, .o = next[i].o, .lease_cas = next[i].lease_cas };
+		memcpy(it.key, next[i].key, next[i].klen);
+		later_queue(p, &it, next[i].add_cas, 0, next[i].kind);
 	}
-	later_send(p);
+	if (next) {
+		pefree(next, p->persistent);
+	}
 	return back == 0;
 }
 
@@ -481,6 +490,7 @@ void mr_migrate_after_op(mr_pool_t *p)
 {
 	if (p->later_state == LATER_SENT && p->later_seq != p->op_seq) {
 		settle(p, false);
+		later_send(p); /* its follow-ups, if any */
 	}
 	p->op_seq++;
 }
