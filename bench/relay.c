@@ -149,6 +149,9 @@ static void read_side(side_t *s)
 		if (n <= 0) {
 			free(c);
 			if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+				/* a side closed: the link goes at once (what waits is
+				 * dropped), so that a closed socket's endless readiness
+				 * never keeps the relay busy */
 				s->link->closing = true;
 			}
 			return;
@@ -282,7 +285,7 @@ int main(int argc, char **argv)
 			void *p = evs[i].data.ptr;
 			if (is_route(p)) {
 				accept_client(p);
-			} else if (evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+			} else if ((evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && !((side_t *) p)->link->closing) {
 				read_side(p);
 			}
 		}
@@ -290,7 +293,7 @@ int main(int argc, char **argv)
 		for (link_t *l = links, *next; l; l = next) {
 			next = l->next;
 			bool ok = flush_side(&l->a, now) && flush_side(&l->b, now);
-			if (!ok || (l->closing && !l->a.head && !l->b.head)) {
+			if (!ok || l->closing) {
 				link_free(l);
 			}
 		}

@@ -29,7 +29,8 @@
 #                    MR_BENCH_RELAY_HOST for another loopback address),
 #                    pinned to CPU 1 while client and servers stay on CPU 0,
 #                    and bench.php over it: migrating get, get hits, getMulti
-#                    (--latency-ops to change), no probe, no RSS check
+#                    (--latency-ops to change), no probe, no RSS check; as
+#                    root the relay runs SCHED_FIFO (MR_BENCH_RELAY_RT=0: not)
 #
 # Servers: 21801-21804 are the bench's A,B,C,D (old list A,B,C; new A,B,D),
 # reused and flushed by the drain bench; 21805-21806 are callgrind.sh's.
@@ -221,6 +222,12 @@ if [[ -n $latency ]]; then
 	cc -O2 -o "$work/relay" bench/relay.c || { echo "run: cannot build bench/relay.c" >&2; exit 1; }
 	relay_pin=()
 	[[ ${#pin[@]} -gt 0 && $(nproc) -gt 1 ]] && relay_pin=(taskset -c 1)
+	# the relay stands for a network, which other processes do not delay:
+	# as root it runs real-time (SCHED_FIFO 1; it sleeps in epoll between
+	# packets), so that a busy machine's run queue does not add to its delay
+	if [[ $(id -u) -eq 0 ]] && command -v chrt >/dev/null && [[ ${MR_BENCH_RELAY_RT:-1} == 1 ]]; then
+		relay_pin=(chrt -f 1 "${relay_pin[@]}")
+	fi
 	rhost=${MR_BENCH_RELAY_HOST:-127.0.0.2}
 	rservers=$rhost:${ports[0]},$rhost:${ports[1]},$rhost:${ports[2]},$rhost:${ports[3]}
 	IFS=, read -r -a delays <<<"$latency"
