@@ -654,7 +654,6 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 	bool complete = mr_pool_is_complete(p);
 	int64_t now = (int64_t) time(NULL);
 	bool together = !complete && ask_together(p, now);
-	bool leased = false; /* a key was asked at O: it may hold a lease */
 
 	mr_wire_reset(w);
 	for (uint32_t i = 0; i < n; i++) {
@@ -667,7 +666,6 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 			it->ro = mr_wire_mg(w, it->o, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | MR_WANT_TTL | MR_WANT_CAS);
 			mr_guard_look(w, p, it, it->o);
 			take_lease(p, it);
-			leased = true;
 		}
 	}
 	mr_wire_run(w);
@@ -690,7 +688,7 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 				it->ro = mr_wire_mg(w, it->o, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | MR_WANT_TTL | MR_WANT_CAS);
 				mr_guard_look(w, p, it, it->o);
 				take_lease(p, it);
-				ask_old = leased = true;
+				ask_old = true;
 			}
 		}
 	}
@@ -726,7 +724,7 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 			}
 		}
 	}
-	if (leased) {
+	if (together || ask_old) {
 		release_leases(p, items, n); /* only a key O was asked for has a lease */
 	}
 	later_send(p);
