@@ -43,6 +43,8 @@
  * asking N's item size limit first. */
 #define MR_ITEM_OVERHEAD 100
 #define MR_ITEM_MAX_FLOOR 1024
+/* Looks at N for a key whose move another process is finishing (take_recheck). */
+#define MR_RECHECK_TRIES 8
 
 enum { ST_DONE = 0, ST_NEED_OLD, ST_RECHECK, ST_MOVING, ST_DELETING, ST_REREAD, ST_UNGUARD_OLD, ST_UNGUARD };
 
@@ -302,8 +304,12 @@ static void take_old_answer(mr_pool_t *p, mr_item_t *it, int64_t now)
 			return;
 		}
 		/* missing at both: another process may have moved the key between
-		 * the look at N and the look at O (its add at N comes before its
-		 * delete at O), so N is asked once more (take_recheck) */
+		 * the look at N and the look at O, so N is asked once more
+		 * (take_recheck). When that mover's lease stopped ours, its add
+		 * at N may still be on its way (the lease move sends it with the
+		 * delete at O): the lease is looked at first, on N's connection */
+		it->rlook = it->rl != MR_NO_REQ && mr_wire_req(w, it->rl)->rc == MR_NOTSTORED
+			? mr_lease_look(w, it->key, it->klen, it->n) : MR_NO_REQ;
 		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | (it->want_cas ? MR_WANT_CAS : 0));
 		it->stage = ST_RECHECK;
 		return;
@@ -578,10 +584,24 @@ static void take_delete_answer(mr_pool_t *p, mr_item_t *it)
 }
 
 /* Takes the second look at N of a key that neither N nor O had: a hit is a
- * key another process moved meanwhile, found at N after all. */
+ * key another process moved meanwhile, found at N after all. While another
+ * mover's lease still stands at the look, its add may not have reached N
+ * yet (it releases the lease only once the add is answered), so N is asked
+ * again, lease first, a few times at most: a miss is safe, a wait is not. */
 static void take_recheck(mr_pool_t *p, mr_item_t *it)
 {
-	mr_req_t *r = mr_wire_req(p->wire, it->rn);
+	mr_wire_t *w = p->wire;
+	mr_req_t *r = mr_wire_req(w, it->rn);
+	for (int tries = 0; r->rc == MR_MISS && it->rlook != MR_NO_REQ && tries < MR_RECHECK_TRIES; tries++) {
+		if (mr_wire_req(w, it->rlook)->rc != MR_OK) {
+			break; /* no lease: that move is over (or undone) */
+		}
+		it->rlook = mr_lease_look(w, it->key, it->klen, it->n);
+		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | (it->want_cas ? MR_WANT_CAS : 0));
+		mr_wire_run(w);
+		r = mr_wire_req(w, it->rn);
+	}
+	it->rlook = MR_NO_REQ;
 	it->stage = ST_DONE;
 	if (r->rc == MR_OK) {
 		it->rc = MR_OK;
