@@ -104,6 +104,7 @@ FastLZ: a match without its distance: MemRehash [false,-1001], drop-in [false,-1
 FastLZ level 2: a far match cut short: MemRehash [false,-1001], drop-in [false,-1001]
 FastLZ level 2: a far match before the start: MemRehash [false,-1001], drop-in [false,-1001]
 FastLZ: no compression bit says which: MemRehash [false,-1001], drop-in [false,-1001]
-zlib: not a zlib stream: MemRehash [false,-1001], drop-in [false,-1001]int(-1001)
+zlib: not a zlib stream: MemRehash [false,-1001], drop-in [false,-1001]
+int(-1001)
 bool(true)
 bool(true)
