@@ -25,17 +25,18 @@ $cases = [
     ["VA 1 O%O\r\nxyz", 'get'],           // the block longer than its size
     ["VA 2 O%O\r\nab", 'increment'],      // a counter that is no number
 ];
+// one server for all: a request for key rN gets the line of case N
+$h = hostile_start('reply', 30, implode("\x1e", array_column($cases, 0)));
+$m = new MemRehash([$healthy], [$h['addr']], ['name' => 'reply-lines-' . getmypid(), 'timeout' => 1000, 'retry_interval' => 0]);
 foreach ($cases as $i => [$line, $op]) {
-    $h = hostile_start('reply', 30, $line);
-    $m = new MemRehash([$healthy], [$h['addr']], ['name' => "reply-lines-$i-" . getmypid(), 'timeout' => 1000, 'retry_interval' => 0]);
     $r = match ($op) {
-        'get' => $m->get('k'),
-        'set' => $m->set('k', 'v'),
-        'increment' => $m->increment('k'),
+        'get' => $m->get("r$i"),
+        'set' => $m->set("r$i", 'v'),
+        'increment' => $m->increment("r$i"),
     };
     printf("%-45s %-9s => %s %s\n", json_encode($line), $op, var_export($r, true), hostile_res_name($m->getResultCode()));
-    hostile_stop($h);
 }
+hostile_stop($h);
 $g = new MemRehash([$healthy], [$healthy]);
 var_dump($g->set('after', 'fine'), mr_peer([$healthy])->get('after'));
 ?>

@@ -40,7 +40,9 @@
  *   reply        answers every mg, ms, md and ma with the line ARG (the
  *                fourth argument; "%O" in it becomes the request's opaque),
  *                say "SERVER_ERROR out of memory storing object"; other
- *                commands (mn, version, stats) correctly
+ *                commands (mn, version, stats) correctly. ARG may hold
+ *                several lines separated by \x1e: a request for key "rN"
+ *                gets line N (from 0), any other key the first
  *   dump         a correct server whose "lru_crawler metadump" answers
  *                BUSY once, then streams the lines of the file ARG (LF-ended,
  *                as memcached's) and END: metadump lines memcached never
@@ -478,7 +480,9 @@ function serve(array &$c, string $mode, array &$store, int &$cas_seq): void
                 return;
             case 'reply':
                 if (in_array($t[0], ['mg', 'ms', 'md', 'ma'], true)) {
-                    queue($c, str_replace('%O', (string)$opaque, $GLOBALS['mode_arg']) . "\r\n");
+                    $lines = explode("\x1e", $GLOBALS['mode_arg']);
+                    $n = preg_match('/^r(\d+)$/', $t[1] ?? '', $km) ? (int)$km[1] : 0;
+                    queue($c, str_replace('%O', (string)$opaque, $lines[$n] ?? $lines[0]) . "\r\n");
                 } else {
                     queue($c, $good);
                 }
