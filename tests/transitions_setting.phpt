@@ -68,8 +68,16 @@ echo implode("\n", str_replace([$file, $old, $new, $other], ['FILE', 'OLD', 'NEW
 unlink($file);
 echo preg_match('/cannot read \S+: No such file or directory; no transition is applied/', child('@/nonexistent/transitions', ['-r', ''])) ? "a missing file: warned\n" : "a missing file: no warning\n";
 
-// the binding checks of the zerocode suite, and a move on read
-echo child("new=$new;old=$old", [__DIR__ . '/zerocode/binding.php', $new, $other]);
+// the binding checks of the zerocode suite (old_distribution given: the
+// default, modula), and a move on read
+echo child("new=$new;old=$old;old_distribution=modula", [__DIR__ . '/zerocode/binding.php', $new, $other]);
+// an old list the object cannot be bound to (101 servers, consistent: more
+// than libmemcached's continuum holds): a warning, and the object stays PECL's
+$many = implode(',', array_map(fn($i) => '127.0.0.1:' . (30000 + $i), range(1, 101)));
+echo str_replace([$many, $other], ['MANY', 'OTHER'], child("new=$other;old=$many;old_distribution=consistent", ['-r', '
+    $m = new Memcached(); $m->addServer("' . explode(':', $other)[0] . '", ' . explode(':', $other)[1] . ');
+    ob_start(); phpinfo(INFO_MODULES); preg_match("/Bound in this process => (.*)/", ob_get_clean(), $b);
+    echo "bound: $b[1]; PECL set/get: ", var_export($m->set("tr-unbound", 1) && $m->get("tr-unbound") === 1, true), "\n";']));
 $peer_old = mr_peer(mr_servers(3));
 $moving = [];
 for ($i = 0; count($moving) < 20; $i++) {
@@ -122,5 +130,7 @@ after setOption: yes (1 objects now, 4 binds) prefix p:
 clone: Trying to clone an uncloneable object of class AppCache
 persistent, 1000 reuses: yes (1 objects now, 1004 binds) persistent true
 end: no (0 objects now, 1004 binds)
+Warning: Memcached::addServer(): memrehash.transitions: "new=OTHER;old=MANY;old_distribution=consistent" not bound, this \Memcached stays PECL's: cannot place keys: a consistent (ketama) list has 101 servers, at most 100 are supported (libmemcached's continuum); use modula for more in Command line code on line 2
+bound: no (0 objects now, 0 binds); PECL set/get: true
 20 of 20 read
 20 at the new list (PECL)
