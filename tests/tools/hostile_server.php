@@ -49,6 +49,11 @@
  *                prints, for the drain's parser; a key named "ttl1:..."
  *                always reports one second left (about to expire, yet it
  *                never does: no race with the clock)
+ *   racedmove    a correct server, except that an mg of a key starting
+ *                with "racedmove" first stores "moved-by-another" under that
+ *                key at the real server HOSTILE_MOVE_TO names (env), then
+ *                answers EN: another process moving the key between a
+ *                client's look at its new and its old location
  *
  *   php tests/tools/hostile_server.php MODE [PORT] [LIFETIME] [ARG]
  *
@@ -250,7 +255,7 @@ $port = (int)($argv[2] ?? 0);
 $lifetime = (float)($argv[3] ?? 120);
 $mode_arg = $argv[4] ?? '';
 $modes = ['good', 'garbage', 'binary', 'truncated', 'hugelen', 'biglen', 'wrongopaque', 'reorder', 'extra',
-    'split', 'trickle', 'closemid', 'close', 'hang', 'endless', 'flood', 'endlessline', 'noaccept', 'reply', 'dump'];
+    'split', 'trickle', 'closemid', 'close', 'hang', 'endless', 'flood', 'endlessline', 'noaccept', 'reply', 'dump', 'racedmove'];
 if (!in_array($mode, $modes, true)) {
     fwrite(STDERR, "usage: php hostile_server.php MODE [PORT] [LIFETIME]\nmodes: " . implode(' ', $modes) . "\n");
     exit(2);
@@ -283,6 +288,21 @@ $cas_seq = 1;
 /** Per connection: in (unparsed bytes), out (list of [bytes, not_before]), dead, streaming. */
 $clients = [];
 $started = microtime(true);
+
+/** Stores $value under $key at the real memcached $addr ("host:port") and
+ * waits for its answer: the move another process makes (mode racedmove). */
+function move_elsewhere(string $addr, string $key, string $value): void
+{
+    $s = @stream_socket_client("tcp://$addr", $errno, $errstr, 2);
+    if (!$s) {
+        fwrite(STDERR, "racedmove: cannot reach $addr: $errstr\n");
+        return;
+    }
+    stream_set_timeout($s, 2);
+    fwrite($s, "ms $key " . strlen($value) . " T0 F0\r\n$value\r\n");
+    fgets($s);
+    fclose($s);
+}
 
 /** Returns the correct meta reply to one request (no opaque flag; the caller adds it). */
 function answer(array $t, string $data, array &$store, int &$cas_seq): array
@@ -417,10 +437,14 @@ function serve(array &$c, string $mode, array &$store, int &$cas_seq): void
                 $opaque = substr($x, 1);
             }
         }
+        if ($mode === 'racedmove' && ($t[0] ?? '') === 'mg' && str_starts_with($t[1] ?? '', 'racedmove')) {
+            move_elsewhere((string)getenv('HOSTILE_MOVE_TO'), $t[1], 'moved-by-another');
+        }
         $a = answer($t, $data, $store, $cas_seq);
         $good = reply_bytes($a, $opaque);
         switch ($mode) {
             case 'good':
+            case 'racedmove':
                 queue($c, $good);
                 break;
             case 'garbage':
