@@ -1668,12 +1668,14 @@ PHP_METHOD(MemRehash_Memcached, getStats)
 			 * INVALID_ARGUMENTS, and PECL returns false */
 			code = MEMCACHED_INVALID_ARGUMENTS;
 		} else if (rc != MR_OK && code == MEMCACHED_SUCCESS) {
-			code = MEMCACHED_SOME_ERRORS;
+			code = mr_face_res(rc);
 		}
 		add_assoc_zval(return_value, mr_wire_name(p->wire, c), &row);
 	}
 	mr_face_set_res(f, code);
-	if (code == MEMCACHED_INVALID_ARGUMENTS) {
+	if (code != MEMCACHED_SUCCESS) {
+		/* PECL returns false when any server's stats failed (a server down:
+		 * its code, CONNECTION_FAILURE, then TEMPORARILY_DISABLED) */
 		zval_ptr_dtor(return_value);
 		RETURN_FALSE;
 	}
@@ -1695,12 +1697,16 @@ PHP_METHOD(MemRehash_Memcached, getVersion)
 		if (rc == MR_OK && t.first && ZSTR_LEN(t.first) > 8 && memcmp(ZSTR_VAL(t.first), "VERSION ", 8) == 0) {
 			add_assoc_stringl(return_value, mr_wire_name(p->wire, c), ZSTR_VAL(t.first) + 8, ZSTR_LEN(t.first) - 8);
 		} else {
-			add_assoc_string(return_value, mr_wire_name(p->wire, c), "255.255.255");
 			code = MEMCACHED_SOME_ERRORS;
 		}
 		if (t.first) zend_string_release(t.first);
 	}
 	mr_face_set_res(f, code);
+	if (code != MEMCACHED_SUCCESS) {
+		/* PECL 3 returns false (SOME_ERRORS) when a server did not answer */
+		zval_ptr_dtor(return_value);
+		RETURN_FALSE;
+	}
 }
 
 /* Fills rv with one server's entry the way PECL's getServerList does. */

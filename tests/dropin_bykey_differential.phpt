@@ -121,6 +121,37 @@ $r = run($drop, 'dx-', fn($m, $k) => [$m->setOption(Memcached::OPT_SEND_TIMEOUT,
 echo "setOption: a negative timeout (drop-in): ", json_encode($r), "\n";
 same('getOption: poll timeout', fn($m, $k) => [$m->setOption(Memcached::OPT_POLL_TIMEOUT, 700), $m->getOption(Memcached::OPT_POLL_TIMEOUT)]);
 
+same('setOption: the hash and distribution already in use', fn($m, $k) => [$m->setOption(Memcached::OPT_HASH, Memcached::HASH_DEFAULT), $m->setOption(Memcached::OPT_DISTRIBUTION, Memcached::DISTRIBUTION_MODULA)]);
+same('setOptions with an option that does not exist', fn($m, $k) => $m->setOptions([Memcached::OPT_COMPRESSION => false, 99999 => 1]));
+same('setMulti of nothing', fn($m, $k) => $m->setMulti([]));
+same('getMultiByKey and getDelayedByKey with an empty server key', function ($m, $k) {
+    $m->setMulti(["{$k}e1" => 1, "{$k}e2" => 2]);
+    $got = $m->getMultiByKey('', ["{$k}e1", "{$k}e2"]);
+    ksort($got); // PECL's order is the servers' reply order
+    return [$got, $m->getDelayedByKey('', ["{$k}e1"]), $m->fetchAll()];
+});
+same('getServerByKey of an empty key', fn($m, $k) => $m->getServerByKey(''));
+
+// the drop-in's own refusals (PECL would add the servers, or send the line on)
+$r = run($drop, 'dx-', fn($m, $k) => [$m->addServers([['127.0.0.1', 1]]), count($m->getServerList())]);
+echo "addServers on the drop-in: ", json_encode($r), "\n";
+$drop->set('keep', 'kept');
+$r = run($drop, 'dx-', fn($m, $k) => $m->getStats("items\r\nflush_all"));
+echo "getStats with a line break in its type: ", json_encode($r), "; the servers still hold keep: ", var_export($reader->get('keep'), true), "\n";
+
+// a server that is down: getVersion and getStats fail whole, as PECL 3's do
+foreach (['getVersion' => fn($m) => $m->getVersion(), 'getStats' => fn($m) => $m->getStats()] as $what => $f) {
+    // fresh clients and a server never marked down (MemRehash's down marks
+    // are shared by the process): the first failure's own code
+    $s = stream_socket_server('tcp://127.0.0.1:0');
+    $dead = stream_socket_get_name($s, false);
+    fclose($s);
+    $pd = mr_peer([$list[0], $dead]);
+    $dd = new MemRehash\Memcached([$list[0], $dead], [$list[0], $dead], ['name' => "dropin-bykey-down-$what-" . getmypid()]);
+    $a = [$f($pd), $pd->getResultCode()];
+    $b = [$f($dd), $dd->getResultCode()];
+    echo "$what with a server down: ", $a === $b ? 'as PECL ' . json_encode($a) : 'PECL ' . json_encode($a) . ', drop-in ' . json_encode($b), "\n";
+}
 // what the drop-in stored, read by PECL itself
 var_dump($reader->getByKey('sk', 'd1-a'), $reader->getByKey('sk', 'd3-c'), $reader->getMultiByKey('sk', ['d5-1', 'd5-2']));
 ?>
@@ -151,6 +182,15 @@ setOption: store retry count: same ([true,3] INVALID ARGUMENTS)
 setOption: send and receive timeouts: same ([true,true,500000,250000] SUCCESS)
 setOption: a negative timeout (drop-in): [[false,500000],38,"INVALID ARGUMENTS",["option 19: must not be negative"]]
 getOption: poll timeout: same ([true,700] SUCCESS)
+setOption: the hash and distribution already in use: same ([true,true] SUCCESS)
+setOptions with an option that does not exist: same (false INVALID ARGUMENTS / error setting memcached option: INVALID ARGUMENTS)
+setMulti of nothing: same (true SUCCESS)
+getMultiByKey and getDelayedByKey with an empty server key: same ([{"K-e1":1,"K-e2":2},true,[{"key":"K-e1","value":1}]] SUCCESS)
+getServerByKey of an empty key: same (false A BAD KEY WAS PROVIDED/CHARACTERS OUT OF RANGE)
+addServers on the drop-in: [[false,3],38,"INVALID ARGUMENTS",["addServers: the server lists of a MemRehash\\Memcached are fixed when it is built (new MemRehash\\Memcached($old, $new) or fromMemcached())"]]
+getStats with a line break in its type: [false,38,"INVALID ARGUMENTS",[]]; the servers still hold keep: 'kept'
+getVersion with a server down: as PECL [false,19]
+getStats with a server down: as PECL [false,3]
 string(1) "v"
 string(5) "<mid>"
 array(2) {
