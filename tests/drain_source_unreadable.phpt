@@ -19,6 +19,12 @@ $t = microtime(true);
 $r = $mr->drain($dead, ['progress' => function (array $totals) use (&$calls) { $calls++; return false; }]);
 echo "refused: ", $r['stopped'], ", progress asked: ", var_export($calls >= 1, true), ", moved ", $r['moved'], ", within 10 s: ", var_export(microtime(true) - $t < 10, true), "\n";
 
+// a socket path too long for sockaddr_un: the connect fails before it starts
+$long = '/tmp/' . str_repeat('s', 120) . '.sock';
+$ml = new MemRehash([$long], [$dst], ['name' => 'drain-longpath-' . getmypid(), 'retry_interval' => 0]);
+$r = $ml->drain($long, ['progress' => fn(array $t) => false]);
+echo "a socket path too long: ", $r['stopped'], ", moved ", $r['moved'], "\n";
+
 $dump = tempnam(sys_get_temp_dir(), 'mr-dump-');
 file_put_contents($dump, "key=ok1 exp=-1 size=1\n" . str_repeat('k', 20000));   // no LF within 8 KB
 $h = hostile_start('dump', 60, $dump);
@@ -33,5 +39,6 @@ unlink($dump);
 ?>
 --EXPECT--
 refused: callback, progress asked: true, moved 0, within 10 s: true
+a socket path too long: callback, moved 0
 an overlong line: error: lru_crawler metadump on SRC failed (could not read the dump from the server)
 source still holds ok1: no; target: 'v'

@@ -1,5 +1,5 @@
 --TEST--
-servers on unix sockets: a memcached listening on a socket path works as old and as new server (a move from a TCP server to the socket and back, read by PECL over the socket); a socket path nobody listens on, and one too long for sockaddr_un, fail with RES_CONNECTION_FAILURE
+servers on unix sockets: a memcached listening on a socket path works as old and as new server (a move from a TCP server to the socket and back, read by PECL over the socket); a socket path nobody listens on, and one too long for sockaddr_un, fail with RES_CONNECTION_FAILURE, as does a host name that does not resolve
 --SKIPIF--
 <?php require __DIR__.'/skipif.inc'; ?>
 --FILE--
@@ -29,7 +29,7 @@ $back = new MemRehash([$sock], [$tcp], ['name' => 'unix-back-' . getmypid()]);
 var_dump($back->get('u1'), mr_peer([$tcp])->get('u1'), $peer_sock->get('u1'));
 
 // nobody listens there; a path longer than sockaddr_un holds
-foreach (['/tmp/mr-nobody-' . getmypid() . '.sock', '/tmp/' . str_repeat('s', 120) . '.sock'] as $path) {
+foreach (['/tmp/mr-nobody-' . getmypid() . '.sock', '/tmp/' . str_repeat('s', 120) . '.sock', 'no-such-host.invalid:11211'] as $path) {
     $x = new MemRehash([$path], [$path], ['name' => 'unix-none-' . strlen($path) . '-' . getmypid(), 'retry_interval' => 0]);
     var_dump($x->set('k', 'v'), $x->getResultCode() === MemRehash::RES_CONNECTION_FAILURE);
 }
@@ -45,6 +45,8 @@ bool(false)
 string(8) "from tcp"
 string(8) "from tcp"
 bool(false)
+bool(false)
+bool(true)
 bool(false)
 bool(true)
 bool(false)

@@ -78,6 +78,13 @@ foreach ($corrupt as $what => [$bytes, $flags]) {
     put('z', $bytes, $flags);
     echo "$what: MemRehash ", read($mr, 'z'), ", drop-in ", read($drop, 'z'), "\n";
 }
+// the drop-in's message for the code, and a corrupt item among good ones in
+// a getMulti: left out of the result
+put('z', "\xc1", 7);
+$drop->get('z');
+echo "drop-in message: ", $drop->getResultMessage(), "\n";
+$pecl->set('good', 'fine');
+var_dump($drop->getMulti(['z', 'good']), $mr->getMulti(['z', 'good']));
 // the control: a block PECL compressed reads back whole
 $pecl->setOption(Memcached::OPT_COMPRESSION, true);
 $pecl->set('ok', $v = str_repeat('compressible ', 300));
@@ -105,6 +112,15 @@ FastLZ level 2: a far match cut short: MemRehash [false,-1001], drop-in [false,-
 FastLZ level 2: a far match before the start: MemRehash [false,-1001], drop-in [false,-1001]
 FastLZ: no compression bit says which: MemRehash [false,-1001], drop-in [false,-1001]
 zlib: not a zlib stream: MemRehash [false,-1001], drop-in [false,-1001]
+drop-in message: PAYLOAD FAILURE
+array(1) {
+  ["good"]=>
+  string(4) "fine"
+}
+array(1) {
+  ["good"]=>
+  string(4) "fine"
+}
 int(-1001)
 bool(true)
 bool(true)
