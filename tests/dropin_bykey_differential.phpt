@@ -79,6 +79,13 @@ same('cas: a token as a decimal string and as a float', function ($m, $k) {
 // PECL ends the script here (E_ERROR "Failed to unmarshall cas token"); the drop-in warns and fails the call
 $r = run($drop, 'dx-', fn($m, $k) => $m->cas('12ab', "{$k}cs", 'x'));
 echo "cas: a token that is no number (drop-in): ", json_encode($r), "\n";
+// MemRehash (the strict face) refuses it with a ValueError
+try {
+    (new MemRehash($list, $list))->cas('12ab', 'k', 'x');
+    echo "MemRehash cas with a token that is no number: accepted\n";
+} catch (ValueError $e) {
+    echo "MemRehash cas with a token that is no number: ", $e->getMessage(), "\n";
+}
 same('cas on a key never stored', fn($m, $k) => $m->cas(12345, "{$k}never", 'x'));
 same('getDelayedByKey with cas and a callback', function ($m, $k) {
     $m->setMultiByKey('sk', ["{$k}g1" => 'a', "{$k}g2" => 'b']);
@@ -168,6 +175,7 @@ increment by a negative offset: same (false SUCCESS / offset cannot be a negativ
 casByKey: the token read, then a stale one: same ([true,false,"two"] SUCCESS)
 cas: a token as a decimal string and as a float: same ([true,"two",true,"three"] SUCCESS)
 cas: a token that is no number (drop-in): [false,38,"INVALID ARGUMENTS",["Failed to unmarshall cas token"]]
+MemRehash cas with a token that is no number: MemRehash::cas(): Argument #1 ($cas_token) must be a CAS token (an int or a decimal string)
 cas on a key never stored: same (false NOT FOUND)
 getDelayedByKey with cas and a callback: same ([true,{"K-g1":["a",true],"K-g2":["b",true]},false] NOT FOUND)
 getDelayed, then fetch and fetchAll: same ([[{"key":"K-f1","value":"a"},{"key":"K-f2","value":"b"},{"key":"K-f3","value":"c"}],false,false] NOT FOUND)
