@@ -1,5 +1,5 @@
 --TEST--
-hostile server: error lines map to their result codes (SERVER_ERROR, CLIENT_ERROR, out of memory, ERROR), and replies malformed in each way the parser checks (flags, sizes, value blocks, a reply of the wrong kind, a counter that is no number) fail the call with RES_PROTOCOL_ERROR; the healthy server works afterwards
+hostile server: error lines map to their result codes (SERVER_ERROR, CLIENT_ERROR, out of memory, ERROR), and replies malformed in each way the parser checks (flags, sizes, value blocks, a reply of the wrong kind, a counter that is no number) fail the call with RES_PROTOCOL_ERROR (an unknown printable flag is ignored); the healthy server works afterwards
 --SKIPIF--
 <?php require __DIR__.'/skipif.inc'; ?>
 --FILE--
@@ -24,6 +24,8 @@ $cases = [
     ['VA 1 ? O%O', 'get'],                // a flag that is no letter, after a size
     ["VA 1 O%O\r\nxyz", 'get'],           // the block longer than its size
     ["VA 2 O%O\r\nab", 'increment'],      // a counter that is no number
+    ['H', 'get'],                         // a code cut short
+    ['HD kabc O%O', 'set'],               // a flag we did not ask for (a key echo): ignored, stored
 ];
 // one server for all: a request for key rN gets the line of case N
 $h = hostile_start('reply', 30, implode("\x1e", array_column($cases, 0)));
@@ -55,5 +57,7 @@ var_dump($g->set('after', 'fine'), mr_peer([$healthy])->get('after'));
 "VA 1 ? O%O"                                  get       => false RES_PROTOCOL_ERROR
 "VA 1 O%O\r\nxyz"                             get       => false RES_PROTOCOL_ERROR
 "VA 2 O%O\r\nab"                              increment => false RES_PROTOCOL_ERROR
+"H"                                           get       => false RES_PROTOCOL_ERROR
+"HD kabc O%O"                                 set       => true RES_SUCCESS
 bool(true)
 string(4) "fine"

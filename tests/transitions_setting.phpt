@@ -69,8 +69,8 @@ unlink($file);
 echo preg_match('/cannot read \S+: No such file or directory; no transition is applied/', child('@/nonexistent/transitions', ['-r', ''])) ? "a missing file: warned\n" : "a missing file: no warning\n";
 
 // the binding checks of the zerocode suite (old_distribution given: the
-// default, modula), and a move on read
-echo child("new=$new;old=$old;old_distribution=modula", [__DIR__ . '/zerocode/binding.php', $new, $other]);
+// default, modula; a threshold and window the pool takes), and a move on read
+echo child("new=$new;old=$old;old_distribution=modula;complete_below=0.02;window=60", [__DIR__ . '/zerocode/binding.php', $new, $other]);
 // an old list the object cannot be bound to (101 servers, consistent: more
 // than libmemcached's continuum holds): a warning, and the object stays PECL's
 $many = implode(',', array_map(fn($i) => '127.0.0.1:' . (30000 + $i), range(1, 101)));

@@ -1,5 +1,5 @@
 --TEST--
-values: items whose bytes do not decode (a type no client writes, broken serialized/igbinary/msgpack/JSON payloads, a msgpack nested past 512 levels, corrupt FastLZ and zlib blocks) fail the read with RES_PAYLOAD_FAILURE as PECL's do; odd longs and doubles read as PECL reads them
+values: items whose bytes do not decode (a type no client writes, broken serialized/igbinary/msgpack/JSON payloads, a msgpack nested past 512 levels, corrupt FastLZ and zlib blocks) fail the read with RES_PAYLOAD_FAILURE as PECL's do; odd longs, doubles and msgpack encodings read as PECL reads them
 --SKIPIF--
 <?php require __DIR__.'/skipif.inc'; if (!class_exists('MemRehash\Memcached')) die('skip PECL memcached not loaded'); ?>
 --FILE--
@@ -38,6 +38,9 @@ $same = [
     'a long past 64 bits' => ['99999999999999999999', 1],
     'a negative long past 64 bits' => ['-99999999999999999999', 1],
     'a double spelled with 70 digits' => ['1.' . str_repeat('0', 68) . '5', 2],
+    'a long after spaces' => ["  \t42", 1],
+    'msgpack bin8 (no PHP value packs to it)' => ["\xc4\x03abc", 7],
+    'msgpack float32' => ["\xca\x3f\xc0\x00\x00", 7],
 ];
 foreach ($same as $what => [$bytes, $flags]) {
     put('c', $bytes, $flags);
@@ -94,6 +97,9 @@ var_dump(Memcached::RES_PAYLOAD_FAILURE, $mr->get('ok') === $v, $drop->get('ok')
 a long past 64 bits: as PECL [9223372036854775807,0]
 a negative long past 64 bits: as PECL [-9223372036854775808,0]
 a double spelled with 70 digits: as PECL [1,0]
+a long after spaces: as PECL [42,0]
+msgpack bin8 (no PHP value packs to it): as PECL ["abc",0]
+msgpack float32: as PECL [1.5,0]
 a type no client writes (9): MemRehash [false,-1001], drop-in [false,-1001]
 serialized PHP cut short: MemRehash [false,-1001], drop-in [false,-1001]
 igbinary that is not igbinary: MemRehash [false,-1001], drop-in [false,-1001]

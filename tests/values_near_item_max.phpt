@@ -9,12 +9,7 @@ $s = mr_servers(1)[0];
 $peer = mr_peer([$s]);
 $peer->flush();
 $m = new MemRehash([$s], [$s], ['name' => 'near-max-' . getmypid(), 'compression' => false]);
-mt_srand(7);
-$v = '';
-while (strlen($v) < 1045000) {
-    $v .= md5((string)mt_rand(), true);
-}
-$v = substr($v, 0, 1045000);
+$v = random_bytes(1045000); // incompressible
 var_dump($m->set('big', $v), $m->getResultCode() === MemRehash::RES_SUCCESS);
 var_dump($m->get('big') === $v, $peer->get('big') === $v);
 var_dump($m->set('small', 'after'), $m->get('small'), $peer->get('small'));
