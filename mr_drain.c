@@ -84,11 +84,10 @@ bool mr_drain_parse_metadump_line(const char *line, size_t len, mr_metadump_t *o
 	out->key[out->klen] = '\0';
 	out->exp = -1;
 	out->size = -1;
+	/* p is always at a space or the end: the key's value and each field
+	 * below stop at the next space */
 	for (const char *p = v + vlen; p < end; ) {
-		if (*p != ' ') {
-			return false;
-		}
-		p++;
+		p++; /* the space */
 		if (field(p, end, "exp", &v, &vlen) && !mr_parse_i64(v, vlen, &out->exp)) {
 			return false;
 		}
