@@ -690,16 +690,14 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 	}
 	mr_wire_run(w);
 	count(p, MR_C_GETS, n);
-	if (!complete) {
-		mr_counters_rate_touch(mr_pool_ctr(p)); /* this period saw gets */
-	}
 
-	bool ask_old = false;
+	bool ask_old = false, answered = false;
 	for (uint32_t i = 0; i < n; i++) {
 		mr_item_t *it = &items[i];
 		mr_rc_t nrc = mr_wire_req(w, it->rn)->rc;
 		if (nrc == MR_OK || nrc == MR_MISS) {
 			learn_new_miss(p, it, nrc == MR_OK, complete);
+			answered = true;
 		}
 		if (take_new_answer(p, it, mr_wire_req(w, it->rn), complete)) {
 			it->stage = ST_NEED_OLD;
@@ -711,6 +709,12 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 				ask_old = true;
 			}
 		}
+	}
+	if (!complete && answered) {
+		/* this period saw gets N answered; gets N failed (down, restarting)
+		 * say nothing of where keys are, and a window of only those must
+		 * not look like one where the old list no longer mattered */
+		mr_counters_rate_touch(mr_pool_ctr(p));
 	}
 	if (ask_old) {
 		mr_wire_run(w);

@@ -195,6 +195,33 @@ final class CompletionTest extends TestCase
         $this->assertGreaterThan(10, $checks, 'the old server held a large share through most of the run');
     }
 
+    public function testNoCompletionWhileTheNewServerIsDown(): void
+    {
+        /* every get fails at N (nothing listens there): no get says where
+         * keys are, so windows of such gets are no evidence that the old
+         * list stopped mattering, however many pass */
+        $newAddr = $this->startOwn();
+        $this->stopOwn();
+        [$old, $new] = [mr_servers(1), [$newAddr]];
+        $keys = $this->seed($old, 'nd:', 50);
+        $m = new MemRehash($old, $new, ['name' => $this->poolName('newdown'), 'window' => self::WINDOW,
+            'complete_below' => 0.2, 'timeout' => 200, 'connect_timeout' => 200, 'retry_interval' => 1]);
+        $t0 = microtime(true);
+        $gets = 0;
+        while (microtime(true) - $t0 < 3 * self::WINDOW + 1) {
+            foreach (array_slice($keys, 0, 10) as $k) {
+                $this->assertFalse($m->get($k));
+                $gets++;
+            }
+            usleep(100000);
+        }
+        $s = $m->stats();
+        $this->assertSame($gets, $s['gets']);
+        $this->assertSame(0, $s['old_lookups'], 'N failed: O was never asked');
+        $this->assertSame('migrating', $s['state'], 'complete after windows of gets that all failed at N');
+        $this->assertSame(50, $this->heldAtOld($old, $keys), 'the old server still holds every key');
+    }
+
     public function testTheRateAgesWithTime(): void
     {
         [$old, $new] = [mr_servers(1), mr_servers(1, 1)];
