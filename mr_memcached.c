@@ -686,6 +686,12 @@ static bool read_through(mr_face_t *f, zval *this_zv, zend_fcall_info *fci, zend
 {
 	zval params[4], retval;
 	bool stored = false;
+	/* PECL's getByKey stores the callback's value at the key's own server,
+	 * not the server key's: the drop-in does the same; the strict face keeps
+	 * the server key it was asked to read under. */
+	if (!f->strict) {
+		server_key = NULL;
+	}
 	ZVAL_COPY(&params[0], this_zv);
 	ZVAL_STR_COPY(&params[1], key);
 	ZVAL_NEW_EMPTY_REF(&params[2]);
