@@ -23,6 +23,7 @@ void mr_face_init(mr_face_t *f, bool strict)
 	f->distribution = 0;    /* Memcached::DISTRIBUTION_MODULA */
 	f->hash = 0;            /* Memcached::HASH_DEFAULT */
 	f->store_retry_count = 0;
+	f->shown_timeouts[0] = f->shown_timeouts[1] = -1;
 }
 
 int mr_face_res(mr_rc_t rc)

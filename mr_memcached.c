@@ -171,6 +171,14 @@ static inline void item_res(mr_face_t *f, const mr_item_t *it)
 	}
 }
 
+/* Sets getLastErrorMessage's text for an error a server gave, as
+ * libmemcached words it: "(its handle) TEXT,  host: HOST:PORT". */
+static void server_error_text(mr_face_t *f, uint32_t conn, const char *text)
+{
+	snprintf(f->last_msg, sizeof(f->last_msg), "(%p) %s,  host: %s", (void *) f, text,
+		conn < mr_wire_count(f->pool->wire) ? mr_wire_name(f->pool->wire, conn) : "");
+}
+
 /* ---- options ---- */
 
 static bool option_warn(mr_face_t *f, const char *msg, zend_long option)
@@ -303,8 +311,10 @@ static bool set_option(mr_face_t *f, zend_long option, zval *value)
 			mr_wire_opts_t wo = *mr_wire_opts(p->wire);
 			if (option == MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT) {
 				wo.connect_timeout_ms = l ? (uint32_t) l : 1;
+				f->shown_timeouts[0] = l;
 			} else if (option == MEMCACHED_BEHAVIOR_POLL_TIMEOUT) {
 				wo.timeout_ms = l ? (uint32_t) l : 1;
+				f->shown_timeouts[1] = l;
 			} else if (option == MEMCACHED_BEHAVIOR_RETRY_TIMEOUT) {
 				wo.retry_interval_ms = (uint32_t) l * 1000;
 			} else {
@@ -329,9 +339,10 @@ static bool set_option(mr_face_t *f, zend_long option, zval *value)
 		default: {
 			int slot = passive_slot(option);
 			if (slot < 0) {
-				/* PECL hands an unknown id to libmemcached, which refuses it */
+				/* PECL refuses an id out of libmemcached's range itself:
+				 * the result code says so, libmemcached's last error stays */
 				php_error_docref(NULL, E_WARNING, "error setting memcached option: %s", memcached_strerror(NULL, MEMCACHED_INVALID_ARGUMENTS));
-				mr_face_set_res(f, MEMCACHED_INVALID_ARGUMENTS);
+				f->rescode = MEMCACHED_INVALID_ARGUMENTS;
 				return false;
 			}
 			if (option == MEMCACHED_BEHAVIOR_BINARY_PROTOCOL) {
@@ -376,8 +387,14 @@ static void get_option(mr_face_t *f, zend_long option, zval *rv)
 				: f->distribution == MR_DIST_CONSISTENT_PLAIN ? MEMCACHED_DISTRIBUTION_CONSISTENT : MEMCACHED_DISTRIBUTION_MODULA);
 			return;
 		case MEMCACHED_BEHAVIOR_KETAMA_WEIGHTED: ZVAL_LONG(rv, f->distribution == MR_DIST_KETAMA); return;
-		case MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT: ZVAL_LONG(rv, wo->connect_timeout_ms); return;
-		case MEMCACHED_BEHAVIOR_POLL_TIMEOUT: ZVAL_LONG(rv, wo->timeout_ms); return;
+		/* never set: what PECL reports (libmemcached's defaults), though the
+		 * pool waits its own timeouts (README: where it differs from PECL) */
+		case MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT:
+			ZVAL_LONG(rv, f->shown_timeouts[0] >= 0 ? f->shown_timeouts[0] : MEMCACHED_DEFAULT_CONNECT_TIMEOUT);
+			return;
+		case MEMCACHED_BEHAVIOR_POLL_TIMEOUT:
+			ZVAL_LONG(rv, f->shown_timeouts[1] >= 0 ? f->shown_timeouts[1] : MEMCACHED_DEFAULT_TIMEOUT);
+			return;
 		case MEMCACHED_BEHAVIOR_SND_TIMEOUT: ZVAL_LONG(rv, f->dropin_opts[2]); return;
 		case MEMCACHED_BEHAVIOR_RCV_TIMEOUT: ZVAL_LONG(rv, f->dropin_opts[3]); return;
 		case MEMCACHED_BEHAVIOR_RETRY_TIMEOUT: ZVAL_LONG(rv, wo->retry_interval_ms / 1000); return;
@@ -456,6 +473,16 @@ static bool dropin_build(mr_face_t *f, HashTable *old_ht, HashTable *new_ht, Has
 		zend_hash_str_update(named, ZEND_STRL("hash"), &zv);
 	}
 	bool ok = mr_face_module.build(f, old_ht, new_ht, named);
+	if (ok) {
+		/* timeouts given by their MemRehash names are the app's choice too */
+		const mr_wire_opts_t *wo = mr_wire_opts(f->pool->wire);
+		if (zend_hash_str_exists(named, ZEND_STRL("connect_timeout"))) {
+			f->shown_timeouts[0] = wo->connect_timeout_ms;
+		}
+		if (zend_hash_str_exists(named, ZEND_STRL("timeout"))) {
+			f->shown_timeouts[1] = wo->timeout_ms;
+		}
+	}
 	zend_array_destroy(named);
 	if (ok) {
 		f->codec.user_flags = 0;
@@ -768,6 +795,11 @@ static void get_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_key)
 		ZEND_PARSE_PARAMETERS_END();
 	}
 	FACE_OR(face);
+	if (UNEXPECTED(server_key && ZSTR_LEN(server_key) == 0) && !f->strict) {
+		/* PECL's getByKey is libmemcached's mget_by_key, which ignores an
+		 * empty server key */
+		server_key = NULL;
+	}
 	mr_item_t *it = mr_face_items(p, 1);
 	KEY_OR_RETURN(mr_face_key(f, ZSTR_VAL(key), ZSTR_LEN(key), server_key, 1, it));
 	delayed_drop(f);
@@ -897,6 +929,13 @@ static void get_multi_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool b
 		zval_ptr_dtor(return_value);
 		ZVAL_NULL(return_value);
 		RETURN_THROWS();
+	}
+	if (k.n == 0 && !f->strict) {
+		/* PECL: no key it could send is a bad-key failure, not a miss */
+		zend_hash_destroy(&k.seen);
+		mr_face_set_res(f, MEMCACHED_BAD_KEY_PROVIDED);
+		zval_ptr_dtor(return_value);
+		RETURN_FALSE;
 	}
 	if (k.n) {
 		delayed_drop(f);
@@ -1493,6 +1532,10 @@ static void arith_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_ke
 		mr_migrate_arith(p, it, incr, (uint64_t) offset);
 	}
 	item_res(f, it);
+	if (it->rc == MR_ERR_NOTNUM && !f->strict) {
+		/* the server's refusal of a non-number, in libmemcached's words */
+		server_error_text(f, it->n, "cannot increment or decrement non-numeric value");
+	}
 	after_op(f);
 	if (it->rc != MR_OK) {
 		RETURN_FALSE;
@@ -1816,6 +1859,9 @@ PHP_METHOD(MemRehash_Memcached, getLastErrorMessage)
 {
 	ZEND_PARSE_PARAMETERS_NONE();
 	FACE();
+	if (f->last_error != 0 && f->last_msg[0]) {
+		RETURN_STRING(f->last_msg);
+	}
 	RETURN_STRING(f->last_error == MR_RES_PAYLOAD_FAILURE ? "PAYLOAD FAILURE" : memcached_strerror(NULL, (memcached_return_t) f->last_error));
 }
 
