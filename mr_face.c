@@ -49,13 +49,33 @@ int mr_face_res(mr_rc_t rc)
 /* Returns true when the key passes PECL memcached's check (ASCII protocol):
  * 1 to 250 - prefix bytes, every byte printable and not a space. Its
  * isgraph() is the C locale's: bytes >= 0x80 are refused too. */
+/* Over PECL's binary protocol any bytes but a newline make a key (libmemcached
+ * sends its length); memrehash sends those the text protocol cannot carry in
+ * base64 (mr_wire.c), which fits the server's 250 bytes only up to 187
+ * bytes with the prefix: a longer such key is refused (README). Returns
+ * true when key[0..klen) can be sent so. */
+static bool binary_key_ok(const mr_face_t *f, const char *key, size_t klen, bool check_newline)
+{
+	size_t sent = klen + f->pool->prefix_len;
+	if (klen == 0 || sent > MR_KEY_MAX) {
+		return false;
+	}
+	if (check_newline && memchr(key, '\n', klen)) {
+		return false;
+	}
+	return mr_key_bad_byte(key, klen) == klen || MR_KEY_B64_LEN(sent) <= MR_KEY_MAX;
+}
+
 static bool pecl_key_ok(const mr_face_t *f, const char *key, size_t klen)
 {
+	if (f->binary_protocol) {
+		return binary_key_ok(f, key, klen, true);
+	}
 	if (klen == 0 || klen + f->pool->prefix_len > MR_KEY_MAX) {
 		return false;
 	}
-	/* the meta protocol takes no spaces in a key, whatever the binary
-	 * protocol option says (PECL would then accept them) */
+	/* the text protocol's rules, as PECL checks them with libmemcached's
+	 * key verification */
 	for (size_t i = 0; i < klen; i++) {
 		unsigned char c = (unsigned char) key[i];
 		if (c <= 0x20 || c >= 0x7f) {
@@ -115,6 +135,10 @@ bool mr_face_key(mr_face_t *f, const char *key, size_t klen, const zend_string *
  * the meta protocol cannot carry (spaces, control bytes) is refused too. */
 static bool multi_key_ok(const mr_face_t *f, const char *key, size_t klen)
 {
+	if (f->binary_protocol) {
+		/* PECL checks nothing; libmemcached's binary protocol sends any bytes */
+		return binary_key_ok(f, key, klen, false);
+	}
 	if (klen == 0 || klen + f->pool->prefix_len > MR_KEY_MAX) {
 		return false;
 	}

@@ -11,7 +11,7 @@
 #include "mr_pool.h"
 
 /* "__memrehash:g:" + the key as sent, or "__memrehash:g:#" + the MD5 (hex)
- * of a key too long for that. */
+ * of a key too long for that or with bytes only base64 carries. */
 #define MR_GUARD_PREFIX MR_RESERVED_PREFIX "g:"
 #define MR_GUARD_KEY_MAX MR_KEY_MAX
 

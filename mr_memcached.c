@@ -179,6 +179,14 @@ static void server_error_text(mr_face_t *f, uint32_t conn, const char *text)
 		conn < mr_wire_count(f->pool->wire) ? mr_wire_name(f->pool->wire, conn) : "");
 }
 
+/* Sets getLastErrorMessage's text for a delete with a hold time, which
+ * libmemcached refuses itself (memcached dropped the hold time). */
+static void hold_time_text(mr_face_t *f)
+{
+	snprintf(f->last_msg, sizeof(f->last_msg), "(%p) %s", (void *) f,
+		"INVALID ARGUMENTS, Memcached server version does not allow expiration of deleted items");
+}
+
 /* ---- options ---- */
 
 static bool option_warn(mr_face_t *f, const char *msg, zend_long option)
@@ -346,7 +354,12 @@ static bool set_option(mr_face_t *f, zend_long option, zval *value)
 				return false;
 			}
 			if (option == MEMCACHED_BEHAVIOR_BINARY_PROTOCOL) {
+				/* PECL's binary-protocol key rules and result codes; the
+				 * engine still speaks the meta protocol */
 				f->binary_protocol = zend_is_true(value);
+				if (f->binary_protocol) {
+					mr_wire_b64_keys_enable();
+				}
 			}
 			if (!f->passive) {
 				f->passive = ecalloc(N_PASSIVE, sizeof(zend_long));
@@ -703,6 +716,12 @@ static bool store_value(mr_face_t *f, zend_string *server_key, zend_string *key,
 		mr_migrate_store(p, it, 1, mode, ttl);
 	}
 	item_res(f, it);
+	if (UNEXPECTED(f->binary_protocol) && it->rc == MR_NOTSTORED && mode != MR_MODE_SET) {
+		/* libmemcached's binary protocol has the server's own words for
+		 * these: an add of an existing key "exists", a replace of a
+		 * missing one "not found" (the text protocol's NOT_STORED) */
+		mr_face_set_res(f, mode == MR_MODE_ADD ? MEMCACHED_DATA_EXISTS : MEMCACHED_NOTFOUND);
+	}
 	return it->rc == MR_OK;
 }
 
@@ -931,9 +950,10 @@ static void get_multi_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool b
 		RETURN_THROWS();
 	}
 	if (k.n == 0 && !f->strict) {
-		/* PECL: no key it could send is a bad-key failure, not a miss */
+		/* PECL: no key it could send is a bad-key failure, not a miss;
+		 * libmemcached is not called, so its last error stays */
 		zend_hash_destroy(&k.seen);
-		mr_face_set_res(f, MEMCACHED_BAD_KEY_PROVIDED);
+		f->rescode = MEMCACHED_BAD_KEY_PROVIDED;
 		zval_ptr_dtor(return_value);
 		RETURN_FALSE;
 	}
@@ -1068,7 +1088,11 @@ static void get_delayed_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool
 		ok = false;
 		code = MEMCACHED_NOTFOUND;
 	}
-	mr_face_set_res(f, code);
+	if (k.n == 0 && !f->strict) {
+		f->rescode = code; /* libmemcached not called: its last error stays */
+	} else {
+		mr_face_set_res(f, code);
+	}
 	if (ok && ZEND_FCI_INITIALIZED(fci)) {
 		zval *e;
 		ZEND_HASH_FOREACH_VAL(Z_ARRVAL(f->delayed), e) {
@@ -1406,6 +1430,7 @@ static void delete_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_k
 			RETURN_THROWS();
 		}
 		mr_face_set_res(f, MEMCACHED_INVALID_ARGUMENTS);
+		hold_time_text(f);
 		RETURN_FALSE;
 	}
 	mr_migrate_delete(p, it, 1);
@@ -1475,6 +1500,9 @@ static void delete_multi_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 	} ZEND_HASH_FOREACH_END();
 	zend_hash_destroy(&k.seen);
 	mr_face_set_res(f, code);
+	if (code == MEMCACHED_INVALID_ARGUMENTS && time != 0) {
+		hold_time_text(f);
+	}
 	after_op(f);
 }
 
@@ -1533,8 +1561,15 @@ static void arith_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_ke
 	}
 	item_res(f, it);
 	if (it->rc == MR_ERR_NOTNUM && !f->strict) {
-		/* the server's refusal of a non-number, in libmemcached's words */
-		server_error_text(f, it->n, "cannot increment or decrement non-numeric value");
+		/* the server's refusal of a non-number, in libmemcached's words;
+		 * over the binary protocol libmemcached 1.1 does not understand
+		 * the server's status and reports a read failure */
+		if (f->binary_protocol) {
+			mr_face_set_res(f, MEMCACHED_UNKNOWN_READ_FAILURE);
+			server_error_text(f, it->n, "UNKNOWN READ FAILURE");
+		} else {
+			server_error_text(f, it->n, "cannot increment or decrement non-numeric value");
+		}
 	}
 	after_op(f);
 	if (it->rc != MR_OK) {
