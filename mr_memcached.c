@@ -692,6 +692,19 @@ static bool item_value(mr_face_t *f, const mr_item_t *it, bool extended, zval *r
 	return true;
 }
 
+/* Returns the expiry to send for the app's ttl. libmemcached's binary
+ * protocol sends a 32-bit unsigned expiry, so a negative one (text: expired
+ * at once) wraps to a time past 2106 there; the meta protocol takes at
+ * most 2^31 - 1 (2038): the item outlives any app either way. */
+static inline zend_long wire_ttl(const mr_face_t *f, zend_long ttl)
+{
+	if (EXPECTED(!f->binary_protocol)) {
+		return ttl;
+	}
+	uint32_t u = (uint32_t) ttl;
+	return u > INT32_MAX ? INT32_MAX : (zend_long) u;
+}
+
 /* Stores one value at a key (set, add, replace), as the methods do. Returns
  * true when stored; the result code is set. */
 static bool store_value(mr_face_t *f, zend_string *server_key, zend_string *key, zval *value, zend_long ttl, char mode)
@@ -707,6 +720,7 @@ static bool store_value(mr_face_t *f, zend_string *server_key, zend_string *key,
 		return false;
 	}
 	it->data = mr_face_ebuf(f) + off;
+	ttl = wire_ttl(f, ttl);
 	if (mode == MR_MODE_ADD) {
 		mr_migrate_add(p, it, ttl);
 	} else if (mode == MR_MODE_REPLACE) {
@@ -1058,6 +1072,9 @@ static void get_delayed_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool
 	if (!keys_collect(f, keys, server_key, NULL, &k)) {
 		RETURN_THROWS();
 	}
+	/* PECL adds cas and flags to a result whenever the reply had a CAS,
+	 * which the binary protocol's replies always have */
+	with_cas = with_cas || f->binary_protocol;
 	for (uint32_t i = 0; i < k.n; i++) {
 		k.items[i].want_cas = with_cas;
 	}
@@ -1256,7 +1273,7 @@ static void set_multi_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 		for (uint32_t j = 0; j < i; j++) {
 			items[j].data = mr_face_ebuf(f) + offs[j];
 		}
-		errors = mr_migrate_store(p, items, i, MR_MODE_SET, ttl);
+		errors = mr_migrate_store(p, items, i, MR_MODE_SET, wire_ttl(f, ttl));
 	}
 	/* PECL writes entry by entry and keeps only the last one's outcome: the
 	 * return value and the result code are the last entry's (last_bad when
@@ -1352,7 +1369,7 @@ static void cas_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_key)
 		after_op(f);
 		RETURN_FALSE;
 	}
-	mr_migrate_write_existing(p, it, MR_MODE_SET, ttl, cas);
+	mr_migrate_write_existing(p, it, MR_MODE_SET, wire_ttl(f, ttl), cas);
 	item_res(f, it);
 	after_op(f);
 	RETURN_BOOL(it->rc == MR_OK);
@@ -1555,7 +1572,7 @@ static void arith_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_ke
 	if (with_initial) {
 		/* the binary protocol's semantics (PECL allows an initial value only
 		 * there): a missing key is created with it, and expiry */
-		mr_migrate_arith_init(p, it, incr, (uint64_t) offset, (uint64_t) initial, expiry);
+		mr_migrate_arith_init(p, it, incr, (uint64_t) offset, (uint64_t) initial, wire_ttl(f, expiry));
 	} else {
 		mr_migrate_arith(p, it, incr, (uint64_t) offset);
 	}
@@ -1604,7 +1621,7 @@ static void touch_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 	FACE();
 	mr_item_t *it = mr_face_items(p, 1);
 	KEY_OR_RETURN(mr_face_key(f, ZSTR_VAL(key), ZSTR_LEN(key), server_key, 1, it));
-	mr_migrate_touch(p, it, 1, ttl);
+	mr_migrate_touch(p, it, 1, wire_ttl(f, ttl));
 	item_res(f, it);
 	after_op(f);
 	RETURN_BOOL(it->rc == MR_OK);
