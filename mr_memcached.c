@@ -1749,6 +1749,13 @@ PHP_METHOD(MemRehash_Memcached, getStats)
 		}
 		add_assoc_zval(return_value, mr_wire_name(p->wire, c), &row);
 	}
+	if (code == MEMCACHED_INVALID_ARGUMENTS && f->binary_protocol) {
+		/* over the binary protocol libmemcached takes the server's refusal
+		 * for the end of the stats: PECL returns an empty array */
+		mr_face_set_res(f, MEMCACHED_SUCCESS);
+		zend_hash_clean(Z_ARRVAL_P(return_value));
+		return;
+	}
 	mr_face_set_res(f, code);
 	if (code == MEMCACHED_INVALID_ARGUMENTS) {
 		zval_ptr_dtor(return_value);
@@ -1984,6 +1991,13 @@ PHP_METHOD(MemRehash_Memcached, getAllKeys)
 {
 	ZEND_PARSE_PARAMETERS_NONE();
 	FACE();
+	if (f->binary_protocol) {
+		/* libmemcached's memcached_dump refuses the binary protocol */
+		mr_face_set_res(f, MEMCACHED_NOT_SUPPORTED);
+		snprintf(f->last_msg, sizeof(f->last_msg), "(%p) %s", (void *) f,
+			"ACTION NOT SUPPORTED, Binary protocol is not supported for memcached_dump()");
+		RETURN_FALSE;
+	}
 	mr_migrate_flush(p);
 	HashTable seen;
 	zend_hash_init(&seen, 64, NULL, NULL, 0);
