@@ -1290,6 +1290,11 @@ static void set_multi_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 	efree(offs);
 	if (EG(exception)) RETURN_THROWS();
 	mr_face_set_res(f, code);
+	if (code == MEMCACHED_BAD_KEY_PROVIDED && !f->strict) {
+		/* libmemcached's own refusal (an empty or too long key), its words */
+		snprintf(f->last_msg, sizeof(f->last_msg), "(%p) %s", (void *) f,
+			"A BAD KEY WAS PROVIDED/CHARACTERS OUT OF RANGE, Key provided was too long.");
+	}
 	after_op(f);
 	RETURN_BOOL(code == MEMCACHED_SUCCESS);
 }
