@@ -692,6 +692,24 @@ static bool item_value(mr_face_t *f, const mr_item_t *it, bool extended, zval *r
 	return true;
 }
 
+/* Sets PECL's result code for a conditional write (add, replace, append,
+ * prepend) that did not happen, however the pool learnt it (a server's
+ * NOT_STORED, or a miss at both lists on a migrating pool). */
+static void not_stored_res(mr_face_t *f, const mr_item_t *it, char mode)
+{
+	if (f->strict || mode == MR_MODE_SET || (it->rc != MR_NOTSTORED && it->rc != MR_MISS)) {
+		return;
+	}
+	/* libmemcached's binary protocol has the server's own words for two of
+	 * them: an add of an existing key "exists", a replace of a missing one
+	 * "not found"; the text protocol says NOT_STORED to all */
+	if (f->binary_protocol && (mode == MR_MODE_ADD || mode == MR_MODE_REPLACE)) {
+		mr_face_set_res(f, mode == MR_MODE_ADD ? MEMCACHED_DATA_EXISTS : MEMCACHED_NOTFOUND);
+	} else {
+		mr_face_set_res(f, MEMCACHED_NOTSTORED);
+	}
+}
+
 /* Returns the expiry to send for the app's ttl. libmemcached's binary
  * protocol sends a 32-bit unsigned expiry, so a negative one (text: expired
  * at once) wraps to a time past 2106 there; the meta protocol takes at
@@ -730,12 +748,7 @@ static bool store_value(mr_face_t *f, zend_string *server_key, zend_string *key,
 		mr_migrate_store(p, it, 1, mode, ttl);
 	}
 	item_res(f, it);
-	if (UNEXPECTED(f->binary_protocol) && it->rc == MR_NOTSTORED && mode != MR_MODE_SET) {
-		/* libmemcached's binary protocol has the server's own words for
-		 * these: an add of an existing key "exists", a replace of a
-		 * missing one "not found" (the text protocol's NOT_STORED) */
-		mr_face_set_res(f, mode == MR_MODE_ADD ? MEMCACHED_DATA_EXISTS : MEMCACHED_NOTFOUND);
-	}
+	not_stored_res(f, it, mode);
 	return it->rc == MR_OK;
 }
 
@@ -1415,6 +1428,7 @@ static void concat_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_k
 	it->flags = 0;
 	mr_migrate_write_existing(p, it, mode, 0, 0);
 	item_res(f, it);
+	not_stored_res(f, it, mode);
 	after_op(f);
 	RETURN_BOOL(it->rc == MR_OK);
 }
