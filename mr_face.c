@@ -217,6 +217,12 @@ bool mr_face_encode(mr_face_t *f, zval *value, size_t *off, size_t *len, uint32_
 	}
 	*off = f->ebuf.s ? ZSTR_LEN(f->ebuf.s) : 0;
 	*len = tmp->s ? ZSTR_LEN(tmp->s) : 0;
+	if (UNEXPECTED(f->item_size_limit > 0) && *len > (size_t) f->item_size_limit) {
+		/* PECL 3.3's OPT_ITEM_SIZE_LIMIT: its own check, libmemcached's
+		 * last error stays */
+		f->rescode = MEMCACHED_E2BIG;
+		return false;
+	}
 	if (*len) {
 		smart_str_appendl(&f->ebuf, ZSTR_VAL(tmp->s), *len);
 	}

@@ -37,6 +37,10 @@ typedef struct mr_face {
 	bool ketama_compat;
 	zend_long distribution, hash;
 	zend_long store_retry_count;
+	/* PECL 3.3's OPT_COMPRESSION_LEVEL and OPT_ITEM_SIZE_LIMIT (0: no limit;
+	 * a value encoded larger fails with RES_E2BIG, nothing sent) */
+	zend_long compression_level;
+	zend_long item_size_limit;
 	zend_long dropin_opts[4];  /* compression type, user flags, send and receive timeouts, as last set */
 	/* connect and poll timeouts as getOption reports them: -1 until the app
 	 * sets one (then libmemcached's defaults are reported; the pool keeps

@@ -67,6 +67,76 @@ mr_face_t *mr_memcached_face(zend_object *obj)
 	return h < faces_cap ? faces[h] : NULL;
 }
 
+/* Ids of options newer PECL memcached releases add, as the loaded one
+ * defines them (MINIT), or ZEND_LONG_MIN when it has none such: 3.3 adds
+ * OPT_COMPRESSION_LEVEL and OPT_ITEM_SIZE_LIMIT. */
+static zend_long opt_compression_level = ZEND_LONG_MIN;
+static zend_long opt_item_size_limit = ZEND_LONG_MIN;
+
+/* Returns the integer class constant `name` of the loaded \Memcached, or
+ * ZEND_LONG_MIN when it does not define it. */
+static zend_long pecl_class_const(const char *name, size_t len)
+{
+	zend_class_constant *c = zend_hash_str_find_ptr(&pecl_ce->constants_table, name, len);
+	return c && Z_TYPE(c->value) == IS_LONG ? Z_LVAL(c->value) : ZEND_LONG_MIN;
+}
+
+/* Returns the memcached.NAME INI value of the loaded PECL memcached, or
+ * NULL when it has no such setting. */
+static const char *pecl_ini(const char *name, size_t len)
+{
+	bool exists = false;
+	const char *v = zend_ini_string_ex(name, len, 0, &exists);
+	return exists ? v : NULL;
+}
+
+/* Returns zlib's level for PECL's compression level (it clamps to 0..9). */
+static int zlib_level_of(zend_long level)
+{
+	return level < 0 ? 0 : level > 9 ? 9 : (int) level;
+}
+
+/* Sets a drop-in face's codec and write defaults from the loaded PECL
+ * memcached's memcached.* INI settings, as `new Memcached()` takes them:
+ * serializer, compression type, threshold and factor, store retry count,
+ * and (PECL 3.3) compression level and item size limit. */
+static void pecl_ini_defaults(mr_face_t *f)
+{
+	const char *v;
+	if ((v = pecl_ini(ZEND_STRL("memcached.serializer")))) {
+		static const struct { const char *name; mr_serializer_t s; } map[] = {
+			{"php", MR_SER_PHP}, {"igbinary", MR_SER_IGBINARY}, {"json", MR_SER_JSON},
+			{"json_array", MR_SER_JSON_ARRAY}, {"msgpack", MR_SER_MSGPACK},
+		};
+		for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+			if (strcmp(v, map[i].name) == 0 && mr_codec_serializer_available(map[i].s)) {
+				f->codec.serializer = map[i].s;
+			}
+		}
+	}
+	if ((v = pecl_ini(ZEND_STRL("memcached.compression_type"))) && strcmp(v, "zlib") == 0) {
+		f->codec.compression = MR_COMP_ZLIB;
+		f->dropin_opts[0] = COMP_ZLIB;
+	}
+	if ((v = pecl_ini(ZEND_STRL("memcached.compression_threshold")))) {
+		zend_long t = ZEND_STRTOL(v, NULL, 10);
+		f->codec.threshold = t > 0 ? (size_t) t : 0;
+	}
+	if ((v = pecl_ini(ZEND_STRL("memcached.compression_factor")))) {
+		f->codec.factor = zend_strtod(v, NULL);
+	}
+	if ((v = pecl_ini(ZEND_STRL("memcached.store_retry_count")))) {
+		f->store_retry_count = ZEND_STRTOL(v, NULL, 10);
+	}
+	if ((v = pecl_ini(ZEND_STRL("memcached.compression_level")))) {
+		f->compression_level = ZEND_STRTOL(v, NULL, 10);
+		f->codec.zlib_level = zlib_level_of(f->compression_level);
+	}
+	if ((v = pecl_ini(ZEND_STRL("memcached.item_size_limit")))) {
+		f->item_size_limit = ZEND_STRTOL(v, NULL, 10);
+	}
+}
+
 /* Attaches a new face to obj. */
 static mr_face_t *face_attach(zend_object *obj)
 {
@@ -83,6 +153,7 @@ static mr_face_t *face_attach(zend_object *obj)
 	mr_face_t *f = emalloc(sizeof(*f));
 	mr_face_init(f, false);
 	f->codec.user_flags = 0;
+	pecl_ini_defaults(f);
 	faces[h] = f;
 	return f;
 }
@@ -238,6 +309,19 @@ static bool set_option(mr_face_t *f, zend_long option, zval *value)
 {
 	mr_pool_t *p = f->pool;
 	zend_long l = zval_get_long(value);
+	if (option == opt_compression_level) {
+		f->compression_level = l;
+		f->codec.zlib_level = zlib_level_of(l);
+		return true;
+	}
+	if (option == opt_item_size_limit) {
+		if (l < 0) {
+			php_error_docref(NULL, E_WARNING, "ITEM_SIZE_LIMIT must be >= 0");
+			return false;
+		}
+		f->item_size_limit = l;
+		return true;
+	}
 	switch (option) {
 		case OPT_COMPRESSION:
 			/* on: with the type last set (PECL's default: fastlz) */
@@ -378,6 +462,10 @@ static void get_option(mr_face_t *f, zend_long option, zval *rv)
 {
 	mr_pool_t *p = f->pool;
 	const mr_wire_opts_t *wo = mr_wire_opts(p->wire);
+	if (option == opt_compression_level || option == opt_item_size_limit) {
+		ZVAL_LONG(rv, option == opt_compression_level ? f->compression_level : f->item_size_limit);
+		return;
+	}
 	switch (option) {
 		case OPT_COMPRESSION: ZVAL_BOOL(rv, f->codec.compression != MR_COMP_NONE); return;
 		case OPT_COMPRESSION_TYPE:
@@ -2259,6 +2347,8 @@ void mr_memcached_register(void)
 	if (!pecl_ce || !pecl_ce->create_object) {
 		return; /* PECL memcached is not loaded: no drop-in */
 	}
+	opt_compression_level = pecl_class_const(ZEND_STRL("OPT_COMPRESSION_LEVEL"));
+	opt_item_size_limit = pecl_class_const(ZEND_STRL("OPT_ITEM_SIZE_LIMIT"));
 	dropin_ce = register_class_MemRehash_Memcached(pecl_ce);
 	dropin_ce->create_object = dropin_create;
 }
