@@ -46,9 +46,6 @@ int mr_face_res(mr_rc_t rc)
 	}
 }
 
-/* Returns true when the key passes PECL memcached's check (ASCII protocol):
- * 1 to 250 - prefix bytes, every byte printable and not a space. Its
- * isgraph() is the C locale's: bytes >= 0x80 are refused too. */
 /* Over PECL's binary protocol any bytes but a newline make a key (libmemcached
  * sends its length); memrehash sends those the text protocol cannot carry in
  * base64 (mr_wire.c), which fits the server's 250 bytes only up to 187
@@ -66,6 +63,10 @@ static bool binary_key_ok(const mr_face_t *f, const char *key, size_t klen, bool
 	return mr_key_bad_byte(key, klen) == klen || MR_KEY_B64_LEN(sent) <= MR_KEY_MAX;
 }
 
+/* Returns true when the key passes PECL memcached's check: over the binary
+ * protocol binary_key_ok's; else (ASCII protocol) 1 to 250 - prefix bytes,
+ * every byte printable and not a space. Its isgraph() is the C locale's:
+ * bytes >= 0x80 are refused too. */
 static bool pecl_key_ok(const mr_face_t *f, const char *key, size_t klen)
 {
 	if (f->binary_protocol) {
@@ -74,8 +75,6 @@ static bool pecl_key_ok(const mr_face_t *f, const char *key, size_t klen)
 	if (klen == 0 || klen + f->pool->prefix_len > MR_KEY_MAX) {
 		return false;
 	}
-	/* the text protocol's rules, as PECL checks them with libmemcached's
-	 * key verification */
 	for (size_t i = 0; i < klen; i++) {
 		unsigned char c = (unsigned char) key[i];
 		if (c <= 0x20 || c >= 0x7f) {
