@@ -1354,6 +1354,7 @@ static void set_multi_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 	zend_ulong ikey;
 	zval *v;
 	mr_face_ebuf_reset(f);
+	mr_face_ebuf_reserve(f, entries);
 	ZEND_HASH_FOREACH_KEY_VAL(entries, ikey, skey, v) {
 		zend_string *k = skey ? zend_string_copy(skey) : zend_long_to_str((zend_long) ikey);
 		/* as PECL: a key that cannot be written fails alone, the others go on */

@@ -37,7 +37,9 @@ typedef struct {
 	bool deferred_delete;      /* a move's delete at O is read later (see p->later) */
 	int64_t fallback_ttl;      /* TTL of a moved item whose old server did not say */
 	mr_ctr_pool_t *ctr;        /* shared counters slot, or NULL when none was free */
-	mr_ctr_pool_t local_ctr;   /* ... then this process counts alone */
+	/* ... then this process counts alone, here: allocated only then (a
+	 * slot is 20 KB, and zeroing it cost every constructor) */
+	mr_ctr_pool_t *local_ctr;
 	mr_ctr_server_t **srv;     /* per connection: its counters row (may be NULL) */
 	char name[MR_POOL_NAME_MAX];
 	char marker_key[64];       /* completion marker in the new pool */
@@ -112,6 +114,9 @@ typedef struct {
 	bool cutover_set;          /* complete_below or window given: they apply host-wide */
 	uint32_t window;
 	uint32_t connect_timeout_ms, timeout_ms, retry_interval_s;
+	/* the layout for these lists and placement options when the caller
+	 * has it (the pool takes its own reference), else NULL: looked up */
+	mr_layout_t *layout;
 } mr_pool_cfg_t;
 
 /* Writes the default pool name for cfg's lists into out: "old,... > new,...",
@@ -138,7 +143,7 @@ mr_item_t *mr_pool_items(mr_pool_t *p, uint32_t n);
 /* Returns the counters this pool writes to (shared slot or the local one). */
 static inline mr_ctr_pool_t *mr_pool_ctr(mr_pool_t *p)
 {
-	return p->ctr ? p->ctr : &p->local_ctr;
+	return p->ctr ? p->ctr : p->local_ctr;
 }
 
 /* Counts an error against the pool and the server on conn. */

@@ -75,7 +75,9 @@ typedef struct {
 } mr_wire_opts_t;
 
 /* Returns a wire for n servers (names "host:port" or socket paths, with host
- * and port split out), allocated persistently when persistent. */
+ * and port split out), allocated persistently when persistent. The three
+ * arrays and their strings are borrowed, not copied: they must outlive the
+ * wire (and its clones). Nothing is made per server until a request uses it. */
 mr_wire_t *mr_wire_new(const char *const *hosts, const uint16_t *ports, const char *const *names, uint32_t n, bool persistent);
 void mr_wire_free(mr_wire_t *w);
 /* Closes every connection (they reopen on the next request). */
