@@ -149,6 +149,7 @@ typedef struct {
 	zend_string *prefix;
 	bool migrate;
 	bool deferred_delete;      /* a moving get does not wait for the delete at O */
+	bool ordered_move;         /* the delete at O waits for the add at N (no lease move) */
 	zend_long fallback_ttl;
 	double complete_below;
 	bool cutover_set;          /* complete_below or window given: they apply host-wide */
@@ -381,6 +382,8 @@ static bool parse_options(mr_face_t *o, HashTable *opts, mr_config_t *cfg)
 			ok = option_bool(v, "migrate", &cfg->migrate);
 		} else if (zend_string_equals_literal(key, "deferred_delete")) {
 			ok = option_bool(v, "deferred_delete", &cfg->deferred_delete);
+		} else if (zend_string_equals_literal(key, "ordered_move")) {
+			ok = option_bool(v, "ordered_move", &cfg->ordered_move);
 		} else if (zend_string_equals_literal(key, "fallback_ttl")) {
 			ok = option_long(v, "fallback_ttl", 0, INT32_MAX, &cfg->fallback_ttl);
 		} else if (zend_string_equals_literal(key, "complete_below")) {
@@ -451,10 +454,10 @@ static zend_string *config_signature(const mr_config_t *cfg, const char *lists, 
 {
 	smart_str s = {0};
 	smart_str_appendl(&s, lists, lists_len);
-	smart_str_append_printf(&s, "|" ZEND_LONG_FMT "," ZEND_LONG_FMT "," ZEND_LONG_FMT "," ZEND_LONG_FMT "|%s|%s|%d%d|"
+	smart_str_append_printf(&s, "|" ZEND_LONG_FMT "," ZEND_LONG_FMT "," ZEND_LONG_FMT "," ZEND_LONG_FMT "|%s|%s|%d%d%d|"
 		ZEND_LONG_FMT "|%.6f|" ZEND_LONG_FMT "|" ZEND_LONG_FMT "," ZEND_LONG_FMT "," ZEND_LONG_FMT,
 		cfg->dist, cfg->hash, cfg->old_dist, cfg->old_hash, ZSTR_VAL(cfg->name),
-		cfg->prefix ? ZSTR_VAL(cfg->prefix) : "", cfg->migrate, cfg->deferred_delete, cfg->fallback_ttl, cfg->complete_below,
+		cfg->prefix ? ZSTR_VAL(cfg->prefix) : "", cfg->migrate, cfg->deferred_delete, cfg->ordered_move, cfg->fallback_ttl, cfg->complete_below,
 		cfg->window, cfg->connect_timeout, cfg->timeout, cfg->retry_interval);
 	smart_str_0(&s);
 	return s.s;
@@ -471,7 +474,7 @@ static void pool_cfg_of(const mr_config_t *cfg, mr_pool_cfg_t *out)
 		.name = cfg->name ? ZSTR_VAL(cfg->name) : "",
 		.prefix = cfg->prefix ? ZSTR_VAL(cfg->prefix) : NULL,
 		.prefix_len = cfg->prefix ? ZSTR_LEN(cfg->prefix) : 0,
-		.migrate = cfg->migrate, .deferred_delete = cfg->deferred_delete,
+		.migrate = cfg->migrate, .deferred_delete = cfg->deferred_delete, .ordered_move = cfg->ordered_move,
 		.fallback_ttl = cfg->fallback_ttl,
 		.complete_below = cfg->complete_below, .cutover_set = cfg->cutover_set,
 		.window = (uint32_t) cfg->window,

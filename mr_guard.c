@@ -12,10 +12,15 @@
 
 size_t mr_guard_key(const char *key, size_t klen, char *out)
 {
-	size_t pl = sizeof(MR_GUARD_PREFIX) - 1;
-	memcpy(out, MR_GUARD_PREFIX, pl);
+	return mr_marker_key(MR_GUARD_PREFIX, key, klen, out);
+}
+
+size_t mr_marker_key(const char *prefix, const char *key, size_t klen, char *out)
+{
+	size_t pl = strlen(prefix);
+	memcpy(out, prefix, pl);
 	/* a key sent in base64 (PECL's binary-protocol keys, mr_wire.c) gets
-	 * the digest form too: its guard key then needs no encoding */
+	 * the digest form too: its marker key then needs no encoding */
 	if (pl + klen <= MR_GUARD_KEY_MAX && mr_key_bad_byte(key, klen) == klen) {
 		memcpy(out + pl, key, klen);
 		out[pl + klen] = '\0';

@@ -302,6 +302,27 @@ static zend_long passive_default(zend_long option)
 	}
 }
 
+static void get_option(mr_face_t *f, zend_long option, zval *rv);
+
+/* Returns whether setting libmemcached behavior option to l changes what
+ * getOption reports. */
+static bool behavior_changes(mr_face_t *f, zend_long option, zend_long l)
+{
+	zval cur;
+	get_option(f, option, &cur);
+	return Z_TYPE(cur) != IS_LONG || Z_LVAL(cur) != l;
+}
+
+/* PECL hands a libmemcached behavior to memcached_behavior_set() only when
+ * the value changes, and that call's SUCCESS becomes the result code; an
+ * unchanged value leaves the code as it was. */
+static void behavior_applied(mr_face_t *f, bool changed)
+{
+	if (changed) {
+		mr_face_set_res(f, MEMCACHED_SUCCESS);
+	}
+}
+
 /* Returns true after applying one Memcached::OPT_* option; false with a
  * warning and RES_INVALID_ARGUMENTS when it is unknown, badly typed, or
  * cannot apply to a two-list pool. */
@@ -400,6 +421,7 @@ static bool set_option(mr_face_t *f, zend_long option, zval *value)
 			if (l < 0) {
 				return option_warn(f, "must not be negative", option);
 			}
+			bool changed = behavior_changes(f, option, l);
 			mr_wire_opts_t wo = *mr_wire_opts(p->wire);
 			if (option == MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT) {
 				wo.connect_timeout_ms = l ? (uint32_t) l : 1;
@@ -416,6 +438,7 @@ static bool set_option(mr_face_t *f, zend_long option, zval *value)
 				f->dropin_opts[option == MEMCACHED_BEHAVIOR_SND_TIMEOUT ? 2 : 3] = l;
 			}
 			mr_wire_set_opts(p->wire, &wo);
+			behavior_applied(f, changed);
 			return true;
 		}
 		case MEMCACHED_BEHAVIOR_NOREPLY:
@@ -437,6 +460,7 @@ static bool set_option(mr_face_t *f, zend_long option, zval *value)
 				f->rescode = MEMCACHED_INVALID_ARGUMENTS;
 				return false;
 			}
+			behavior_applied(f, behavior_changes(f, option, l));
 			if (option == MEMCACHED_BEHAVIOR_BINARY_PROTOCOL) {
 				/* PECL's binary-protocol key rules and result codes; the
 				 * engine still speaks the meta protocol */
@@ -1853,7 +1877,7 @@ PHP_METHOD(MemRehash_Memcached, getStats)
 			 * INVALID_ARGUMENTS, and PECL returns false */
 			code = MEMCACHED_INVALID_ARGUMENTS;
 		} else if (rc != MR_OK && code == MEMCACHED_SUCCESS) {
-			code = MEMCACHED_SOME_ERRORS;
+			code = mr_face_res(rc);
 		}
 		add_assoc_zval(return_value, mr_wire_name(p->wire, c), &row);
 	}
@@ -1865,7 +1889,9 @@ PHP_METHOD(MemRehash_Memcached, getStats)
 		return;
 	}
 	mr_face_set_res(f, code);
-	if (code == MEMCACHED_INVALID_ARGUMENTS) {
+	if (code != MEMCACHED_SUCCESS) {
+		/* PECL returns false when any server's stats failed (a server down:
+		 * its code, CONNECTION_FAILURE, then TEMPORARILY_DISABLED) */
 		zval_ptr_dtor(return_value);
 		RETURN_FALSE;
 	}
@@ -1887,12 +1913,16 @@ PHP_METHOD(MemRehash_Memcached, getVersion)
 		if (rc == MR_OK && t.first && ZSTR_LEN(t.first) > 8 && memcmp(ZSTR_VAL(t.first), "VERSION ", 8) == 0) {
 			add_assoc_stringl(return_value, mr_wire_name(p->wire, c), ZSTR_VAL(t.first) + 8, ZSTR_LEN(t.first) - 8);
 		} else {
-			add_assoc_string(return_value, mr_wire_name(p->wire, c), "255.255.255");
 			code = MEMCACHED_SOME_ERRORS;
 		}
 		if (t.first) zend_string_release(t.first);
 	}
 	mr_face_set_res(f, code);
+	if (code != MEMCACHED_SUCCESS) {
+		/* PECL 3 returns false (SOME_ERRORS) when a server did not answer */
+		zval_ptr_dtor(return_value);
+		RETURN_FALSE;
+	}
 }
 
 /* Fills rv with one server's entry the way PECL's getServerList does. */

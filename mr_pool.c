@@ -82,6 +82,7 @@ mr_pool_t *mr_pool_new(const mr_pool_cfg_t *cfg, bool pers, char *err, size_t er
 	}
 	p->migrate = cfg->migrate;
 	p->deferred_delete = cfg->deferred_delete;
+	p->ordered_move = cfg->ordered_move || cfg->deferred_delete;
 	p->fallback_ttl = cfg->fallback_ttl;
 	snprintf(p->name, sizeof(p->name), "%s", cfg->name);
 	name_reserved_keys(p);

@@ -35,6 +35,7 @@ typedef struct {
 	size_t prefix_len;
 	bool migrate;              /* move on read; false: only report */
 	bool deferred_delete;      /* a move's delete at O is read later (see p->later) */
+	bool ordered_move;         /* a move's delete at O waits for its add at N (no two-round-trip move) */
 	int64_t fallback_ttl;      /* TTL of a moved item whose old server did not say */
 	mr_ctr_pool_t *ctr;        /* shared counters slot, or NULL when none was free */
 	/* ... then this process counts alone, here: allocated only then (a
@@ -91,6 +92,8 @@ typedef struct mr_item {
 	/* internal */
 	uint32_t rn, ro, ra, rd;
 	uint32_t rg, rg2;          /* requests about the key's guard at N and at its peer (mr_guard.h) */
+	uint32_t rl, rlook;        /* a move's lease at N: its taking, the look after the add (mr_lease.h) */
+	uint64_t lease_cas;        /* the lease this get holds (0: none) */
 	int64_t ttl;
 	uint64_t cas, add_cas;
 	uint8_t stage;
@@ -109,6 +112,7 @@ typedef struct {
 	size_t prefix_len;         /* < MR_PREFIX_MAX */
 	bool migrate;
 	bool deferred_delete;
+	bool ordered_move;
 	int64_t fallback_ttl;
 	double complete_below;     /* 0..1: automatic cut-over below this old-hit rate */
 	bool cutover_set;          /* complete_below or window given: they apply host-wide */

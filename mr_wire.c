@@ -1346,3 +1346,50 @@ int64_t mr_wire_server_time(mr_wire_t *w, uint32_t conn)
 	mr_wire_free(tmp);
 	return server > 0 ? server : now;
 }
+
+/* ---- a server's item size limit ---- */
+
+/* Servers' item_size_max, process-wide: a move that sends its delete at O
+ * with the add at N must know N takes the item (docs/DESIGN.md, "The move in
+ * two round trips"). It changes only with a restart: cached for minutes. */
+#define ITEM_MAX_AGE_S 300
+static struct { uint64_t hash; uint64_t max; int64_t at; } item_max_table[CLOCK_SLOTS];
+
+static bool item_max_line(void *ctx, const char *line, size_t len)
+{
+	uint64_t *max = ctx;
+	uint64_t v;
+	if (mr_stat_u64(line, len, "item_size_max", &v)) {
+		*max = v;
+	}
+	return true;
+}
+
+uint64_t mr_wire_item_max(mr_wire_t *w, uint32_t conn)
+{
+	mr_conn_t *c = conn_at(w, conn);
+	int64_t now = (int64_t) time(NULL);
+	uint32_t slot = (uint32_t) (c->name_hash % CLOCK_SLOTS);
+	mr_lock(&clock_lock);
+	bool fresh = item_max_table[slot].hash == c->name_hash && now - item_max_table[slot].at < ITEM_MAX_AGE_S;
+	uint64_t max = item_max_table[slot].max;
+	mr_unlock(&clock_lock);
+	if (fresh) {
+		return max;
+	}
+	/* a connection of its own: the pool's is in the middle of a batch */
+	const char *host = c->host, *name = c->name;
+	uint16_t port = c->port;
+	mr_wire_t *tmp = mr_wire_new(&host, &port, &name, 1, false);
+	tmp->opts = w->opts;
+	max = 0;
+	if (mr_wire_text(tmp, 0, "stats settings", item_max_line, &max, w->opts.timeout_ms) == MR_OK && max > 0) {
+		mr_lock(&clock_lock);
+		item_max_table[slot].hash = c->name_hash;
+		item_max_table[slot].max = max;
+		item_max_table[slot].at = now;
+		mr_unlock(&clock_lock);
+	}
+	mr_wire_free(tmp);
+	return max;
+}

@@ -145,6 +145,11 @@ mr_rc_t mr_wire_text(mr_wire_t *w, uint32_t conn, const char *line, mr_line_cb c
  * middle of a batch: it asks on a connection of its own. */
 int64_t mr_wire_server_time(mr_wire_t *w, uint32_t conn);
 
+/* Returns the largest item (bytes) the server on conn stores (its `stats
+ * settings` "item_size_max", cached for minutes), or 0 when it cannot be
+ * asked. Safe in the middle of a batch: it asks on a connection of its own. */
+uint64_t mr_wire_item_max(mr_wire_t *w, uint32_t conn);
+
 /* --- the reply parser, exposed for the fuzzer --- */
 typedef struct {
 	mr_rc_t rc;
