@@ -50,6 +50,7 @@ void mr_codec_opts_default(mr_codec_opts_t *opts)
 	opts->threshold = 2000;
 	opts->factor = 1.3;
 	opts->user_flags = 0;
+	opts->zlib_level = -1;
 }
 
 /* Returns the internal function `name` if its extension is loaded, else NULL
@@ -221,7 +222,10 @@ static bool compress_payload(const mr_codec_opts_t *opts, smart_str *buf, const 
 	}
 	if (opts->compression == MR_COMP_ZLIB) {
 		uLongf zlen = (uLongf)room;
-		if (compress((Bytef *)dst + 4, &zlen, (const Bytef *)src, (uLong)len) == Z_OK) {
+		int zrc = opts->zlib_level >= 0
+			? compress2((Bytef *)dst + 4, &zlen, (const Bytef *)src, (uLong)len, opts->zlib_level)
+			: compress((Bytef *)dst + 4, &zlen, (const Bytef *)src, (uLong)len);
+		if (zrc == Z_OK) {
 			clen = zlen;
 		}
 		type_flag = MR_VAL_ZLIB;

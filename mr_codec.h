@@ -42,6 +42,7 @@ typedef struct {
 	size_t threshold;   /* compress payloads of at least this many bytes (as PECL) */
 	double factor;      /* keep compressed only if orig > compressed * factor */
 	uint32_t user_flags; /* stored in the high 16 bits */
+	int zlib_level;     /* zlib's level 0..9, or -1: compress()'s default (PECL before 3.3) */
 } mr_codec_opts_t;
 
 void mr_codec_opts_default(mr_codec_opts_t *opts);

@@ -23,6 +23,7 @@ void mr_face_init(mr_face_t *f, bool strict)
 	f->distribution = 0;    /* Memcached::DISTRIBUTION_MODULA */
 	f->hash = 0;            /* Memcached::HASH_DEFAULT */
 	f->store_retry_count = 0;
+	f->shown_timeouts[0] = f->shown_timeouts[1] = -1;
 }
 
 int mr_face_res(mr_rc_t rc)
@@ -45,16 +46,35 @@ int mr_face_res(mr_rc_t rc)
 	}
 }
 
-/* Returns true when the key passes PECL memcached's check (ASCII protocol):
- * 1 to 250 - prefix bytes, every byte printable and not a space. Its
- * isgraph() is the C locale's: bytes >= 0x80 are refused too. */
+/* Over PECL's binary protocol any bytes but a newline make a key (libmemcached
+ * sends its length); memrehash sends those the text protocol cannot carry in
+ * base64 (mr_wire.c), which fits the server's 250 bytes only up to 187
+ * bytes with the prefix: a longer such key is refused (README). Returns
+ * true when key[0..klen) can be sent so. */
+static bool binary_key_ok(const mr_face_t *f, const char *key, size_t klen, bool check_newline)
+{
+	size_t sent = klen + f->pool->prefix_len;
+	if (klen == 0 || sent > MR_KEY_MAX) {
+		return false;
+	}
+	if (check_newline && memchr(key, '\n', klen)) {
+		return false;
+	}
+	return mr_key_bad_byte(key, klen) == klen || MR_KEY_B64_LEN(sent) <= MR_KEY_MAX;
+}
+
+/* Returns true when the key passes PECL memcached's check: over the binary
+ * protocol binary_key_ok's; else (ASCII protocol) 1 to 250 - prefix bytes,
+ * every byte printable and not a space. Its isgraph() is the C locale's:
+ * bytes >= 0x80 are refused too. */
 static bool pecl_key_ok(const mr_face_t *f, const char *key, size_t klen)
 {
+	if (f->binary_protocol) {
+		return binary_key_ok(f, key, klen, true);
+	}
 	if (klen == 0 || klen + f->pool->prefix_len > MR_KEY_MAX) {
 		return false;
 	}
-	/* the meta protocol takes no spaces in a key, whatever the binary
-	 * protocol option says (PECL would then accept them) */
 	for (size_t i = 0; i < klen; i++) {
 		unsigned char c = (unsigned char) key[i];
 		if (c <= 0x20 || c >= 0x7f) {
@@ -114,6 +134,10 @@ bool mr_face_key(mr_face_t *f, const char *key, size_t klen, const zend_string *
  * the meta protocol cannot carry (spaces, control bytes) is refused too. */
 static bool multi_key_ok(const mr_face_t *f, const char *key, size_t klen)
 {
+	if (f->binary_protocol) {
+		/* PECL checks nothing; libmemcached's binary protocol sends any bytes */
+		return binary_key_ok(f, key, klen, false);
+	}
 	if (klen == 0 || klen + f->pool->prefix_len > MR_KEY_MAX) {
 		return false;
 	}
@@ -217,6 +241,12 @@ bool mr_face_encode(mr_face_t *f, zval *value, size_t *off, size_t *len, uint32_
 	}
 	*off = f->ebuf.s ? ZSTR_LEN(f->ebuf.s) : 0;
 	*len = tmp->s ? ZSTR_LEN(tmp->s) : 0;
+	if (UNEXPECTED(f->item_size_limit > 0) && *len > (size_t) f->item_size_limit) {
+		/* PECL 3.3's OPT_ITEM_SIZE_LIMIT: its own check, libmemcached's
+		 * last error stays */
+		f->rescode = MEMCACHED_E2BIG;
+		return false;
+	}
 	if (*len) {
 		smart_str_appendl(&f->ebuf, ZSTR_VAL(tmp->s), *len);
 	}

@@ -27,6 +27,9 @@ typedef struct mr_face {
 	int rescode;               /* Memcached::RES_* of the last call */
 	int memc_errno;            /* errno of the last failure, as getLastErrorErrno */
 	int last_error;            /* the last code that was an error (getLastErrorCode) */
+	/* getLastErrorMessage's text for last_error when libmemcached would give
+	 * more than memcached_strerror (a server's words and its address); "": none */
+	char last_msg[128];
 	bool persistent;
 	bool strict;               /* MemRehash: exceptions; the drop-in: false + code */
 	/* the drop-in's PECL-visible settings, as getOption reports them */
@@ -34,7 +37,15 @@ typedef struct mr_face {
 	bool ketama_compat;
 	zend_long distribution, hash;
 	zend_long store_retry_count;
+	/* PECL 3.3's OPT_COMPRESSION_LEVEL and OPT_ITEM_SIZE_LIMIT (0: no limit;
+	 * a value encoded larger fails with RES_E2BIG, nothing sent) */
+	zend_long compression_level;
+	zend_long item_size_limit;
 	zend_long dropin_opts[4];  /* compression type, user flags, send and receive timeouts, as last set */
+	/* connect and poll timeouts as getOption reports them: -1 until the app
+	 * sets one (then libmemcached's defaults are reported; the pool keeps
+	 * its own, memrehash's 1,000 ms, see mr_memcached.c) */
+	zend_long shown_timeouts[2];
 	zend_long *passive;        /* options kept for getOption only (no effect here), or NULL */
 	/* getDelayed results waiting for fetch()/fetchAll(): an array of result arrays */
 	zval delayed;
@@ -56,6 +67,7 @@ static inline void mr_face_set_res(mr_face_t *f, int code)
 	/* libmemcached clears its last error at each operation it runs */
 	if (code != 0 && code != 16 /* NOTFOUND */ && code != 14 /* NOTSTORED */ && code != 12 /* DATA_EXISTS */) {
 		f->last_error = code;
+		f->last_msg[0] = '\0';
 	} else {
 		f->last_error = 0;
 	}

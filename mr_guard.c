@@ -19,7 +19,9 @@ size_t mr_marker_key(const char *prefix, const char *key, size_t klen, char *out
 {
 	size_t pl = strlen(prefix);
 	memcpy(out, prefix, pl);
-	if (pl + klen <= MR_GUARD_KEY_MAX) {
+	/* a key sent in base64 (PECL's binary-protocol keys, mr_wire.c) gets
+	 * the digest form too: its marker key then needs no encoding */
+	if (pl + klen <= MR_GUARD_KEY_MAX && mr_key_bad_byte(key, klen) == klen) {
 		memcpy(out + pl, key, klen);
 		out[pl + klen] = '\0';
 		return pl + klen;

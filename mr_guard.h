@@ -11,7 +11,7 @@
 #include "mr_pool.h"
 
 /* "__memrehash:g:" + the key as sent, or "__memrehash:g:#" + the MD5 (hex)
- * of a key too long for that. */
+ * of a key too long for that or with bytes only base64 carries. */
 #define MR_GUARD_PREFIX MR_RESERVED_PREFIX "g:"
 #define MR_GUARD_KEY_MAX MR_KEY_MAX
 
@@ -20,7 +20,8 @@
 size_t mr_guard_key(const char *key, size_t klen, char *out);
 
 /* The same naming under another reserved prefix (mr_lease.h): prefix + the
- * key, or prefix + "#" + its MD5 when too long. Returns its length. */
+ * key, or prefix + "#" + its MD5 when too long or when the key has bytes
+ * only base64 carries. Returns its length. */
 size_t mr_marker_key(const char *prefix, const char *key, size_t klen, char *out);
 
 /* Each queues one request on w about the guard of the sent key key[0..klen)

@@ -67,6 +67,76 @@ mr_face_t *mr_memcached_face(zend_object *obj)
 	return h < faces_cap ? faces[h] : NULL;
 }
 
+/* Ids of options newer PECL memcached releases add, as the loaded one
+ * defines them (MINIT), or ZEND_LONG_MIN when it has none such: 3.3 adds
+ * OPT_COMPRESSION_LEVEL and OPT_ITEM_SIZE_LIMIT. */
+static zend_long opt_compression_level = ZEND_LONG_MIN;
+static zend_long opt_item_size_limit = ZEND_LONG_MIN;
+
+/* Returns the integer class constant `name` of the loaded \Memcached, or
+ * ZEND_LONG_MIN when it does not define it. */
+static zend_long pecl_class_const(const char *name, size_t len)
+{
+	zend_class_constant *c = zend_hash_str_find_ptr(&pecl_ce->constants_table, name, len);
+	return c && Z_TYPE(c->value) == IS_LONG ? Z_LVAL(c->value) : ZEND_LONG_MIN;
+}
+
+/* Returns the memcached.NAME INI value of the loaded PECL memcached, or
+ * NULL when it has no such setting. */
+static const char *pecl_ini(const char *name, size_t len)
+{
+	bool exists = false;
+	const char *v = zend_ini_string_ex(name, len, 0, &exists);
+	return exists ? v : NULL;
+}
+
+/* Returns zlib's level for PECL's compression level (it clamps to 0..9). */
+static int zlib_level_of(zend_long level)
+{
+	return level < 0 ? 0 : level > 9 ? 9 : (int) level;
+}
+
+/* Sets a drop-in face's codec and write defaults from the loaded PECL
+ * memcached's memcached.* INI settings, as `new Memcached()` takes them:
+ * serializer, compression type, threshold and factor, store retry count,
+ * and (PECL 3.3) compression level and item size limit. */
+static void pecl_ini_defaults(mr_face_t *f)
+{
+	const char *v;
+	if ((v = pecl_ini(ZEND_STRL("memcached.serializer")))) {
+		static const struct { const char *name; mr_serializer_t s; } map[] = {
+			{"php", MR_SER_PHP}, {"igbinary", MR_SER_IGBINARY}, {"json", MR_SER_JSON},
+			{"json_array", MR_SER_JSON_ARRAY}, {"msgpack", MR_SER_MSGPACK},
+		};
+		for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+			if (strcmp(v, map[i].name) == 0 && mr_codec_serializer_available(map[i].s)) {
+				f->codec.serializer = map[i].s;
+			}
+		}
+	}
+	if ((v = pecl_ini(ZEND_STRL("memcached.compression_type"))) && strcmp(v, "zlib") == 0) {
+		f->codec.compression = MR_COMP_ZLIB;
+		f->dropin_opts[0] = COMP_ZLIB;
+	}
+	if ((v = pecl_ini(ZEND_STRL("memcached.compression_threshold")))) {
+		zend_long t = ZEND_STRTOL(v, NULL, 10);
+		f->codec.threshold = t > 0 ? (size_t) t : 0;
+	}
+	if ((v = pecl_ini(ZEND_STRL("memcached.compression_factor")))) {
+		f->codec.factor = zend_strtod(v, NULL);
+	}
+	if ((v = pecl_ini(ZEND_STRL("memcached.store_retry_count")))) {
+		f->store_retry_count = ZEND_STRTOL(v, NULL, 10);
+	}
+	if ((v = pecl_ini(ZEND_STRL("memcached.compression_level")))) {
+		f->compression_level = ZEND_STRTOL(v, NULL, 10);
+		f->codec.zlib_level = zlib_level_of(f->compression_level);
+	}
+	if ((v = pecl_ini(ZEND_STRL("memcached.item_size_limit")))) {
+		f->item_size_limit = ZEND_STRTOL(v, NULL, 10);
+	}
+}
+
 /* Attaches a new face to obj. */
 static mr_face_t *face_attach(zend_object *obj)
 {
@@ -83,6 +153,7 @@ static mr_face_t *face_attach(zend_object *obj)
 	mr_face_t *f = emalloc(sizeof(*f));
 	mr_face_init(f, false);
 	f->codec.user_flags = 0;
+	pecl_ini_defaults(f);
 	faces[h] = f;
 	return f;
 }
@@ -171,6 +242,22 @@ static inline void item_res(mr_face_t *f, const mr_item_t *it)
 	}
 }
 
+/* Sets getLastErrorMessage's text for an error a server gave, as
+ * libmemcached words it: "(its handle) TEXT,  host: HOST:PORT". */
+static void server_error_text(mr_face_t *f, uint32_t conn, const char *text)
+{
+	snprintf(f->last_msg, sizeof(f->last_msg), "(%p) %s,  host: %s", (void *) f, text,
+		conn < mr_wire_count(f->pool->wire) ? mr_wire_name(f->pool->wire, conn) : "");
+}
+
+/* Sets getLastErrorMessage's text for a delete with a hold time, which
+ * libmemcached refuses itself (memcached dropped the hold time). */
+static void hold_time_text(mr_face_t *f)
+{
+	snprintf(f->last_msg, sizeof(f->last_msg), "(%p) %s", (void *) f,
+		"INVALID ARGUMENTS, Memcached server version does not allow expiration of deleted items");
+}
+
 /* ---- options ---- */
 
 static bool option_warn(mr_face_t *f, const char *msg, zend_long option)
@@ -243,6 +330,19 @@ static bool set_option(mr_face_t *f, zend_long option, zval *value)
 {
 	mr_pool_t *p = f->pool;
 	zend_long l = zval_get_long(value);
+	if (option == opt_compression_level) {
+		f->compression_level = l;
+		f->codec.zlib_level = zlib_level_of(l);
+		return true;
+	}
+	if (option == opt_item_size_limit) {
+		if (l < 0) {
+			php_error_docref(NULL, E_WARNING, "ITEM_SIZE_LIMIT must be >= 0");
+			return false;
+		}
+		f->item_size_limit = l;
+		return true;
+	}
 	switch (option) {
 		case OPT_COMPRESSION:
 			/* on: with the type last set (PECL's default: fastlz) */
@@ -325,8 +425,10 @@ static bool set_option(mr_face_t *f, zend_long option, zval *value)
 			mr_wire_opts_t wo = *mr_wire_opts(p->wire);
 			if (option == MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT) {
 				wo.connect_timeout_ms = l ? (uint32_t) l : 1;
+				f->shown_timeouts[0] = l;
 			} else if (option == MEMCACHED_BEHAVIOR_POLL_TIMEOUT) {
 				wo.timeout_ms = l ? (uint32_t) l : 1;
+				f->shown_timeouts[1] = l;
 			} else if (option == MEMCACHED_BEHAVIOR_RETRY_TIMEOUT) {
 				wo.retry_interval_ms = (uint32_t) l * 1000;
 			} else {
@@ -352,14 +454,20 @@ static bool set_option(mr_face_t *f, zend_long option, zval *value)
 		default: {
 			int slot = passive_slot(option);
 			if (slot < 0) {
-				/* PECL hands an unknown id to libmemcached, which refuses it */
+				/* PECL refuses an id out of libmemcached's range itself:
+				 * the result code says so, libmemcached's last error stays */
 				php_error_docref(NULL, E_WARNING, "error setting memcached option: %s", memcached_strerror(NULL, MEMCACHED_INVALID_ARGUMENTS));
-				mr_face_set_res(f, MEMCACHED_INVALID_ARGUMENTS);
+				f->rescode = MEMCACHED_INVALID_ARGUMENTS;
 				return false;
 			}
 			behavior_applied(f, behavior_changes(f, option, l));
 			if (option == MEMCACHED_BEHAVIOR_BINARY_PROTOCOL) {
+				/* PECL's binary-protocol key rules and result codes; the
+				 * engine still speaks the meta protocol */
 				f->binary_protocol = zend_is_true(value);
+				if (f->binary_protocol) {
+					mr_wire_b64_keys_enable();
+				}
 			}
 			if (!f->passive) {
 				f->passive = ecalloc(N_PASSIVE, sizeof(zend_long));
@@ -378,6 +486,10 @@ static void get_option(mr_face_t *f, zend_long option, zval *rv)
 {
 	mr_pool_t *p = f->pool;
 	const mr_wire_opts_t *wo = mr_wire_opts(p->wire);
+	if (option == opt_compression_level || option == opt_item_size_limit) {
+		ZVAL_LONG(rv, option == opt_compression_level ? f->compression_level : f->item_size_limit);
+		return;
+	}
 	switch (option) {
 		case OPT_COMPRESSION: ZVAL_BOOL(rv, f->codec.compression != MR_COMP_NONE); return;
 		case OPT_COMPRESSION_TYPE:
@@ -400,8 +512,14 @@ static void get_option(mr_face_t *f, zend_long option, zval *rv)
 				: f->distribution == MR_DIST_CONSISTENT_PLAIN ? MEMCACHED_DISTRIBUTION_CONSISTENT : MEMCACHED_DISTRIBUTION_MODULA);
 			return;
 		case MEMCACHED_BEHAVIOR_KETAMA_WEIGHTED: ZVAL_LONG(rv, f->distribution == MR_DIST_KETAMA); return;
-		case MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT: ZVAL_LONG(rv, wo->connect_timeout_ms); return;
-		case MEMCACHED_BEHAVIOR_POLL_TIMEOUT: ZVAL_LONG(rv, wo->timeout_ms); return;
+		/* never set: what PECL reports (libmemcached's defaults), though the
+		 * pool waits its own timeouts (README: where it differs from PECL) */
+		case MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT:
+			ZVAL_LONG(rv, f->shown_timeouts[0] >= 0 ? f->shown_timeouts[0] : MEMCACHED_DEFAULT_CONNECT_TIMEOUT);
+			return;
+		case MEMCACHED_BEHAVIOR_POLL_TIMEOUT:
+			ZVAL_LONG(rv, f->shown_timeouts[1] >= 0 ? f->shown_timeouts[1] : MEMCACHED_DEFAULT_TIMEOUT);
+			return;
 		case MEMCACHED_BEHAVIOR_SND_TIMEOUT: ZVAL_LONG(rv, f->dropin_opts[2]); return;
 		case MEMCACHED_BEHAVIOR_RCV_TIMEOUT: ZVAL_LONG(rv, f->dropin_opts[3]); return;
 		case MEMCACHED_BEHAVIOR_RETRY_TIMEOUT: ZVAL_LONG(rv, wo->retry_interval_ms / 1000); return;
@@ -480,6 +598,16 @@ static bool dropin_build(mr_face_t *f, HashTable *old_ht, HashTable *new_ht, Has
 		zend_hash_str_update(named, ZEND_STRL("hash"), &zv);
 	}
 	bool ok = mr_face_module.build(f, old_ht, new_ht, named);
+	if (ok) {
+		/* timeouts given by their MemRehash names are the app's choice too */
+		const mr_wire_opts_t *wo = mr_wire_opts(f->pool->wire);
+		if (zend_hash_str_exists(named, ZEND_STRL("connect_timeout"))) {
+			f->shown_timeouts[0] = wo->connect_timeout_ms;
+		}
+		if (zend_hash_str_exists(named, ZEND_STRL("timeout"))) {
+			f->shown_timeouts[1] = wo->timeout_ms;
+		}
+	}
 	zend_array_destroy(named);
 	if (ok) {
 		f->codec.user_flags = 0;
@@ -676,6 +804,37 @@ static bool item_value(mr_face_t *f, const mr_item_t *it, bool extended, zval *r
 	return true;
 }
 
+/* Sets PECL's result code for a conditional write (add, replace, append,
+ * prepend) that did not happen, however the pool learnt it (a server's
+ * NOT_STORED, or a miss at both lists on a migrating pool). */
+static void not_stored_res(mr_face_t *f, const mr_item_t *it, char mode)
+{
+	if (f->strict || mode == MR_MODE_SET || (it->rc != MR_NOTSTORED && it->rc != MR_MISS)) {
+		return;
+	}
+	/* libmemcached's binary protocol has the server's own words for two of
+	 * them: an add of an existing key "exists", a replace of a missing one
+	 * "not found"; the text protocol says NOT_STORED to all */
+	if (f->binary_protocol && (mode == MR_MODE_ADD || mode == MR_MODE_REPLACE)) {
+		mr_face_set_res(f, mode == MR_MODE_ADD ? MEMCACHED_DATA_EXISTS : MEMCACHED_NOTFOUND);
+	} else {
+		mr_face_set_res(f, MEMCACHED_NOTSTORED);
+	}
+}
+
+/* Returns the expiry to send for the app's ttl. libmemcached's binary
+ * protocol sends a 32-bit unsigned expiry, so a negative one (text: expired
+ * at once) wraps to a time past 2106 there; the meta protocol takes at
+ * most 2^31 - 1 (2038): the item outlives any app either way. */
+static inline zend_long wire_ttl(const mr_face_t *f, zend_long ttl)
+{
+	if (EXPECTED(!f->binary_protocol)) {
+		return ttl;
+	}
+	uint32_t u = (uint32_t) ttl;
+	return u > INT32_MAX ? INT32_MAX : (zend_long) u;
+}
+
 /* Stores one value at a key (set, add, replace), as the methods do. Returns
  * true when stored; the result code is set. */
 static bool store_value(mr_face_t *f, zend_string *server_key, zend_string *key, zval *value, zend_long ttl, char mode)
@@ -691,6 +850,7 @@ static bool store_value(mr_face_t *f, zend_string *server_key, zend_string *key,
 		return false;
 	}
 	it->data = mr_face_ebuf(f) + off;
+	ttl = wire_ttl(f, ttl);
 	if (mode == MR_MODE_ADD) {
 		mr_migrate_add(p, it, ttl);
 	} else if (mode == MR_MODE_REPLACE) {
@@ -700,6 +860,7 @@ static bool store_value(mr_face_t *f, zend_string *server_key, zend_string *key,
 		mr_migrate_store(p, it, 1, mode, ttl);
 	}
 	item_res(f, it);
+	not_stored_res(f, it, mode);
 	return it->rc == MR_OK;
 }
 
@@ -710,6 +871,12 @@ static bool read_through(mr_face_t *f, zval *this_zv, zend_fcall_info *fci, zend
 {
 	zval params[4], retval;
 	bool stored = false;
+	/* PECL's getByKey stores the callback's value at the key's own server,
+	 * not the server key's: the drop-in does the same; the strict face keeps
+	 * the server key it was asked to read under. */
+	if (!f->strict) {
+		server_key = NULL;
+	}
 	ZVAL_COPY(&params[0], this_zv);
 	ZVAL_STR_COPY(&params[1], key);
 	ZVAL_NEW_EMPTY_REF(&params[2]);
@@ -786,6 +953,11 @@ static void get_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_key)
 		ZEND_PARSE_PARAMETERS_END();
 	}
 	FACE_OR(face);
+	if (UNEXPECTED(server_key && ZSTR_LEN(server_key) == 0) && !f->strict) {
+		/* PECL's getByKey is libmemcached's mget_by_key, which ignores an
+		 * empty server key */
+		server_key = NULL;
+	}
 	mr_item_t *it = mr_face_items(p, 1);
 	KEY_OR_RETURN(mr_face_key(f, ZSTR_VAL(key), ZSTR_LEN(key), server_key, 1, it));
 	delayed_drop(f);
@@ -916,6 +1088,14 @@ static void get_multi_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool b
 		ZVAL_NULL(return_value);
 		RETURN_THROWS();
 	}
+	if (k.n == 0 && !f->strict) {
+		/* PECL: no key it could send is a bad-key failure, not a miss;
+		 * libmemcached is not called, so its last error stays */
+		zend_hash_destroy(&k.seen);
+		f->rescode = MEMCACHED_BAD_KEY_PROVIDED;
+		zval_ptr_dtor(return_value);
+		RETURN_FALSE;
+	}
 	if (k.n) {
 		delayed_drop(f);
 	}
@@ -1017,6 +1197,9 @@ static void get_delayed_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool
 	if (!keys_collect(f, keys, server_key, NULL, &k)) {
 		RETURN_THROWS();
 	}
+	/* PECL adds cas and flags to a result whenever the reply had a CAS,
+	 * which the binary protocol's replies always have */
+	with_cas = with_cas || f->binary_protocol;
 	for (uint32_t i = 0; i < k.n; i++) {
 		k.items[i].want_cas = with_cas;
 	}
@@ -1047,7 +1230,11 @@ static void get_delayed_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool
 		ok = false;
 		code = MEMCACHED_NOTFOUND;
 	}
-	mr_face_set_res(f, code);
+	if (k.n == 0 && !f->strict) {
+		f->rescode = code; /* libmemcached not called: its last error stays */
+	} else {
+		mr_face_set_res(f, code);
+	}
 	if (ok && ZEND_FCI_INITIALIZED(fci)) {
 		zval *e;
 		ZEND_HASH_FOREACH_VAL(Z_ARRVAL(f->delayed), e) {
@@ -1212,7 +1399,7 @@ static void set_multi_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 		for (uint32_t j = 0; j < i; j++) {
 			items[j].data = mr_face_ebuf(f) + offs[j];
 		}
-		errors = mr_migrate_store(p, items, i, MR_MODE_SET, ttl);
+		errors = mr_migrate_store(p, items, i, MR_MODE_SET, wire_ttl(f, ttl));
 	}
 	/* PECL writes entry by entry and keeps only the last one's outcome: the
 	 * return value and the result code are the last entry's (last_bad when
@@ -1229,6 +1416,11 @@ static void set_multi_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 	efree(offs);
 	if (EG(exception)) RETURN_THROWS();
 	mr_face_set_res(f, code);
+	if (code == MEMCACHED_BAD_KEY_PROVIDED && !f->strict) {
+		/* libmemcached's own refusal (an empty or too long key), its words */
+		snprintf(f->last_msg, sizeof(f->last_msg), "(%p) %s", (void *) f,
+			"A BAD KEY WAS PROVIDED/CHARACTERS OUT OF RANGE, Key provided was too long.");
+	}
 	after_op(f);
 	RETURN_BOOL(code == MEMCACHED_SUCCESS);
 }
@@ -1308,7 +1500,7 @@ static void cas_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_key)
 		after_op(f);
 		RETURN_FALSE;
 	}
-	mr_migrate_write_existing(p, it, MR_MODE_SET, ttl, cas);
+	mr_migrate_write_existing(p, it, MR_MODE_SET, wire_ttl(f, ttl), cas);
 	item_res(f, it);
 	after_op(f);
 	RETURN_BOOL(it->rc == MR_OK);
@@ -1349,6 +1541,7 @@ static void concat_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_k
 	it->flags = 0;
 	mr_migrate_write_existing(p, it, mode, 0, 0);
 	item_res(f, it);
+	not_stored_res(f, it, mode);
 	after_op(f);
 	RETURN_BOOL(it->rc == MR_OK);
 }
@@ -1386,6 +1579,7 @@ static void delete_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_k
 			RETURN_THROWS();
 		}
 		mr_face_set_res(f, MEMCACHED_INVALID_ARGUMENTS);
+		hold_time_text(f);
 		RETURN_FALSE;
 	}
 	mr_migrate_delete(p, it, 1);
@@ -1455,6 +1649,9 @@ static void delete_multi_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 	} ZEND_HASH_FOREACH_END();
 	zend_hash_destroy(&k.seen);
 	mr_face_set_res(f, code);
+	if (code == MEMCACHED_INVALID_ARGUMENTS && time != 0) {
+		hold_time_text(f);
+	}
 	after_op(f);
 }
 
@@ -1507,11 +1704,22 @@ static void arith_impl(INTERNAL_FUNCTION_PARAMETERS, mr_face_t *face, bool by_ke
 	if (with_initial) {
 		/* the binary protocol's semantics (PECL allows an initial value only
 		 * there): a missing key is created with it, and expiry */
-		mr_migrate_arith_init(p, it, incr, (uint64_t) offset, (uint64_t) initial, expiry);
+		mr_migrate_arith_init(p, it, incr, (uint64_t) offset, (uint64_t) initial, wire_ttl(f, expiry));
 	} else {
 		mr_migrate_arith(p, it, incr, (uint64_t) offset);
 	}
 	item_res(f, it);
+	if (it->rc == MR_ERR_NOTNUM && !f->strict) {
+		/* the server's refusal of a non-number, in libmemcached's words;
+		 * over the binary protocol libmemcached 1.1 does not understand
+		 * the server's status and reports a read failure */
+		if (f->binary_protocol) {
+			mr_face_set_res(f, MEMCACHED_UNKNOWN_READ_FAILURE);
+			server_error_text(f, it->n, "UNKNOWN READ FAILURE");
+		} else {
+			server_error_text(f, it->n, "cannot increment or decrement non-numeric value");
+		}
+	}
 	after_op(f);
 	if (it->rc != MR_OK) {
 		RETURN_FALSE;
@@ -1545,7 +1753,7 @@ static void touch_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 	FACE();
 	mr_item_t *it = mr_face_items(p, 1);
 	KEY_OR_RETURN(mr_face_key(f, ZSTR_VAL(key), ZSTR_LEN(key), server_key, 1, it));
-	mr_migrate_touch(p, it, 1, ttl);
+	mr_migrate_touch(p, it, 1, wire_ttl(f, ttl));
 	item_res(f, it);
 	after_op(f);
 	RETURN_BOOL(it->rc == MR_OK);
@@ -1672,6 +1880,13 @@ PHP_METHOD(MemRehash_Memcached, getStats)
 			code = mr_face_res(rc);
 		}
 		add_assoc_zval(return_value, mr_wire_name(p->wire, c), &row);
+	}
+	if (code == MEMCACHED_INVALID_ARGUMENTS && f->binary_protocol) {
+		/* over the binary protocol libmemcached takes the server's refusal
+		 * for the end of the stats: PECL returns an empty array */
+		mr_face_set_res(f, MEMCACHED_SUCCESS);
+		zend_hash_clean(Z_ARRVAL_P(return_value));
+		return;
 	}
 	mr_face_set_res(f, code);
 	if (code != MEMCACHED_SUCCESS) {
@@ -1841,6 +2056,9 @@ PHP_METHOD(MemRehash_Memcached, getLastErrorMessage)
 {
 	ZEND_PARSE_PARAMETERS_NONE();
 	FACE();
+	if (f->last_error != 0 && f->last_msg[0]) {
+		RETURN_STRING(f->last_msg);
+	}
 	RETURN_STRING(f->last_error == MR_RES_PAYLOAD_FAILURE ? "PAYLOAD FAILURE" : memcached_strerror(NULL, (memcached_return_t) f->last_error));
 }
 
@@ -1911,6 +2129,13 @@ PHP_METHOD(MemRehash_Memcached, getAllKeys)
 {
 	ZEND_PARSE_PARAMETERS_NONE();
 	FACE();
+	if (f->binary_protocol) {
+		/* libmemcached's memcached_dump refuses the binary protocol */
+		mr_face_set_res(f, MEMCACHED_NOT_SUPPORTED);
+		snprintf(f->last_msg, sizeof(f->last_msg), "(%p) %s", (void *) f,
+			"ACTION NOT SUPPORTED, Binary protocol is not supported for memcached_dump()");
+		RETURN_FALSE;
+	}
 	mr_migrate_flush(p);
 	HashTable seen;
 	zend_hash_init(&seen, 64, NULL, NULL, 0);
@@ -2153,6 +2378,8 @@ void mr_memcached_register(void)
 	if (!pecl_ce || !pecl_ce->create_object) {
 		return; /* PECL memcached is not loaded: no drop-in */
 	}
+	opt_compression_level = pecl_class_const(ZEND_STRL("OPT_COMPRESSION_LEVEL"));
+	opt_item_size_limit = pecl_class_const(ZEND_STRL("OPT_ITEM_SIZE_LIMIT"));
 	dropin_ce = register_class_MemRehash_Memcached(pecl_ce);
 	dropin_ce->create_object = dropin_create;
 }

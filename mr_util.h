@@ -54,6 +54,10 @@ static inline size_t mr_key_bad_byte(const char *s, size_t len)
 	return i;
 }
 
+/* The length of the base64 form of a klen-byte key (the meta protocol's
+ * "b" flag carries a key with bytes mr_key_byte_ok refuses that way). */
+#define MR_KEY_B64_LEN(klen) ((((klen) + 2) / 3) * 4)
+
 /* Returns true with the value of the decimal digits s[0..len) in *out;
  * false when there are none, a byte is not a digit, or the value is over
  * max. */

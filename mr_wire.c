@@ -50,6 +50,7 @@ typedef struct mr_conn {
 	uint32_t cur;            /* oldest request still waiting for its reply */
 	uint32_t pending;
 	bool active;             /* in w->active: has had requests since the last reset */
+	bool key_b64;            /* the line being written has its key in base64: end it with " b" */
 	struct mr_conn *made_next; /* the wire's connections made so far, a chain */
 } mr_conn_t;
 
@@ -349,6 +350,42 @@ static uint32_t new_req(mr_wire_t *w, uint32_t conn, char kind)
 	return i;
 }
 
+/* Keys with bytes the text protocol cannot carry (spaces, control bytes)
+ * exist only once a drop-in takes PECL's binary-protocol key rules; until
+ * then no request pays for looking at its key's bytes. */
+static bool b64_keys_in_use;
+
+void mr_wire_b64_keys_enable(void)
+{
+	b64_keys_in_use = true;
+}
+
+/* Writes key in base64; end_line adds the meta protocol's "b" flag (after
+ * ms's positional data length). The server decodes it and stores the raw
+ * bytes, the key PECL's binary protocol stores. */
+static void put_key_b64(mr_conn_t *c, const unsigned char *key, size_t klen)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *o = c->wbuf + c->wlen;
+	size_t i = 0;
+	for (; i + 2 < klen; i += 3) {
+		uint32_t v = ((uint32_t) key[i] << 16) | ((uint32_t) key[i + 1] << 8) | key[i + 2];
+		*o++ = tab[v >> 18];
+		*o++ = tab[(v >> 12) & 63];
+		*o++ = tab[(v >> 6) & 63];
+		*o++ = tab[v & 63];
+	}
+	if (i < klen) {
+		uint32_t v = (uint32_t) key[i] << 16 | (i + 1 < klen ? (uint32_t) key[i + 1] << 8 : 0);
+		*o++ = tab[v >> 18];
+		*o++ = tab[(v >> 12) & 63];
+		*o++ = i + 1 < klen ? tab[(v >> 6) & 63] : '=';
+		*o++ = '=';
+	}
+	c->wlen = (size_t) (o - c->wbuf);
+	c->key_b64 = true;
+}
+
 /* Starts a command line: "<cmd> <key>". Reserves room for flags too. */
 static mr_conn_t *begin(mr_wire_t *w, uint32_t conn, const char *cmd, const char *key, size_t klen, size_t extra)
 {
@@ -356,12 +393,21 @@ static mr_conn_t *begin(mr_wire_t *w, uint32_t conn, const char *cmd, const char
 	wbuf_reserve(w, c, klen + extra + 128);
 	put(c, cmd, 2);
 	c->wbuf[c->wlen++] = ' ';
-	put(c, key, klen);
+	if (UNEXPECTED(b64_keys_in_use) && mr_key_bad_byte(key, klen) < klen) {
+		/* klen <= MR_KEY_MAX: the base64 form fits the 128 bytes reserved over klen */
+		put_key_b64(c, (const unsigned char *) key, klen);
+	} else {
+		put(c, key, klen);
+	}
 	return c;
 }
 
 static void end_line(mr_conn_t *c, uint32_t req)
 {
+	if (UNEXPECTED(c->key_b64)) {
+		put(c, " b", 2);
+		c->key_b64 = false;
+	}
 	put_unum(c, 'O', req);
 	put(c, "\r\n", 2);
 }

@@ -91,6 +91,12 @@ const char *mr_wire_name(const mr_wire_t *w, uint32_t conn);
 void mr_wire_reset(mr_wire_t *w);
 
 /* Each returns the request index; the request is written at the next run. */
+/* From now on, keys with bytes the text protocol cannot carry (spaces,
+ * control bytes; the caller has checked that their base64 form is at most
+ * MR_KEY_MAX bytes) go out in base64 with the meta "b" flag. Process-wide:
+ * the drop-in calls it when PECL's binary-protocol key rules are turned on. */
+void mr_wire_b64_keys_enable(void);
+
 uint32_t mr_wire_mg(mr_wire_t *w, uint32_t conn, const char *key, size_t klen, unsigned want);
 uint32_t mr_wire_touch(mr_wire_t *w, uint32_t conn, const char *key, size_t klen, int64_t ttl);
 uint32_t mr_wire_ms(mr_wire_t *w, uint32_t conn, const char *key, size_t klen, char mode,

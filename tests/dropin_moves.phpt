@@ -66,6 +66,8 @@ $m->setOption(Memcached::OPT_BINARY_PROTOCOL, true);
 check('increment initial, key at O', $m->increment($k10, 1, 100, 60) === 11 && atOld($k10) === false);
 check('increment initial, new key', $m->increment('ctr-new', 1, 100, 60) === 100 && $m->increment('ctr-new', 1, 100) === 101);
 check('decrement miss', $m->decrement('nokey-4') === false && $m->getResultCode() === Memcached::RES_NOTFOUND);
+// back to the text protocol's key rules and result codes (dropin_binary.phpt has the binary ones)
+$m->setOption(Memcached::OPT_BINARY_PROTOCOL, false);
 // touch
 check('touch', $m->touch($k11, 100) === true && atNew($k11) === "v-$k11" && atOld($k11) === false);
 // add / replace see a key that lives at O
@@ -85,7 +87,9 @@ $peer->setByKey('grp', 'bk1', 'byk');
 check('getByKey moves', $m->getByKey('grp', 'bk1') === 'byk' && $peerNew->getByKey('grp', 'bk1') === 'byk');
 check('setByKey', $m->setByKey('grp2', 'bk2', 'v2') === true && $peerNew->getByKey('grp2', 'bk2') === 'v2');
 check('getMultiByKey', $m->getMultiByKey('grp2', ['bk2']) === ['bk2' => 'v2']);
+$m->setOption(Memcached::OPT_BINARY_PROTOCOL, true); // an initial value again
 check('incrementByKey', $m->incrementByKey('grp2', 'bc', 1, 7) === 7 && $peerNew->getByKey('grp2', 'bc') == 7);
+$m->setOption(Memcached::OPT_BINARY_PROTOCOL, false);
 check('deleteByKey', $m->deleteByKey('grp2', 'bk2') === true && $peerNew->getByKey('grp2', 'bk2') === false);
 // read-through callback
 $v = $m->get('rt-1', function ($mc, $key, &$value, &$exp) { $value = "made-$key"; $exp = 30; return true; });

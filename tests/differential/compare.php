@@ -3,7 +3,11 @@
  * server by server and key by key. Prints each difference (the call, its
  * arguments, both outcomes) and ends with one line:
  *
- *   differential NAME: N operations, D differences
+ *   differential NAME: N operations, D differences[ (K compressed values
+ *   with other bytes, same content)]
+ *
+ * (an end-dump item compressed by both sides to other bytes that decode to
+ * the same value is no difference: payload.php)
  *
  *   php compare.php NAME A.rec B.rec
  *
@@ -21,6 +25,8 @@ const DIFF_NOT_COVERED = [
     'setEncodingKey' => 'libmemcached payload encryption, not offered by memrehash',
 ];
 const DIFF_MIN_OPS = 10000;
+
+require __DIR__ . '/payload.php';
 
 /** Returns the decoded lines of a record file. */
 function cmp_read(string $file): array
@@ -44,6 +50,38 @@ function cmp_show($v): string
     return strlen($s) > 600 ? substr($s, 0, 600) . '...(' . strlen($s) . ' bytes)' : $s;
 }
 
+/** Returns true when two dump items (canonical [flags, value, ttl kind])
+ * are the same compressed value stored with other compressed bytes: the
+ * same flags and ttl kind, and payloads that decode to the same bytes
+ * (payload.php says why that is no difference). */
+function cmp_same_content($va, $vb): bool
+{
+    $fa = cmp_item($va);
+    $fb = cmp_item($vb);
+    if ($fa === null || $fb === null || $fa[0] !== $fb[0] || $fa[2] !== $fb[2]) {
+        return false;
+    }
+    $ca = diff_payload_content($fa[0], $fa[1]);
+    return $ca !== null && $ca === diff_payload_content($fb[0], $fb[1]);
+}
+
+/** Returns a canonical dump item as [flags, payload bytes, ttl kind], or null. */
+function cmp_item($v): ?array
+{
+    $parts = [];
+    foreach ($v['array'] ?? [] as [, $x]) {
+        $parts[] = $x;
+    }
+    if (count($parts) !== 3 || !is_string($parts[0]) || !is_string($parts[1]) || !str_starts_with($parts[0], 'i:')) {
+        return null;
+    }
+    $bytes = str_starts_with($parts[1], 'x:') ? hex2bin(substr($parts[1], 2)) : (str_starts_with($parts[1], 's:') ? substr($parts[1], 2) : null);
+    return $bytes === null || $bytes === false ? null : [(int)substr($parts[0], 2), $bytes, $parts[2]];
+}
+
+/** The count of items cmp_dumps took as equal by their content only. */
+$GLOBALS['cmp_recompressed'] = 0;
+
 /** Returns the differences of two end dumps, one line each. */
 function cmp_dumps(array $a, array $b): array
 {
@@ -57,6 +95,11 @@ function cmp_dumps(array $a, array $b): array
             $va = $ia[$k] ?? 'absent';
             $vb = $ib[$k] ?? 'absent';
             if ($va !== $vb) {
+                if (cmp_same_content($va, $vb)) {
+                    echo "SAME CONTENT $server key " . cmp_show($k) . ": a compressed value stored with other compressed bytes\n";
+                    $GLOBALS['cmp_recompressed']++;
+                    continue;
+                }
                 $out[] = "contents $server key " . cmp_show($k) . ': A ' . cmp_show($va) . ' | B ' . cmp_show($vb);
             }
         }
@@ -161,7 +204,8 @@ function cmp_main(array $argv): int
     foreach ($problems as $p) {
         echo "PROBLEM $p\n";
     }
-    echo "differential $name: $ops operations, $diffs differences\n";
+    $same = $GLOBALS['cmp_recompressed'] ? " ({$GLOBALS['cmp_recompressed']} compressed values with other bytes, same content)" : '';
+    echo "differential $name: $ops operations, $diffs differences$same\n";
     return ($diffs === 0 && !$problems) ? 0 : 1;
 }
 

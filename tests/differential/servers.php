@@ -90,13 +90,16 @@ function diff_raw_mg($fp, string $key): ?array
 
 /** Returns, per server index, every live item: key => [flags, value, ttl kind].
  * The keys asked are the sequence's universe plus whatever two metadump walks
- * list (a walk is best-effort; the universe is exact). */
+ * list (a walk is best-effort; the universe is exact). memrehash's reserved
+ * keys ("__memrehash:...": the fleet's published counters and host list,
+ * written about once a second by whichever process's turn it is, so present
+ * or not by timing) are its own bookkeeping, not the app's data: left out. */
 function diff_dump(array $servers, array $universe): array
 {
     $out = [];
     foreach ($servers as $idx => $server) {
         $keys = array_merge($universe, diff_raw_metadump($server), diff_raw_metadump($server));
-        $keys = array_values(array_unique($keys));
+        $keys = array_values(array_filter(array_unique($keys), fn($k) => !str_starts_with($k, '__memrehash:')));
         sort($keys, SORT_STRING);
         $fp = diff_raw_connect($server);
         $items = [];

@@ -79,6 +79,12 @@ function diff_canon($v)
         return 'd:' . var_export($v, true);
     }
     if (is_string($v)) {
+        // memcached rewrites a decremented counter in place, padded with
+        // spaces ("10" -> "9 "), only while no other thread holds the item
+        // (its LRU crawler may): padded or not is the server's timing
+        if (preg_match('/^(\d+) +$/', $v, $m)) {
+            return "s:$m[1]";
+        }
         return preg_match('/^[\x20-\x7e]*$/', $v) ? "s:$v" : 'x:' . bin2hex($v);
     }
     if (is_array($v)) {

@@ -134,15 +134,7 @@ for f in "${files[@]}"; do
 	*)
 		# run-tests.php keeps a failed test's diff next to it
 		d=$chroot_dir$work_rel/${f%.phpt}.diff
-		if [[ $f == tests/dropin_options.phpt && ${MR_PHP84_STRICT:-0} != 1 ]]; then
-			# issue 12, open: the drop-in does not yet follow PECL memcached
-			# 3.3's defaults (memcached.serializer's igbinary default, the
-			# options 3.3 added); shown, not counted, like the differential's
-			# drop-in comparisons; MR_PHP84_STRICT=1 counts it
-			echo "open - php84: $f: ${line%% *} (issue 12: PECL 3.3's option defaults; not counted)"
-		else
-			not_ok "php84: $f: ${line%% *}"
-		fi
+		not_ok "php84: $f: ${line%% *}"
 		[[ -f $d ]] && head -n 30 "$d" | sed 's/^/    /'
 		;;
 	esac
