@@ -1,4 +1,4 @@
-# shellcheck shell=bash disable=SC2317 # cleanup runs from the EXIT trap
+# shellcheck shell=bash disable=SC2317,SC2154 # cleanup runs from the EXIT trap; $tmp is the sourcing script's
 # The web stack the benchmarks share (sourced, not run): memcached, PHP-FPM
 # with 4 static workers, nginx, each from Debian, in a temp dir, on ports
 # from a base, each process logged with its pid and stopped by that pid on

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2016 # PHP code in single quotes
+# shellcheck disable=SC2016,SC2034 # PHP code in single quotes; log_prefix is stack.sh's
 # Requests/s of a real web setup whose page builds its cache client per
 # request: nginx + PHP-FPM (4 static workers) + 3 memcached, the page
 # (page.php) doing a small cache-aside render from 5 gets, all hits; wrk
@@ -44,9 +44,9 @@ fi
 bash "$root/scripts/build.sh" >/dev/null 2>&1 || { echo "web: build failed (bash scripts/build.sh)" >&2; exit 3; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mr-web.XXXXXX")
-log_prefix=web
-# shellcheck source=../stampede/stack.sh
-source "$root/bench/stampede/stack.sh"
+log_prefix=web # read by stack.sh's log
+# shellcheck source=../stampede/stack.sh source-path=SCRIPTDIR
+source "$here/../stampede/stack.sh"
 stack_init
 ext=$tmp/memrehash.so
 cp "${MR_BENCH_EXT:-$root/modules/memrehash.so}" "$ext" # the bytes under test, whatever rebuilds meanwhile
@@ -61,6 +61,7 @@ cat >"$tmp/config.php" <<PHP
 ];
 PHP
 start_fpm "env[WEB_BENCH_CONFIG] = $tmp/config.php" -d "extension=$ext" -d "memrehash.counters_file=$ctr"
+fpm_pid=${pids[-1]}
 url=http://127.0.0.1:$((base + 80))
 start_nginx $((base + 80)) "        location = /page {
             include /etc/nginx/fastcgi_params;
@@ -95,12 +96,34 @@ for v in "${variants[@]}"; do
 	done
 done
 
+# A migration in its first period (5 s with the default window) asks the
+# retiring server with every moving key, as a move that just started should:
+# the rounds measure the steady state after it, so the pool gets gets in a
+# later period first.
+sleep 6
+for v in "${variants[@]}"; do
+	curl -s -o /dev/null "$url/page?c=$v"
+done
+
 # get_misses SERVER: the server's own count of gets that missed.
 get_misses() {
 	local s=$1
 	{ printf 'stats\r\nquit\r\n' | timeout 5 bash -c "exec 3<>/dev/tcp/${s%:*}/${s#*:}; cat >&3; cat <&3"; } |
 		sed -n 's/^STAT get_misses \([0-9]*\).*/\1/p'
 }
+# fpm_ticks: CPU time the FPM workers have used (user + system, in clock
+# ticks of 1/$(getconf CLK_TCK) s): what the page costs in CPU, which a
+# shared machine's load does not inflate the way it does wall time.
+fpm_ticks() {
+	local w sum=0 f
+	for w in $(pgrep -P "$fpm_pid"); do
+		read -r -a f <"/proc/$w/stat" || continue
+		sum=$((sum + f[13] + f[14])) # utime, stime (no spaces in the comm "php-fpm")
+	done
+	echo "$sum"
+}
+hz=$(getconf CLK_TCK)
+
 misses_before=0
 for s in "${servers[@]}"; do misses_before=$((misses_before + $(get_misses "$s"))); done
 
@@ -112,15 +135,21 @@ for ((r = 0; r < rounds; r++)); do
 	n=${#variants[@]}
 	for ((i = 0; i < n; i++)); do
 		v=${variants[$(((i + r) % n))]}
-		wrk -t1 -c"$conns" -d1s "$url/page?c=$v" >/dev/null 2>&1 # fresh keep-alive connections, warm workers
-		out=$(wrk -t1 -c"$conns" -d"${secs}s" "$url/page?c=$v" 2>&1)
+		wrk -t1 -c"$conns" -d1s --timeout 30s "$url/page?c=$v" >/dev/null 2>&1 # fresh keep-alive connections, warm workers
+		t0=$(fpm_ticks)
+		out=$(wrk -t1 -c"$conns" -d"${secs}s" --timeout 30s "$url/page?c=$v" 2>&1)
+		t1=$(fpm_ticks)
 		rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' <<<"$out")
+		nreq=$(sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' <<<"$out")
+		# a timeout (30 s: the machine may be shared) is no wrong answer, but
+		# counts as an error all the same: the figure would not be one
 		if grep -qE 'Non-2xx|Socket errors' <<<"$out" || [[ -z $rps ]]; then
 			log "round $r $v: errors"
 			echo "$out" >&2
 			errors=$((errors + 1))
 		fi
-		echo "$r $v ${rps:-0}" >>"$res"
+		# CPU microseconds per request in the workers
+		echo "$r $v ${rps:-0} $(((t1 - t0) * 1000000 / hz / (${nreq:-0} > 0 ? nreq : 1)))" >>"$res"
 	done
 	log "round $((r + 1))/$rounds done ($(cut -d' ' -f1-3 /proc/loadavg))"
 done
@@ -131,10 +160,11 @@ for s in "${servers[@]}"; do misses_after=$((misses_after + $(get_misses "$s")))
 
 php -r '
 	[$_, $file, $json, $load, $conns, $secs] = $argv;
-	$by = [];
+	$by = $cpuBy = [];
 	foreach (file($file, FILE_IGNORE_NEW_LINES) as $l) {
-		[$r, $v, $rps] = explode(" ", $l);
+		[$r, $v, $rps, $cpu] = explode(" ", $l);
 		$by[$v][] = (float)$rps;
+		$cpuBy[$v][] = (float)$cpu;
 	}
 	$median = static function (array $a): float {
 		sort($a);
@@ -146,14 +176,18 @@ php -r '
 		"pecl-p" => "PECL, persistent id", "mr-p" => "MemRehash, persistent", "dropin-p" => "MemRehash\\Memcached, persistent"];
 	$ref = ["pecl" => "pecl", "mr" => "pecl", "dropin" => "pecl", "pecl-p" => "pecl-p", "mr-p" => "pecl-p", "dropin-p" => "pecl-p"];
 	$med = array_map($median, $by);
+	$cmed = array_map($median, $cpuBy);
 	printf("\n%d rounds of %d s per variant, wrk -t1 -c%d, load %s\n\n", count($by["pecl"]), $secs, $conns, $load);
-	echo "| client, per request | requests/s (median) | min - max | vs PECL |\n|---|---|---|---|\n";
+	echo "| client, per request | requests/s (median) | min - max | vs PECL | FPM CPU per request (median) | vs PECL |\n|---|---:|---:|---|---:|---|\n";
 	$out = [];
 	foreach ($label as $v => $l) {
 		$ratio = $med[$v] / $med[$ref[$v]];
-		printf("| %s | %.0f | %.0f - %.0f | %s |\n", $l, $med[$v], min($by[$v]), max($by[$v]),
-			$v === $ref[$v] ? "1.00 (reference)" : sprintf("%.3f (%+.1f%%) of %s", $ratio, ($ratio - 1) * 100, $ref[$v]));
-		$out[$v] = ["median" => $med[$v], "rounds" => $by[$v], "ratio" => $ratio, "reference" => $ref[$v]];
+		$cratio = $cmed[$v] / max(1, $cmed[$ref[$v]]);
+		printf("| %s | %.0f | %.0f - %.0f | %s | %.0f us | %s |\n", $l, $med[$v], min($by[$v]), max($by[$v]),
+			$v === $ref[$v] ? "1.00 (reference)" : sprintf("%.3f (%+.1f%%) of %s", $ratio, ($ratio - 1) * 100, $ref[$v]),
+			$cmed[$v], $v === $ref[$v] ? "1.00" : sprintf("%.2fx", $cratio));
+		$out[$v] = ["median" => $med[$v], "rounds" => $by[$v], "ratio" => $ratio, "reference" => $ref[$v],
+			"cpu_us_median" => $cmed[$v], "cpu_us_rounds" => $cpuBy[$v], "cpu_ratio" => $cratio];
 	}
 	if ($json !== "") {
 		file_put_contents($json, json_encode(["load" => $load, "conns" => (int)$conns, "secs" => (int)$secs, "variants" => $out], JSON_PRETTY_PRINT) . "\n");
