@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 2a0825671504f7ac07264f72036b554dc35851a6 */
+ * Stub hash: adb085e3d999ab0afa633546c71f9d832bb4cef7 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_MemRehash___construct, 0, 0, 2)
 	ZEND_ARG_TYPE_INFO(0, old, IS_ARRAY, 0)

@@ -38,7 +38,7 @@
 /* Ask N and O together once this share of recent old lookups found the key. */
 #define MR_TOGETHER_RATE 0.5
 
-enum { ST_DONE = 0, ST_NEED_OLD, ST_MOVING, ST_DELETING, ST_REREAD, ST_UNGUARD_OLD, ST_UNGUARD };
+enum { ST_DONE = 0, ST_NEED_OLD, ST_RECHECK, ST_MOVING, ST_DELETING, ST_REREAD, ST_UNGUARD_OLD, ST_UNGUARD };
 
 /* A request sent on p->later whose reply is read later. */
 typedef struct mr_later {
@@ -235,8 +235,16 @@ static void take_old_answer(mr_pool_t *p, mr_item_t *it, int64_t now)
 		/* else N failed within the window (a restart empties it): O's
 		 * miss may be a key N lost, not one that moved, so it is no
 		 * evidence either */
-		count(p, MR_C_MISSES, 1);
 		it->rc = MR_MISS;
+		if (mr_rc_is_error(r->rc)) {
+			count(p, MR_C_MISSES, 1);
+			return;
+		}
+		/* missing at both: another process may have moved the key between
+		 * the look at N and the look at O (its add at N comes before its
+		 * delete at O), so N is asked once more (take_recheck) */
+		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | (it->want_cas ? MR_WANT_CAS : 0));
+		it->stage = ST_RECHECK;
 		return;
 	}
 	mr_counters_rate_record(ctr, true);
@@ -468,6 +476,24 @@ static void take_delete_answer(mr_pool_t *p, mr_item_t *it)
 	}
 }
 
+/* Takes the second look at N of a key that neither N nor O had: a hit is a
+ * key another process moved meanwhile, found at N after all. */
+static void take_recheck(mr_pool_t *p, mr_item_t *it)
+{
+	mr_req_t *r = mr_wire_req(p->wire, it->rn);
+	it->stage = ST_DONE;
+	if (r->rc == MR_OK) {
+		it->rc = MR_OK;
+		it->vflags = r->flags;
+		count(p, MR_C_NEW_HITS, 1);
+		return;
+	}
+	count(p, MR_C_MISSES, 1);
+	if (mr_rc_is_error(r->rc)) {
+		mr_pool_count_error(p, it->n); /* N answered a miss just before: still a miss */
+	}
+}
+
 /* Takes the re-read of N after a race. */
 static void take_reread(mr_pool_t *p, mr_item_t *it)
 {
@@ -559,12 +585,13 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 			any_old = true;
 		}
 	}
-	/* add at N; then, where it went in, the CAS-checked delete at O (or,
+	/* the second look at N of keys both missed, and the adds at N, in one
+	 * round trip; then, where an add went in, the CAS-checked delete at O (or,
 	 * with deferred_delete, it goes out at the end, unread); then the
 	 * re-reads that races call for; guarded keys: O's copy goes, then the
 	 * guard */
 	static const struct { uint8_t stage; void (*take)(mr_pool_t *, mr_item_t *); } steps[] = {
-		{ST_MOVING, take_add_answer}, {ST_DELETING, take_delete_answer}, {ST_REREAD, take_reread},
+		{ST_RECHECK, take_recheck}, {ST_MOVING, take_add_answer}, {ST_DELETING, take_delete_answer}, {ST_REREAD, take_reread},
 		{ST_UNGUARD_OLD, take_unguard_old}, {ST_UNGUARD, take_unguard},
 	};
 	/* only a key that went to O has more steps: a hit at N, or the miss of

@@ -72,6 +72,7 @@ total_fail=0
 total_reruns=0
 total_steps=0
 summary=()
+suite_mark=$SECONDS # when the suite being recorded started (record)
 
 # record NAME PASSED FAILED SKIPPED [NOTE [STEPS RERUNS]]: adds a suite's
 # counts; its set-up steps and passed reruns go on their own totals.
@@ -86,6 +87,8 @@ record() {
 	[[ ${6:-0} -gt 0 ]] && line+=", $6 set-up steps"
 	[[ ${7:-0} -gt 0 ]] && line+=", $7 reruns passed"
 	[[ -n ${5:-} ]] && line+="  ($5)"
+	line+="  [$((SECONDS - suite_mark)) s]" # the CI budget is per run: see where it goes
+	suite_mark=$SECONDS
 	summary+=("$line")
 }
 
@@ -197,6 +200,7 @@ if ! bash scripts/build.sh </dev/null >/dev/null 2>&1; then
 fi
 grep -E '\.[ch]:[0-9]+:([0-9]+:)? (warning|error): ' "$out/build.log" | sort -u
 echo "build: modules/memrehash.so ok (log: tests/output/build.log)"
+suite_mark=$SECONDS
 
 # restart_servers: fresh, empty servers for the next suite.
 restart_servers() {
