@@ -12,16 +12,16 @@
 # MariaDB (mariadb-install-db, the items and 4 reviews per item), three
 # memcached servers, PHP-FPM (4 static workers, the page app/index.php and
 # the admin page's metrics) behind nginx. Then for each scenario: warm.php
-# (flush, prefill the hottest items' keys over the old list), load.php (fixed-rate load, the switch at a fixed second, per-second
-# measures). Finally report.php writes the charts (SVG), the table and the
+# (flush, prefill the hottest items' keys over the old list), load.php
+# (fixed-rate load, the switch at a fixed second, per-second measures). Finally report.php writes the charts (SVG), the table and the
 # correctness checks ("ok - ..." lines; exit 1 when one fails), and every
 # process started here is stopped by its pid.
 #
 # Full run: 150 requests/s, 15 s before and 40 s after the switch, 60,000
 # items of which the hottest 50,000 are cached, about 12 minutes. --quick
 # (CI, its checks only): every scenario still, 100 requests/s, 2 s + 3 s,
-# 15,000 items of which 10,000 are cached, about 1.5 minutes on an idle
-# machine. STAMPEDE_RATE, STAMPEDE_BEFORE, STAMPEDE_AFTER, STAMPEDE_ROWS,
+# 15,000 items of which 10,000 are cached, 1.5-2.5 minutes on this shared
+# 2-core machine (101 s at load 10, 148 s at load 16-28). STAMPEDE_RATE, STAMPEDE_BEFORE, STAMPEDE_AFTER, STAMPEDE_ROWS,
 # STAMPEDE_WARM override those;
 # STAMPEDE_SCENARIOS="none 3to2-ketama-mr" runs only the scenarios named
 # (the control "none" is the baseline of the extra-queries figures).
