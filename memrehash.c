@@ -23,6 +23,7 @@
 #include "mr_codec.h"
 #include "mr_fleet.h"
 #include "mr_session.h"
+#include "mr_sess_bind.h"
 #include "mr_face.h"
 #include "mr_memcached.h"
 #include "mr_transition.h"
@@ -1007,6 +1008,44 @@ PHP_METHOD(MemRehash, allStats)
 	}
 }
 
+/* Sets rv to a transition's server list as "host:port" strings. */
+static void transition_servers(const mr_tr_server_t *s, uint32_t n, zval *rv)
+{
+	array_init_size(rv, n);
+	for (uint32_t i = 0; i < n; i++) {
+		add_next_index_str(rv, zend_strpprintf(0, "%s:" ZEND_LONG_FMT, s[i].host, s[i].port));
+	}
+}
+
+/* Returns each configured transition (memrehash.transitions): its entry,
+ * lists and pool names, and what is bound to it in this process. */
+PHP_METHOD(MemRehash, transitions)
+{
+	ZEND_PARSE_PARAMETERS_NONE();
+	array_init(return_value);
+	for (uint32_t i = 0; i < mr_transitions_count(); i++) {
+		const mr_transition_t *t = mr_transition_at(i);
+		char sess[MR_POOL_NAME_MAX];
+		zval e, v;
+		array_init(&e);
+		add_assoc_string(&e, "name", t->name);
+		add_assoc_string(&e, "entry", t->text);
+		transition_servers(t->olds, t->n_old, &v);
+		add_assoc_zval(&e, "old", &v);
+		transition_servers(t->news, t->n_new, &v);
+		add_assoc_zval(&e, "new", &v);
+		add_assoc_bool(&e, "objects_bindable", mr_bind_active());
+		add_assoc_long(&e, "bound_objects", (zend_long) mr_bind_live(i));
+		add_assoc_long(&e, "binds", (zend_long) mr_bind_total(i));
+		add_assoc_bool(&e, "sessions_bindable", mr_sess_bind_active());
+		mr_sess_bind_pool_name(t, sess);
+		add_assoc_string(&e, "sessions_pool", sess);
+		add_assoc_long(&e, "session_opens", (zend_long) mr_sess_bind_opens(i));
+		add_assoc_bool(&e, "bound", mr_bind_live(i) > 0); /* objects bound now */
+		add_next_index_zval(return_value, &e);
+	}
+}
+
 PHP_METHOD(MemRehash, isComplete)
 {
 	ZEND_PARSE_PARAMETERS_NONE();
@@ -1332,6 +1371,7 @@ PHP_MINIT_FUNCTION(memrehash)
 	 * method handlers swapped (mr_bind.c) */
 	mr_transitions_load(MR_G(transitions));
 	mr_bind_init();
+	mr_sess_bind_init();
 	return SUCCESS;
 }
 
@@ -1351,6 +1391,7 @@ PHP_MSHUTDOWN_FUNCTION(memrehash)
 	 * GSHUTDOWN, which runs after this, then finds the table empty */
 	zend_hash_clean(&MR_G(persistent_pools));
 	mr_bind_shutdown();
+	mr_sess_bind_shutdown();
 	mr_transitions_free();
 	mr_layout_shutdown();
 	mr_counters_shutdown();
@@ -1358,24 +1399,45 @@ PHP_MSHUTDOWN_FUNCTION(memrehash)
 	return SUCCESS;
 }
 
-/* phpinfo rows of a transition's pool counters (shared by the fleet's
- * workers), when some worker has used the pool. */
-static void transition_counters_info(const mr_transition_t *t)
+/* phpinfo rows of the counters of the pool named name (shared by the
+ * fleet's workers), when some worker has used the pool; each row's label
+ * starts with label. */
+static void pool_counters_info(const char *name, const char *label)
 {
+	char row[96];
 	for (uint32_t i = 0; i < mr_counters_max_pools(); i++) {
 		mr_ctr_pool_t *c = mr_counters_slot(i);
-		if (!c || strcmp(c->name, t->name) != 0) {
+		if (!c || strcmp(c->name, name) != 0) {
 			continue;
 		}
 		char buf[32];
-		php_info_print_table_row(2, "State", mr_counters_is_complete(c) ? "complete" : "migrating");
+		snprintf(row, sizeof(row), "%sState", label);
+		php_info_print_table_row(2, row, mr_counters_is_complete(c) ? "complete" : "migrating");
 		for (int k = 0; k < MR_C_COUNT; k++) {
 			snprintf(buf, sizeof(buf), "%" PRIu64, __atomic_load_n(&c->c[k], __ATOMIC_RELAXED));
-			php_info_print_table_row(2, mr_counter_names[k], buf);
+			snprintf(row, sizeof(row), "%s%s", label, mr_counter_names[k]);
+			php_info_print_table_row(2, row, buf);
 		}
 		return;
 	}
-	php_info_print_table_row(2, "State", "not used yet (no counters)");
+	snprintf(row, sizeof(row), "%sState", label);
+	php_info_print_table_row(2, row, "not used yet (no counters)");
+}
+
+/* phpinfo rows of a transition's sessions (PECL's session handler with its
+ * new list as save_path), when PECL's handler is wrapped. */
+static void transition_sessions_info(uint32_t i, const mr_transition_t *t)
+{
+	char name[MR_POOL_NAME_MAX], buf[32];
+	if (!mr_sess_bind_active()) {
+		php_info_print_table_row(2, "Sessions", "not bound (PECL memcached registered no session handler)");
+		return;
+	}
+	mr_sess_bind_pool_name(t, name);
+	php_info_print_table_row(2, "Sessions pool", name);
+	snprintf(buf, sizeof(buf), "%" PRIu64, mr_sess_bind_opens(i));
+	php_info_print_table_row(2, "Sessions bound in this process (opens)", buf);
+	pool_counters_info(name, "Sessions ");
 }
 
 /* phpinfo rows of each configured transition: its lists, whether plain
@@ -1393,7 +1455,8 @@ static void transitions_info(void)
 		snprintf(buf, sizeof(buf), "%s (%" PRIu64 " objects now, %" PRIu64 " binds)",
 			mr_bind_live(i) ? "yes" : "no", mr_bind_live(i), mr_bind_total(i));
 		php_info_print_table_row(2, "Bound in this process", buf);
-		transition_counters_info(t);
+		pool_counters_info(t->name, "");
+		transition_sessions_info(i, t);
 		php_info_print_table_end();
 	}
 }

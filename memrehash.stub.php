@@ -316,6 +316,16 @@ final class MemRehash
 
     /** Every pool's counters in this host's shared memory, by name. */
     public static function allStats(): array {}
+
+    /**
+     * Each transition of memrehash.transitions, in order: name, entry, old
+     * and new ("host:port" lists), objects_bindable, bound_objects (bound
+     * now in this process), binds (so far), bound (objects bound now),
+     * sessions_bindable, sessions_pool, session_opens (bound, so far, in
+     * this process). The pools' counters are allStats()[name] and
+     * allStats()[sessions_pool].
+     */
+    public static function transitions(): array {}
 }
 
 class MemRehashException extends RuntimeException

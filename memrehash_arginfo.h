@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: adb085e3d999ab0afa633546c71f9d832bb4cef7 */
+ * Stub hash: d450ad1491da8ac81c3a62a944c17aa2d035b3c6 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_MemRehash___construct, 0, 0, 2)
 	ZEND_ARG_TYPE_INFO(0, old, IS_ARRAY, 0)
@@ -117,6 +117,8 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_MemRehash_allStats arginfo_class_MemRehash_getOldServers
 
+#define arginfo_class_MemRehash_transitions arginfo_class_MemRehash_getOldServers
+
 
 ZEND_METHOD(MemRehash, __construct);
 ZEND_METHOD(MemRehash, get);
@@ -148,6 +150,7 @@ ZEND_METHOD(MemRehash, complete);
 ZEND_METHOD(MemRehash, drain);
 ZEND_METHOD(MemRehash, fleetStats);
 ZEND_METHOD(MemRehash, allStats);
+ZEND_METHOD(MemRehash, transitions);
 
 
 static const zend_function_entry class_MemRehash_methods[] = {
@@ -181,6 +184,7 @@ static const zend_function_entry class_MemRehash_methods[] = {
 	ZEND_ME(MemRehash, drain, arginfo_class_MemRehash_drain, ZEND_ACC_PUBLIC)
 	ZEND_ME(MemRehash, fleetStats, arginfo_class_MemRehash_fleetStats, ZEND_ACC_PUBLIC)
 	ZEND_ME(MemRehash, allStats, arginfo_class_MemRehash_allStats, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
+	ZEND_ME(MemRehash, transitions, arginfo_class_MemRehash_transitions, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_FE_END
 };
 

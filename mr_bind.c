@@ -233,6 +233,11 @@ void mr_bind_shutdown(void)
 	n_slots = 0;
 }
 
+bool mr_bind_active(void)
+{
+	return n_slots > 0;
+}
+
 uint64_t mr_bind_live(uint32_t i)
 {
 	return live ? __atomic_load_n(&live[i], __ATOMIC_RELAXED) : 0;

@@ -13,6 +13,10 @@ void mr_bind_init(void);
 /* Puts PECL's handlers back (MSHUTDOWN). */
 void mr_bind_shutdown(void);
 
+/* Returns true when \Memcached's methods are wrapped in this process (a
+ * transition is configured and PECL memcached is loaded). */
+bool mr_bind_active(void);
+
 /* Returns the number of \Memcached objects bound to transition i now, in
  * this process, and how many times one was bound since it started. */
 uint64_t mr_bind_live(uint32_t i);

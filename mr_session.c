@@ -55,8 +55,10 @@
 #define SESS_CREATE_TRIES 3              /* PECL: attempts at an unused session id */
 #define SESS_SYNTAX "old=host:port[,host:port...];new=host:port[,host:port...]"
 
-/* One open session module: the pool and this request's lock. */
+/* One open session module: its settings, the pool and this request's lock. */
 typedef struct {
+	mr_sess_cfg_t cfg;              /* copied at open (prefix: points at prefix_buf) */
+	char prefix_buf[MR_PREFIX_MAX];
 	mr_pool_t *pool;
 	mr_place_t *place_old, *place_new; /* PECL's session placement of each list */
 	bool locked;
@@ -133,8 +135,7 @@ static bool parse_server(const char *s, size_t len, mr_server_spec_t *out, char 
 	return true;
 }
 
-/* Returns true with *out (ecalloc'd) and *n filled from a comma list. */
-static bool parse_list(const char *s, size_t len, const char *side, mr_server_spec_t **out, uint32_t *n, char *err, size_t errlen)
+bool mr_session_parse_list(const char *s, size_t len, const char *side, mr_server_spec_t **out, uint32_t *n, char *err, size_t errlen)
 {
 	uint32_t count = 1;
 	for (size_t i = 0; i < len; i++) {
@@ -225,7 +226,7 @@ static bool parse_save_path(const char *path, sess_lists_t *l, char *err, size_t
 		}
 		size_t vlen = plen - (size_t) (eq + 1 - part);
 		const char *v = trim(eq + 1, &vlen);
-		if (!parse_list(v, vlen, side_name[side], &l->list[side], &l->n[side], err, errlen)) {
+		if (!mr_session_parse_list(v, vlen, side_name[side], &l->list[side], &l->n[side], err, errlen)) {
 			lists_free(l);
 			return false;
 		}
@@ -244,17 +245,16 @@ static bool parse_save_path(const char *path, sess_lists_t *l, char *err, size_t
 
 /* Returns a placement of list exactly as PECL memcached's session handler
  * places keys with the same save_path, or NULL with why in err. */
-static mr_place_t *place_list(const mr_server_spec_t *list, uint32_t n, char *err, size_t errlen)
+static mr_place_t *place_list(const mr_sess_cfg_t *cfg, const mr_server_spec_t *list, uint32_t n, char *err, size_t errlen)
 {
-	int dist = MR_G(sess_consistent_hash) ? MR_DIST_CONSISTENT : MR_DIST_MODULA;
-	return mr_place_new(list, n, dist, (int) MR_G(sess_hash), err, errlen);
+	return mr_place_new(list, n, cfg->dist, cfg->hash, err, errlen);
 }
 
 /* Returns true with it holding prefix + infix + id, placed by infix + id;
  * false (after a warning) when the key would be too long or malformed. */
 static bool item_for(mr_sess_t *s, mr_item_t *it, const char *infix, const zend_string *id)
 {
-	const char *prefix = MR_G(sess_prefix) ? MR_G(sess_prefix) : "";
+	const char *prefix = s->cfg.prefix;
 	size_t pl = strlen(prefix), il = strlen(infix);
 	/* PECL checks against its longest key, the lock key */
 	if (ZSTR_LEN(id) == 0 || pl + sizeof(SESS_LOCK_INFIX) - 1 + ZSTR_LEN(id) > MR_KEY_MAX
@@ -301,9 +301,9 @@ static int64_t ttl_of(zend_long t)
 }
 
 /* Returns the lock TTL: sess_lock_expire, else max_execution_time, else 0 (none). */
-static int64_t lock_ttl(void)
+static int64_t lock_ttl(const mr_sess_t *s)
 {
-	zend_long e = MR_G(sess_lock_expire);
+	zend_long e = s->cfg.lock_expire;
 	if (e <= 0) {
 		e = zend_ini_long(ZEND_STRL("max_execution_time"), 0);
 	}
@@ -412,8 +412,8 @@ static bool lock(mr_sess_t *s, const zend_string *id)
 		unlock(s);
 	}
 	s->lock = want;
-	int64_t ttl = lock_ttl();
-	zend_long wait = MR_G(sess_lock_wait_min), retries = MR_G(sess_lock_retries);
+	int64_t ttl = lock_ttl(s);
+	zend_long wait = s->cfg.lock_wait_min, retries = s->cfg.lock_retries;
 	for (;;) {
 		mr_rc_t err = MR_OK;
 		switch (try_lock(s, ttl, &err)) {
@@ -429,7 +429,7 @@ static bool lock(mr_sess_t *s, const zend_string *id)
 			return false;
 		}
 		sleep_ms(wait);
-		wait = MIN(MR_G(sess_lock_wait_max), wait * 2);
+		wait = MIN(s->cfg.lock_wait_max, wait * 2);
 	}
 }
 
@@ -466,19 +466,22 @@ static zend_string *pool_name(const sess_lists_t *l)
 static bool pool_build(mr_sess_t *s, const sess_lists_t *l)
 {
 	char err[320];
-	zend_string *name = pool_name(l);
-	int dist = MR_G(sess_consistent_hash) ? MR_DIST_KETAMA : MR_DIST_MODULA;
+	zend_string *name = s->cfg.name ? zend_string_init(s->cfg.name, strlen(s->cfg.name), 0) : pool_name(l);
+	int dist = s->cfg.dist != MR_DIST_MODULA ? MR_DIST_KETAMA : MR_DIST_MODULA;
 	/* Placement of session keys is ours (above); dist and hash only keep the
 	 * pool's own keys (the completion marker) consistent across hosts. */
 	mr_pool_cfg_t cfg = {
 		.old_list = l->list[0], .n_old = l->n[0],
 		.new_list = l->list[1], .n_new = l->n[1],
 		.dist = dist, .old_dist = dist,
-		.hash = (int) MR_G(sess_hash), .old_hash = (int) MR_G(sess_hash),
+		.hash = s->cfg.hash, .old_hash = s->cfg.hash,
 		.name = ZSTR_VAL(name),
-		/* never complete by itself: a user may come back after any window,
-		 * and a session left at O then is a logout, not a cache miss */
-		.migrate = true, .complete_below = 0.0, .window = MR_WINDOW_DEFAULT,
+		/* 0 (memrehash's handler): never complete by itself, since a user
+		 * may come back after any window, and a session left at O then is a
+		 * logout, not a cache miss */
+		.migrate = true, .complete_below = s->cfg.complete_below,
+		.window = s->cfg.window ? (uint32_t) s->cfg.window : MR_WINDOW_DEFAULT,
+		.cutover_set = s->cfg.complete_below > 0 || s->cfg.window,
 		.connect_timeout_ms = 1000, .timeout_ms = 1000,
 		.retry_interval_s = (uint32_t) MR_G(retry_interval),
 	};
@@ -513,18 +516,76 @@ static mr_sess_t *sess_of(void **mod_data)
 	return s;
 }
 
-static bool prefix_ok(void)
+/* Returns true when cfg's prefix is a usable key prefix (else warns). */
+static bool prefix_ok(const mr_sess_cfg_t *cfg)
 {
-	const char *prefix = MR_G(sess_prefix) ? MR_G(sess_prefix) : "";
+	const char *prefix = cfg->prefix ? cfg->prefix : "";
 	size_t len = strlen(prefix);
 	if (len >= MR_PREFIX_MAX || mr_key_bad_byte(prefix, len) < len) {
-		php_error_docref(NULL, E_WARNING, "memrehash.sess_prefix must be shorter than %d bytes, without whitespace or control characters", MR_PREFIX_MAX);
+		php_error_docref(NULL, E_WARNING, "%sprefix must be shorter than %d bytes, without whitespace or control characters", cfg->ini, MR_PREFIX_MAX);
 		return false;
 	}
 	return true;
 }
 
 /* ---- the save handler ---- */
+
+/* Returns SUCCESS with *mod_data the open module over lists l, or FAILURE
+ * after a warning. Takes the lists (frees them). */
+static zend_result open_lists(void **mod_data, sess_lists_t *l, const mr_sess_cfg_t *cfg)
+{
+	char err[320];
+	if (!prefix_ok(cfg)) {
+		lists_free(l);
+		return FAILURE;
+	}
+	mr_sess_t *s = ecalloc(1, sizeof(*s));
+	s->cfg = *cfg;
+	strcpy(s->prefix_buf, cfg->prefix ? cfg->prefix : ""); /* prefix_ok: it fits */
+	s->cfg.prefix = s->prefix_buf;
+	s->place_old = place_list(cfg, l->list[0], l->n[0], err, sizeof(err));
+	s->place_new = s->place_old ? place_list(cfg, l->list[1], l->n[1], err, sizeof(err)) : NULL;
+	if (!s->place_new) {
+		php_error_docref(NULL, E_WARNING, "Cannot place session keys: %s", err);
+		lists_free(l);
+		sess_free(s);
+		return FAILURE;
+	}
+	bool ok = pool_build(s, l);
+	s->cfg.name = NULL; /* the caller's, used only here */
+	lists_free(l);
+	if (!ok) {
+		sess_free(s);
+		return FAILURE;
+	}
+	PS_SET_MOD_DATA(s);
+	return SUCCESS;
+}
+
+zend_result mr_session_open_lists(void **mod_data, const mr_server_spec_t *old, uint32_t n_old,
+	const mr_server_spec_t *nw, uint32_t n_new, const mr_sess_cfg_t *cfg)
+{
+	sess_lists_t l = { .n = { n_old, n_new } };
+	l.list[0] = safe_emalloc(n_old, sizeof(*old), 0);
+	l.list[1] = safe_emalloc(n_new, sizeof(*nw), 0);
+	memcpy(l.list[0], old, n_old * sizeof(*old));
+	memcpy(l.list[1], nw, n_new * sizeof(*nw));
+	return open_lists(mod_data, &l, cfg);
+}
+
+/* Returns memrehash's own settings (memrehash.sess_*), as its handler uses them. */
+static mr_sess_cfg_t own_cfg(void)
+{
+	return (mr_sess_cfg_t) {
+		.ini = "memrehash.sess_",
+		.prefix = MR_G(sess_prefix) ? MR_G(sess_prefix) : "",
+		.locking = MR_G(sess_locking),
+		.lock_wait_min = MR_G(sess_lock_wait_min), .lock_wait_max = MR_G(sess_lock_wait_max),
+		.lock_retries = MR_G(sess_lock_retries), .lock_expire = MR_G(sess_lock_expire),
+		.dist = MR_G(sess_consistent_hash) ? MR_DIST_CONSISTENT : MR_DIST_MODULA,
+		.hash = (int) MR_G(sess_hash),
+	};
+}
 
 static PS_OPEN_FUNC(memrehash)
 {
@@ -542,7 +603,8 @@ static PS_OPEN_FUNC(memrehash)
 			save_path, err);
 		return FAILURE;
 	}
-	if (!prefix_ok()) {
+	mr_sess_cfg_t cfg = own_cfg();
+	if (!prefix_ok(&cfg)) {
 		lists_free(&l);
 		return FAILURE;
 	}
@@ -551,23 +613,7 @@ static PS_OPEN_FUNC(memrehash)
 		lists_free(&l);
 		return FAILURE;
 	}
-	mr_sess_t *s = ecalloc(1, sizeof(*s));
-	s->place_old = place_list(l.list[0], l.n[0], err, sizeof(err));
-	s->place_new = s->place_old ? place_list(l.list[1], l.n[1], err, sizeof(err)) : NULL;
-	if (!s->place_new) {
-		php_error_docref(NULL, E_WARNING, "Cannot place session keys: %s", err);
-		lists_free(&l);
-		sess_free(s);
-		return FAILURE;
-	}
-	bool ok = pool_build(s, &l);
-	lists_free(&l);
-	if (!ok) {
-		sess_free(s);
-		return FAILURE;
-	}
-	PS_SET_MOD_DATA(s);
-	return SUCCESS;
+	return open_lists(mod_data, &l, &cfg);
 }
 
 static PS_CLOSE_FUNC(memrehash)
@@ -589,7 +635,7 @@ static PS_READ_FUNC(memrehash)
 	if (!s || !item_for(s, &it, "", key)) {
 		return FAILURE;
 	}
-	if (MR_G(sess_locking) && !lock(s, key)) {
+	if (s->cfg.locking && !lock(s, key)) {
 		php_error_docref(NULL, E_WARNING, "Unable to clear session lock record");
 		return FAILURE;
 	}
@@ -676,7 +722,7 @@ static PS_CREATE_SID_FUNC(memrehash)
 		}
 		uint32_t old_req = UINT32_MAX;
 		mr_wire_reset(w);
-		uint32_t add_req = mr_wire_ms(w, it.n, it.key, it.klen, MR_MODE_ADD, "", 0, 0, lock_ttl(), 0, true);
+		uint32_t add_req = mr_wire_ms(w, it.n, it.key, it.klen, MR_MODE_ADD, "", 0, 0, lock_ttl(s), 0, true);
 		if (moving(s, &it)) {
 			old_req = mr_wire_mg(w, it.o, it.key, it.klen, 0);
 		}
@@ -744,6 +790,11 @@ static PS_UPDATE_TIMESTAMP_FUNC(memrehash)
 static const ps_module ps_mod_memrehash = {
 	PS_MOD_UPDATE_TIMESTAMP(memrehash)
 };
+
+const ps_module *mr_session_module(void)
+{
+	return &ps_mod_memrehash;
+}
 
 void mr_session_register(void)
 {

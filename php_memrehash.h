@@ -34,6 +34,7 @@ ZEND_BEGIN_MODULE_GLOBALS(memrehash)
 	uint32_t dropin_faces_cap;
 	char *transitions;          /* memrehash.transitions: the operator's transitions (mr_transition.c) */
 	HashTable bound_objects;    /* bound plain \Memcached objects: handle => transition index (mr_bind.c) */
+	void *sess_bound_data;      /* the session module mr_sess_bind.c opened for this request, or NULL */
 ZEND_END_MODULE_GLOBALS(memrehash)
 
 ZEND_EXTERN_MODULE_GLOBALS(memrehash)

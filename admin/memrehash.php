@@ -6,7 +6,9 @@
  * state, progress toward cut-over, counters, rates, a trend graph, each
  * server with memcached's own `stats`, the fleet view and the INI settings.
  * ?format=json returns the same data. "Complete this pool" is a POST with a
- * CSRF token.
+ * CSRF token. Above the pools: each transition of memrehash.transitions (zero
+ * code change), whether it is bound in this page's own PHP process, and the
+ * counters of its pool and of its sessions pool.
  *
  * Serve it with the SAME memrehash.counters_file as the application: pools
  * are only visible to processes that share the counters mapping.
@@ -340,6 +342,34 @@ function pool_object(string $name, array $s, array $config, ?string &$why): ?Mem
     }
 }
 
+/** Returns the counters the transitions table shows of pool $name, or null
+ * when no process has used the pool yet. */
+function transition_pool(array $all, string $name): ?array
+{
+    $s = $all[$name] ?? null;
+    if ($s === null) {
+        return null;
+    }
+    return array_intersect_key($s, array_flip(['name', 'state', 'gets', 'new_hits', 'old_hits', 'migrated', 'misses',
+        'sessions_moved', 'sessions_new', 'old_hit_rate', 'complete_below']));
+}
+
+/** Returns each configured transition (MemRehash::transitions()) with its
+ * pool's and its sessions pool's counters from $all (MemRehash::allStats()). */
+function transitions_of(array $all): array
+{
+    if (!method_exists('MemRehash', 'transitions')) {
+        return [];
+    }
+    $out = [];
+    foreach (MemRehash::transitions() as $t) {
+        $t['pool'] = transition_pool($all, $t['name']);
+        $t['sessions'] = transition_pool($all, $t['sessions_pool']);
+        $out[] = $t;
+    }
+    return $out;
+}
+
 /** Returns everything the page shows, as plain arrays (the JSON view). */
 function collect(array $config): array
 {
@@ -350,12 +380,15 @@ function collect(array $config): array
         'extension' => extension_loaded('memrehash') ? (string)phpversion('memrehash') : null,
         'ini' => extension_loaded('memrehash') ? ini_get_all('memrehash') : [],
         'pools' => [],
+        'transitions' => [],
     ];
     if (!extension_loaded('memrehash')) {
         return $data;
     }
+    $all = MemRehash::allStats();
+    $data['transitions'] = transitions_of($all);
     $memcached = [];
-    foreach (MemRehash::allStats() as $name => $s) {
+    foreach ($all as $name => $s) {
         $name = (string)$name;
         $servers = [];
         foreach ($s['servers'] as $server => $row) {
@@ -600,6 +633,47 @@ function pool_html(string $name, array $p, int $idx, string $token, int $now): s
     return $o . '</section>';
 }
 
+/** Returns a transition pool's cell: its state and main counters, or "not used yet". */
+function transition_pool_html(?array $p, string $field, bool $sessions): string
+{
+    if ($p === null) {
+        return '<td data-field="' . $field . '" class="muted">not used yet</td>';
+    }
+    $complete = $p['state'] === 'complete';
+    $o = '<td data-field="' . $field . '"><span class="state ' . ($complete ? 'done' : 'moving') . '" data-field="' . $field . '_state">'
+        . h($p['state']) . '</span> gets <span data-field="' . $field . '_gets">' . h(num($p['gets'])) . '</span>'
+        . ' · old hits <span data-field="' . $field . '_old_hits">' . h(num($p['old_hits'])) . '</span>'
+        . ' · moved <span data-field="' . $field . '_migrated">' . h(num($p['migrated'])) . '</span>';
+    if ($sessions) {
+        $o .= ' · sessions moved <span data-field="' . $field . '_sessions_moved">' . h(num($p['sessions_moved'])) . '</span>';
+    }
+    return $o . '</td>';
+}
+
+/** Returns the transitions section (memrehash.transitions). */
+function transitions_html(array $transitions): string
+{
+    $o = '<section class="pool" id="transitions"><h2>Transitions <small class="muted">memrehash.transitions</small></h2>'
+        . '<p class="small muted">"Bound in this process" is about the PHP process serving this page (its own '
+        . '<code>\Memcached</code> objects and sessions), not the application\'s workers: each process binds its own. '
+        . 'The counters are the pools\' shared ones, which every worker using this counters file adds to.</p>'
+        . '<table class="transitions"><tr><th>transition</th><th>old → new</th><th>bound in this process</th><th>pool</th><th>sessions pool</th></tr>';
+    foreach ($transitions as $t) {
+        $bound = ($t['bound'] ? 'yes' : 'no') . ' (' . $t['bound_objects'] . ' objects now, ' . $t['binds'] . ' binds, '
+            . $t['session_opens'] . ' sessions opened; this page\'s own process)';
+        if (!$t['objects_bindable']) {
+            $bound .= ' · objects cannot bind here: PECL memcached is not loaded';
+        }
+        $o .= '<tr data-transition="' . h($t['name']) . '"><td><span class="name" data-field="name">' . h($t['name']) . '</span></td>'
+            . '<td class="name small"><span data-field="old">' . h(implode(', ', $t['old'])) . '</span> → <span data-field="new">'
+            . h(implode(', ', $t['new'])) . '</span></td>'
+            . '<td data-field="bound">' . h($bound) . '</td>'
+            . transition_pool_html($t['pool'], 'pool', false)
+            . transition_pool_html($t['sessions'], 'sessions', true) . '</tr>';
+    }
+    return $o . '</table></section>';
+}
+
 /** Prints the whole page. */
 function render_html(array $data, string $token): void
 {
@@ -635,6 +709,9 @@ function render_html(array $data, string $token): void
     } elseif (!$data['pools']) {
         echo '<p>No pools in these counters. Serve this page with the application\'s <code>memrehash.counters_file</code>',
             ' (a SYSTEM setting: php.ini or the FPM master), or no pool it uses is visible here.</p>';
+    }
+    if ($data['transitions']) {
+        echo transitions_html($data['transitions']);
     }
     $i = 0;
     foreach ($data['pools'] as $name => $p) {
@@ -743,7 +820,7 @@ function mra_prom_family(string $name, string $type, string $help, array $sample
 /** Returns the metrics of every pool in $all (MemRehash::allStats()) as
  * Prometheus text format 0.0.4, or OpenMetrics 1.0 when $openmetrics
  * (which ends with "# EOF"). $loaded: whether the extension is loaded. */
-function mra_prom_text(array $all, bool $openmetrics, bool $loaded = true): string
+function mra_prom_text(array $all, bool $openmetrics, bool $loaded = true, array $transitions = []): string
 {
     $o = mra_prom_family('memrehash_extension_loaded', 'gauge', 'Whether the memrehash extension is loaded in this PHP (1) or not (0).',
         [[[], $loaded ? 1 : 0]], $openmetrics);
@@ -774,7 +851,21 @@ function mra_prom_text(array $all, bool $openmetrics, bool $loaded = true): stri
         }
         $o .= mra_prom_family($metric, 'counter', $help, $samples, $openmetrics);
     }
+    if ($transitions) {
+        $samples = [];
+        foreach ($transitions as $t) {
+            $samples[] = [['transition' => $t['name'], 'pool' => $t['name'], 'sessions_pool' => $t['sessions_pool']], 1];
+        }
+        $o .= mra_prom_family('memrehash_transition_info', 'gauge',
+            'A transition of memrehash.transitions, its pool and its sessions pool (join on pool).', $samples, $openmetrics);
+    }
     return $openmetrics ? $o . "# EOF\n" : $o;
+}
+
+/** Returns MemRehash::transitions(), or [] where the extension lacks it. */
+function mra_transitions(): array
+{
+    return extension_loaded('memrehash') && method_exists('MemRehash', 'transitions') ? MemRehash::transitions() : [];
 }
 
 /* ---- main -------------------------------------------------------------- */
@@ -803,7 +894,7 @@ if ($format === 'prometheus' || $format === 'openmetrics') {
     $om = $format === 'openmetrics' || mra_prom_wants_openmetrics((string)($_SERVER['HTTP_ACCEPT'] ?? ''));
     header('Content-Type: ' . mra_prom_content_type($om));
     $loaded = extension_loaded('memrehash');
-    echo mra_prom_text($loaded ? MemRehash::allStats() : [], $om, $loaded);
+    echo mra_prom_text($loaded ? MemRehash::allStats() : [], $om, $loaded, mra_transitions());
     exit;
 }
 $data = collect($config);

@@ -23,6 +23,11 @@ return [
             '$1MR_MODE_SET$2']],
         'tests' => ['phpunit:RaceOrderTest::testMoveAddsAtNewAndNeverOverwritesAFresherWrite'],
     ],
+    'no-recheck-after-double-miss' => [
+        'what' => "a get of a key missing at N and at O does not look at N again (misses a key another process moved between the two looks)",
+        'edits' => [['/it->stage = ST_RECHECK;/', 'count(p, MR_C_MISSES, 1);']],
+        'tests' => ['phpt:tests/get_race_recheck.phpt'],
+    ],
     'delete-old-without-cas' => [
         'what' => "a move deletes at O without O's CAS (removes a write made meanwhile)",
         'edits' => [['/(it->rd = mr_wire_md\(w, it->o, it->key, it->klen, )it->cas(\);\s*it->rg = mr_guard_get)/', '${1}0$2']],

@@ -17,6 +17,9 @@
 #   - "complete this pool": refused without a valid CSRF token (403), done with
 #     one (303), after which stats() says 'complete'
 #   - credentials from memrehash-admin.php beside the page (a copy in a temp dir)
+#   - a transition (memrehash.transitions) bound and read by a CLI: the page
+#     lists it (bound in its own process "no", said so; its pool's counters as
+#     the CLI reads them), memrehash_transition_info, bin/memrehash status
 #   - a screenshot, tests/output/admin.png
 # Test servers: tests/config.inc (MR_TEST_PORTS). Every process it starts is
 # stopped by pid on exit (MR_KEEP_TMP=1 keeps its temp dir: DOM dumps, logs).
@@ -101,12 +104,14 @@ if [[ ! -x $chromium_bin ]]; then
 fi
 
 # serve PORT DOCROOT [VAR=VALUE...]: starts php -S with the suite's counters
-# file and only the given MEMREHASH_ADMIN_* variables; sets $pid.
+# file (and the PHP options in serve_args) and only the given
+# MEMREHASH_ADMIN_* variables; sets $pid.
+serve_args=()
 serve() {
 	local port=$1 docroot=$2
 	shift 2
 	setsid env -u MEMREHASH_ADMIN_USER -u MEMREHASH_ADMIN_PASSWORD -u PHP_CLI_SERVER_WORKERS "$@" \
-		timeout -k 5 600 "${phpx[@]}" -S "127.0.0.1:$port" -t "$docroot" \
+		timeout -k 5 600 "${phpx[@]}" "${serve_args[@]}" -S "127.0.0.1:$port" -t "$docroot" \
 		>>"$tmp/server-$port.log" 2>&1 </dev/null &
 	pid=$!
 	pids+=("$pid")
@@ -361,5 +366,51 @@ code=$(status "http://127.0.0.1:$port/memrehash-admin.php")
 [[ ! -s $tmp/body ]]
 check $? "memrehash-admin.php requested directly shows nothing (got $code, $(stat -c %s "$tmp/body") bytes)"
 stop "$pid"
+
+# ---- transitions (memrehash.transitions): listed with their pools' counters
+# A CLI with the transition binds a plain \Memcached over the new list and
+# reads 20 keys PECL wrote over the old list; the page, served by a PHP with
+# the same transition and counters file, lists it: bound in the page's own
+# process "no", and the pool's counters as the CLI reads them.
+read -r tr_old tr_new < <("$php" -r 'require "tests/config.inc"; echo implode(",", mr_servers(3)), " ", implode(",", mr_servers(2)), "\n";')
+serve_args=(-d "memrehash.transitions=\"new=$tr_new;old=$tr_old;name=adm-transition\"")
+"${phpx[@]}" "${serve_args[@]}" -r '
+	$split = fn ($l) => array_map(fn ($s) => [explode(":", $s)[0], (int) explode(":", $s)[1]], explode(",", $l));
+	$w = new Memcached(); $w->addServers($split($argv[1]));           /* not the new list: PECL alone */
+	for ($i = 0; $i < 20; $i++) { $w->set("adm-t-$i", "v$i"); }
+	$m = new Memcached(); $m->addServers($split($argv[2]));           /* the new list: bound */
+	$found = 0;
+	for ($i = 0; $i < 20; $i++) { $found += $m->get("adm-t-$i") === "v$i"; }
+	$s = MemRehash::allStats()["adm-transition"] ?? [];
+	echo $found, " ", $s["gets"] ?? -1, " ", $s["migrated"] ?? -1, " ", $s["state"] ?? "none", "\n";' -- "$tr_old" "$tr_new" >"$tmp/tr-cli.txt" 2>&1
+read -r tr_found tr_gets tr_migrated tr_state <"$tmp/tr-cli.txt"
+[[ ${tr_found:-} == 20 && ${tr_gets:-0} -ge 20 && ${tr_migrated:-0} -ge 1 && ${tr_state:-} == migrating ]]
+check $? "a CLI with the transition read all 20 keys through a bound \\Memcached ($(cat "$tmp/tr-cli.txt"))"
+port=$(free_port)
+serve "$port" admin MEMREHASH_ADMIN_USER=$user "MEMREHASH_ADMIN_PASSWORD=$password"
+serve_args=()
+wait_http "$port" || { not_ok "php -S started"; finish; }
+chrome "$tmp/dom-tr.html" "http://$user:$password@127.0.0.1:$port/memrehash.php" --dump-dom
+"$php" -r '
+	$d = new DOMDocument(); @$d->loadHTML(file_get_contents($argv[1])); $x = new DOMXPath($d);
+	$row = $x->query("//tr[@data-transition=\"adm-transition\"]")->item(0);
+	if (!$row) { echo "no row\n"; exit(1); }
+	$f = fn ($n) => trim($x->query(".//*[@data-field=\"$n\"]", $row)->item(0)?->textContent ?? "");
+	$ok = $f("new") === str_replace(",", ", ", $argv[3]) && $f("old") === str_replace(",", ", ", $argv[4])
+		&& str_starts_with($f("bound"), "no (0 objects now, 0 binds, 0 sessions opened; this page") && str_contains($f("bound"), "own process")
+		&& $f("pool_gets") === $argv[2] && $f("pool_state") === "migrating" && $f("sessions") === "not used yet";
+	echo $f("bound"), " | gets ", $f("pool_gets"), " | ", $f("pool_state"), " | ", $f("sessions"), "\n";
+	exit($ok ? 0 : 1);' "$tmp/dom-tr.html" "$tr_gets" "$tr_new" "$tr_old" >"$tmp/tr-dom.txt" 2>&1
+check $? "Chromium: the page lists the transition, its lists, bound in the page's own process 'no' (said so), its pool's $tr_gets gets and state as the CLI reads them, its sessions pool unused ($(cat "$tmp/tr-dom.txt"))"
+code=$(status "http://127.0.0.1:$port/memrehash.php?format=prometheus" -u "$user:$password")
+cp "$tmp/body" "$tmp/tr.prom"
+[[ $code == 200 ]] && grep -q '^memrehash_transition_info{transition="adm-transition",pool="adm-transition",sessions_pool="adm-transition:sessions"} 1$' "$tmp/tr.prom"
+check $? "?format=prometheus with a transition: memrehash_transition_info names it and its pools (got $code)"
+promtool_check "?format=prometheus with a transition" "$tmp/tr.prom"
+stop "$pid"
+"${phpx[@]}" -d "memrehash.transitions=\"new=$tr_new;old=$tr_old;name=adm-transition\"" bin/memrehash status >"$tmp/tr-status.txt" 2>&1
+grep -qx 'transition adm-transition' "$tmp/tr-status.txt" && grep -Eq "^  bound +no \(0 objects now, 0 binds, 0 sessions opened: this process" "$tmp/tr-status.txt" &&
+	grep -Eq "^  pool +adm-transition: migrating, $tr_gets gets, [0-9]+ old hits, $tr_migrated moved$" "$tmp/tr-status.txt"
+check $? "bin/memrehash status lists the transition, bound in its own process 'no', and its pool's counters ($(head -n 6 "$tmp/tr-status.txt" | tr '\n' '|'))"
 
 finish

@@ -9,6 +9,9 @@
 #   2. runs every tests/**/*.phpt through run-tests.php --asan
 #      (USE_ZEND_ALLOC=0: emalloc is malloc, so ASan sees the extension's
 #      request memory) with that build.
+#   3. runs PHP-FPM with that build and memrehash.transitions: 1,000
+#      requests binding objects and a session, a persistent object reused
+#      by all of them, a SIGUSR2 reload, 100 more (tests/zerocode/fpm_bound.sh).
 # Counting (tests/run.sh's rule for reruns): the build is a set-up step and
 # a passing test a rerun (the phpt suite counts it once); neither is added
 # to "N passed". A failing test, a test with no result, a failed build, and
@@ -30,7 +33,8 @@
 #
 # Environment: MR_ASAN_DIR (build directory, default a fresh mktemp -d,
 # removed afterwards), MR_ASAN_KEEP=1 keeps it, MR_PHP (php binary),
-# MR_ASAN_TESTS (phpt files; default all). Prints "N passed, N failed" last.
+# MR_ASAN_TESTS (phpt files; default all; with it the PHP-FPM check runs
+# only when MR_ASAN_FPM is set). Prints "N passed, N failed" last.
 set -uo pipefail
 
 # shellcheck source=lib.sh source-path=SCRIPTDIR
@@ -129,6 +133,32 @@ TEST_PHP_EXECUTABLE=$php_bin NO_INTERACTION=1 timeout -k 30 "${MR_ASAN_TIMEOUT:-
 	"$php_bin" "$rt" -q --no-color --no-progress --show-diff --asan --set-timeout 300 \
 	-d "extension=$dir/modules/memrehash.so" "${files[@]}" </dev/null >"$log" 2>&1
 unset LD_PRELOAD
+
+# ---- PHP-FPM with bound objects (issue 13): one worker serves 1,000 requests
+# that bind a plain \Memcached, reuse one persistent \Memcached (bound),
+# use an unbound one and a bound PECL session; then a SIGUSR2 reload and 100
+# more (tests/zerocode/fpm_bound.sh). The master and its workers run the
+# sanitized build with the same preloads; each process writes its reports to
+# its own file (log_path), and any report fails the suite.
+if [[ -z ${MR_ASAN_TESTS:-} || -n ${MR_ASAN_FPM:-} ]]; then
+	fpm_dir=$dir/fpm
+	rm -rf "$fpm_dir"
+	mkdir -p "$fpm_dir"
+	fpm_env=(env "LD_PRELOAD=$dir/nodeepbind.so $libasan" USE_ZEND_ALLOC=0
+		"ASAN_OPTIONS=${ASAN_OPTIONS}:log_path=$fpm_dir/asan" "UBSAN_OPTIONS=${UBSAN_OPTIONS}:log_path=$fpm_dir/asan")
+	fpm_out=$(MR_PHP=$php_bin timeout -k 10 300 bash tests/zerocode/fpm_bound.sh "$fpm_dir" "$dir/modules/memrehash.so" 1000 100 "${fpm_env[@]}" 2>&1)
+	fpm_rc=$?
+	cp "$fpm_dir/fpm.log" "$out/asan-fpm.log" 2>/dev/null
+	cat "$fpm_dir"/asan.* >>"$out/asan-fpm.log" 2>/dev/null
+	if [[ $fpm_rc -eq 0 ]]; then
+		ok "PHP-FPM under ASan/UBSan, bound objects and session, a persistent object reused, SIGUSR2 reload: $fpm_out"
+	else
+		not_ok "PHP-FPM under ASan/UBSan with bound objects: $fpm_out (tests/output/asan-fpm.log)"
+	fi
+	while IFS= read -r report; do
+		not_ok "sanitizer report under PHP-FPM: $report (tests/output/asan-fpm.log)"
+	done < <(cat "$fpm_dir"/asan.* 2>/dev/null | grep -oE 'ERROR: AddressSanitizer: [^ ]+.*|[^ ]*runtime error: .*' | sed 's/ on address 0x[0-9a-f]*.*//; s/0x[0-9a-f]\+/0x?/g' | sort -u | head -n 50)
+fi
 
 # ---- count: PASS passes; a SKIP passes over only a missing extension
 declare -A seen=()

@@ -37,6 +37,11 @@
  *   endlessline  an endless line: bytes without CRLF, forever
  *   noaccept     listens, never accepts (connects complete in the kernel
  *                backlog; nothing is ever read or answered)
+ *   racedmove    a correct server, except that an mg of a key starting
+ *                with "racedmove" first stores "moved-by-another" under that
+ *                key at the real server HOSTILE_MOVE_TO names (env), then
+ *                answers EN: another process moving the key between a
+ *                client's look at its new and its old location
  *
  * Included from a test (require), it only defines the helpers below:
  * hostile_start(MODE) runs it in a child process and returns its handle
@@ -235,7 +240,7 @@ $mode = $argv[1] ?? '';
 $port = (int)($argv[2] ?? 0);
 $lifetime = (float)($argv[3] ?? 120);
 $modes = ['good', 'garbage', 'binary', 'truncated', 'hugelen', 'biglen', 'wrongopaque', 'reorder', 'extra',
-    'split', 'trickle', 'closemid', 'close', 'hang', 'endless', 'flood', 'endlessline', 'noaccept'];
+    'split', 'trickle', 'closemid', 'close', 'hang', 'endless', 'flood', 'endlessline', 'noaccept', 'racedmove'];
 if (!in_array($mode, $modes, true)) {
     fwrite(STDERR, "usage: php hostile_server.php MODE [PORT] [LIFETIME]\nmodes: " . implode(' ', $modes) . "\n");
     exit(2);
@@ -268,6 +273,21 @@ $cas_seq = 1;
 /** Per connection: in (unparsed bytes), out (list of [bytes, not_before]), dead, streaming. */
 $clients = [];
 $started = microtime(true);
+
+/** Stores $value under $key at the real memcached $addr ("host:port") and
+ * waits for its answer: the move another process makes (mode racedmove). */
+function move_elsewhere(string $addr, string $key, string $value): void
+{
+    $s = @stream_socket_client("tcp://$addr", $errno, $errstr, 2);
+    if (!$s) {
+        fwrite(STDERR, "racedmove: cannot reach $addr: $errstr\n");
+        return;
+    }
+    stream_set_timeout($s, 2);
+    fwrite($s, "ms $key " . strlen($value) . " T0 F0\r\n$value\r\n");
+    fgets($s);
+    fclose($s);
+}
 
 /** Returns the correct meta reply to one request (no opaque flag; the caller adds it). */
 function answer(array $t, string $data, array &$store, int &$cas_seq): array
@@ -402,10 +422,14 @@ function serve(array &$c, string $mode, array &$store, int &$cas_seq): void
                 $opaque = substr($x, 1);
             }
         }
+        if ($mode === 'racedmove' && ($t[0] ?? '') === 'mg' && str_starts_with($t[1] ?? '', 'racedmove')) {
+            move_elsewhere((string)getenv('HOSTILE_MOVE_TO'), $t[1], 'moved-by-another');
+        }
         $a = answer($t, $data, $store, $cas_seq);
         $good = reply_bytes($a, $opaque);
         switch ($mode) {
             case 'good':
+            case 'racedmove':
                 queue($c, $good);
                 break;
             case 'garbage':
