@@ -27,7 +27,7 @@ if test "$PHP_MEMREHASH" != "no"; then
 
   PHP_SUBST(MEMREHASH_SHARED_LIBADD)
   PHP_NEW_EXTENSION(memrehash,
-    [memrehash.c mr_pool.c mr_layout.c migrate.c mr_drain.c mr_guard.c mr_wire.c mr_place.c mr_codec.c mr_fastlz.c mr_counters.c mr_down.c mr_fleet.c mr_session.c mr_face.c mr_memcached.c mr_transition.c mr_bind.c mr_sess_bind.c],
+    [memrehash.c mr_pool.c mr_layout.c mr_lists.c migrate.c mr_drain.c mr_guard.c mr_lease.c mr_wire.c mr_place.c mr_codec.c mr_fastlz.c mr_counters.c mr_down.c mr_fleet.c mr_session.c mr_face.c mr_memcached.c mr_transition.c mr_bind.c mr_sess_bind.c],
     $ext_shared,, $MEMREHASH_CFLAGS)
   PHP_ADD_EXTENSION_DEP(memrehash, session, true)
 fi

@@ -25,6 +25,7 @@
 #include "mr_session.h"
 #include "mr_sess_bind.h"
 #include "mr_face.h"
+#include "mr_lists.h"
 #include "mr_memcached.h"
 #include "mr_transition.h"
 #include "mr_bind.h"
@@ -148,6 +149,7 @@ typedef struct {
 	zend_string *prefix;
 	bool migrate;
 	bool deferred_delete;      /* a moving get does not wait for the delete at O */
+	bool ordered_move;         /* the delete at O waits for the add at N (no lease move) */
 	zend_long fallback_ttl;
 	double complete_below;
 	bool cutover_set;          /* complete_below or window given: they apply host-wide */
@@ -380,6 +382,8 @@ static bool parse_options(mr_face_t *o, HashTable *opts, mr_config_t *cfg)
 			ok = option_bool(v, "migrate", &cfg->migrate);
 		} else if (zend_string_equals_literal(key, "deferred_delete")) {
 			ok = option_bool(v, "deferred_delete", &cfg->deferred_delete);
+		} else if (zend_string_equals_literal(key, "ordered_move")) {
+			ok = option_bool(v, "ordered_move", &cfg->ordered_move);
 		} else if (zend_string_equals_literal(key, "fallback_ttl")) {
 			ok = option_long(v, "fallback_ttl", 0, INT32_MAX, &cfg->fallback_ttl);
 		} else if (zend_string_equals_literal(key, "complete_below")) {
@@ -428,8 +432,8 @@ static void signature_server(smart_str *s, const mr_server_spec_t *spec)
 	smart_str_appendc(s, ',');
 }
 
-/* Returns a string that is equal for two identical configurations. */
-static zend_string *config_signature(const mr_config_t *cfg)
+/* Returns the lists' part of a configuration's signature (parsed lists). */
+static zend_string *lists_signature(const mr_config_t *cfg)
 {
 	smart_str s = {0};
 	/* appends, not printf: a list may hold thousands of servers */
@@ -440,10 +444,20 @@ static zend_string *config_signature(const mr_config_t *cfg)
 	for (uint32_t i = 0; i < cfg->n_new; i++) {
 		signature_server(&s, &cfg->new_list[i]);
 	}
-	smart_str_append_printf(&s, "|" ZEND_LONG_FMT "," ZEND_LONG_FMT "," ZEND_LONG_FMT "," ZEND_LONG_FMT "|%s|%s|%d%d|"
+	smart_str_0(&s);
+	return s.s;
+}
+
+/* Returns a string that is equal for two identical configurations, from
+ * its lists' part (lists_signature) and the options. */
+static zend_string *config_signature(const mr_config_t *cfg, const char *lists, size_t lists_len)
+{
+	smart_str s = {0};
+	smart_str_appendl(&s, lists, lists_len);
+	smart_str_append_printf(&s, "|" ZEND_LONG_FMT "," ZEND_LONG_FMT "," ZEND_LONG_FMT "," ZEND_LONG_FMT "|%s|%s|%d%d%d|"
 		ZEND_LONG_FMT "|%.6f|" ZEND_LONG_FMT "|" ZEND_LONG_FMT "," ZEND_LONG_FMT "," ZEND_LONG_FMT,
 		cfg->dist, cfg->hash, cfg->old_dist, cfg->old_hash, ZSTR_VAL(cfg->name),
-		cfg->prefix ? ZSTR_VAL(cfg->prefix) : "", cfg->migrate, cfg->deferred_delete, cfg->fallback_ttl, cfg->complete_below,
+		cfg->prefix ? ZSTR_VAL(cfg->prefix) : "", cfg->migrate, cfg->deferred_delete, cfg->ordered_move, cfg->fallback_ttl, cfg->complete_below,
 		cfg->window, cfg->connect_timeout, cfg->timeout, cfg->retry_interval);
 	smart_str_0(&s);
 	return s.s;
@@ -460,7 +474,7 @@ static void pool_cfg_of(const mr_config_t *cfg, mr_pool_cfg_t *out)
 		.name = cfg->name ? ZSTR_VAL(cfg->name) : "",
 		.prefix = cfg->prefix ? ZSTR_VAL(cfg->prefix) : NULL,
 		.prefix_len = cfg->prefix ? ZSTR_LEN(cfg->prefix) : 0,
-		.migrate = cfg->migrate, .deferred_delete = cfg->deferred_delete,
+		.migrate = cfg->migrate, .deferred_delete = cfg->deferred_delete, .ordered_move = cfg->ordered_move,
 		.fallback_ttl = cfg->fallback_ttl,
 		.complete_below = cfg->complete_below, .cutover_set = cfg->cutover_set,
 		.window = (uint32_t) cfg->window,
@@ -559,8 +573,38 @@ static void mr_free(zend_object *obj)
 	zend_object_std_dtor(obj);
 }
 
+/* Returns true after parsing both server lists into cfg; false after
+ * throwing MemRehashException. */
+static bool parse_lists(HashTable *old_ht, HashTable *new_ht, mr_config_t *cfg)
+{
+	return parse_servers(old_ht, "old", &cfg->old_list, &cfg->n_old) && parse_servers(new_ht, "new", &cfg->new_list, &cfg->n_new);
+}
+
+/* Returns the placement options of cfg, as mr_lists keys a layout by them. */
+static mr_lists_place_t lists_place(const mr_config_t *cfg)
+{
+	return (mr_lists_place_t) { .dist = (int) cfg->dist, .hash = (int) cfg->hash, .old_dist = (int) cfg->old_dist, .old_hash = (int) cfg->old_hash };
+}
+
+/* Remembers the raw lists of a pool just built (mr_lists), with the names
+ * derived from them, so the next constructor given the same ones skips
+ * the parsing and the layout's lookup. */
+static void lists_remember(HashTable *old_ht, HashTable *new_ht, const mr_config_t *cfg, mr_pool_t *p)
+{
+	mr_pool_cfg_t pc;
+	pool_cfg_of(cfg, &pc);
+	char name[MR_POOL_NAME_MAX];
+	mr_pool_default_name(&pc, name, sizeof(name));
+	zend_string *sig = lists_signature(cfg);
+	mr_lists_place_t pl = lists_place(cfg);
+	mr_lists_add(old_ht, new_ht, p->layout, &pl, name, ZSTR_VAL(sig), ZSTR_LEN(sig));
+	zend_string_release(sig);
+}
+
 /* Returns true after building f's pool from server lists and MemRehash
- * options; false after throwing MemRehashException. */
+ * options; false after throwing MemRehashException. Lists seen before in
+ * this process (mr_lists) are compared, not parsed, and their layout is
+ * taken as it is. */
 static bool face_build(mr_face_t *f, HashTable *old_ht, HashTable *new_ht, HashTable *opts)
 {
 	mr_config_t cfg = {
@@ -573,29 +617,59 @@ static bool face_build(mr_face_t *f, HashTable *old_ht, HashTable *new_ht, HashT
 		zend_throw_exception_ex(mr_exception_ce, 0, "MemRehash is already constructed");
 		return false;
 	}
-	if (!parse_servers(old_ht, "old", &cfg.old_list, &cfg.n_old)
-		|| !parse_servers(new_ht, "new", &cfg.new_list, &cfg.n_new)
-		|| (opts && !parse_options(f, opts, &cfg))) {
+	/* the lists first, then the options: errors in that order, as ever */
+	const mr_lists_t *seen = mr_lists_find(old_ht, new_ht);
+	if ((!seen && !parse_lists(old_ht, new_ht, &cfg)) || (opts && !parse_options(f, opts, &cfg))) {
 		config_free(&cfg);
 		return false;
 	}
 	if (!cfg.old_dist_set) cfg.old_dist = cfg.dist;
 	if (!cfg.old_hash_set) cfg.old_hash = cfg.hash;
+	mr_lists_place_t pl = lists_place(&cfg);
+	mr_layout_t *layout = seen ? mr_lists_layout(seen, &pl) : NULL;
+	if (seen && !layout) {
+		/* the same lists placed another way: parsed (they parsed before) */
+		seen = NULL;
+		if (!parse_lists(old_ht, new_ht, &cfg)) {
+			config_free(&cfg);
+			return false;
+		}
+	}
+	if (seen) {
+		cfg.n_old = zend_hash_num_elements(old_ht);
+		cfg.n_new = zend_hash_num_elements(new_ht);
+	}
 	mr_pool_cfg_t pc;
 	pool_cfg_of(&cfg, &pc);
+	pc.layout = layout;
 	if (!cfg.name) {
 		char name[MR_POOL_NAME_MAX];
-		mr_pool_default_name(&pc, name, sizeof(name));
-		cfg.name = zend_string_init(name, strlen(name), 0);
+		if (seen) {
+			cfg.name = zend_string_init(mr_lists_name(seen), strlen(mr_lists_name(seen)), 0);
+		} else {
+			mr_pool_default_name(&pc, name, sizeof(name));
+			cfg.name = zend_string_init(name, strlen(name), 0);
+		}
 		pc.name = ZSTR_VAL(cfg.name);
 	}
-	f->signature = config_signature(&cfg);
 	f->persistent = cfg.persistent_id != NULL;
+	if (f->persistent) {
+		/* only a persistent pool is matched by its signature */
+		size_t len;
+		zend_string *lists = seen ? NULL : lists_signature(&cfg);
+		const char *ls = seen ? mr_lists_signature(seen, &len) : ZSTR_VAL(lists);
+		f->signature = config_signature(&cfg, ls, seen ? len : ZSTR_LEN(lists));
+		if (lists) zend_string_release(lists);
+	}
 	f->pool = f->persistent ? persistent_pool(cfg.persistent_id, f->signature, &pc) : pool_new(&pc, false);
 	if (f->pool) {
 		f->distribution = cfg.dist;
 		f->hash = cfg.hash;
+		if (!seen) {
+			lists_remember(old_ht, new_ht, &cfg, f->pool);
+		}
 	}
+	if (layout) mr_layout_release(layout);
 	config_free(&cfg);
 	mr_face_set_res(f, MEMCACHED_SUCCESS);
 	return f->pool != NULL;
@@ -790,6 +864,7 @@ PHP_METHOD(MemRehash, setMulti)
 	zval *v;
 	bool ok = true;
 	ebuf_reset(o);
+	mr_face_ebuf_reserve(&o->f, entries);
 	ZEND_HASH_FOREACH_KEY_VAL(entries, ikey, skey, v) {
 		keys[i] = skey ? zend_string_copy(skey) : zend_long_to_str((zend_long) ikey);
 		if (!key_prepare(o, ZSTR_VAL(keys[i]), ZSTR_LEN(keys[i]), 1, &items[i])
@@ -1393,6 +1468,7 @@ PHP_MSHUTDOWN_FUNCTION(memrehash)
 	mr_bind_shutdown();
 	mr_sess_bind_shutdown();
 	mr_transitions_free();
+	mr_lists_shutdown();
 	mr_layout_shutdown();
 	mr_counters_shutdown();
 	UNREGISTER_INI_ENTRIES();

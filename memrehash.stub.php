@@ -190,7 +190,10 @@ final class MemRehash
      *  - old_distribution, old_hash (int): placement of the old list when it differed
      *  - prefix (string, none): prepended to every key, as OPT_PREFIX_KEY
      *  - migrate (bool, true): move keys on read; false only counts what would move
-     *  - deferred_delete (bool, false): a moving get does not wait for the
+     *  - ordered_move (bool, false): a moving get deletes at the old server
+     *    only once the new one holds the copy (three round trips) instead of
+     *    the lease move (two; docs/DESIGN.md section 4)
+     *  - deferred_delete (bool, false): the ordered move, not waiting for the
      *    delete at the old server (two round trips, weaker timing)
      *  - fallback_ttl (int, 0): TTL of a moved item whose old server did not say
      *  - complete_below (float, 0.01), window (int s, 300): the pool cuts

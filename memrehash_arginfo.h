@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: d450ad1491da8ac81c3a62a944c17aa2d035b3c6 */
+ * Stub hash: 878f5c21ad60da33ad86b5491881fefebd91e08a */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_MemRehash___construct, 0, 0, 2)
 	ZEND_ARG_TYPE_INFO(0, old, IS_ARRAY, 0)

@@ -32,11 +32,19 @@
 #include "php.h"
 #include "migrate.h"
 #include "mr_guard.h"
+#include "mr_lease.h"
 
 #include <time.h>
 
 /* Ask N and O together once this share of recent old lookups found the key. */
 #define MR_TOGETHER_RATE 0.5
+/* An item of key + value + this many bytes fits any memcached (the smallest
+ * -I it accepts is 1 KB): its delete at O can go with the add at N without
+ * asking N's item size limit first. */
+#define MR_ITEM_OVERHEAD 100
+#define MR_ITEM_MAX_FLOOR 1024
+/* Looks at N for a key whose move another process is finishing (take_recheck). */
+#define MR_RECHECK_TRIES 8
 
 enum { ST_DONE = 0, ST_NEED_OLD, ST_RECHECK, ST_MOVING, ST_DELETING, ST_REREAD, ST_UNGUARD_OLD, ST_UNGUARD };
 
@@ -49,8 +57,13 @@ typedef struct mr_later {
 	size_t vlen;               /* bytes moved */
 	uint32_t req;              /* request index on p->later */
 	uint32_t greq;             /* the key's guard at N, looked up with it */
-	bool take_back;            /* the md at N after a race (else the md at O) */
+	uint64_t lease_cas;        /* the move's lease at N, released once O answered */
+	uint8_t kind;              /* LATER_DELETE_OLD, LATER_TAKE_BACK, LATER_RELEASE */
 } mr_later_t;
+
+/* What a delayed request is: the CAS-checked md at O of a move
+ * (deferred_delete), the md at N of a raced copy, or a lease's release. */
+enum { LATER_DELETE_OLD = 0, LATER_TAKE_BACK, LATER_RELEASE };
 
 enum { LATER_IDLE = 0, LATER_OPEN, LATER_SENT };
 
@@ -210,6 +223,62 @@ static uint32_t new_failure_ms(const mr_ctr_pool_t *ctr)
 	return (uint32_t) (window > MR_WINDOW_MAX ? MR_WINDOW_MAX : window) * 1000;
 }
 
+/* Queues the lease of a moving key at N with the look at O (mr_lease.h):
+ * only a get that may move takes one. */
+static void take_lease(mr_pool_t *p, mr_item_t *it)
+{
+	it->rlook = it->rd = MR_NO_REQ;
+	it->lease_cas = 0;
+	it->rl = p->migrate
+		? mr_lease_take(p->wire, it->key, it->klen, it->n, mr_lease_ttl(mr_wire_opts(p->wire)->timeout_ms))
+		: MR_NO_REQ;
+}
+
+/* Takes the answer to the lease of a key O had. Returns true when this get
+ * holds it (and may move the key); else the value is served from O and
+ * counted: raced when another mover holds it, move_failed when N failed. */
+static bool take_lease_answer(mr_pool_t *p, mr_item_t *it)
+{
+	mr_req_t *l = mr_wire_req(p->wire, it->rl);
+	if (l->rc == MR_OK) {
+		it->lease_cas = l->cas;
+		return true;
+	}
+	if (l->rc == MR_NOTSTORED) {
+		count(p, MR_C_RACED, 1);
+	} else {
+		count(p, MR_C_MOVE_FAILED, 1);
+		mr_pool_count_error(p, it->n);
+	}
+	return false;
+}
+
+/* Returns true when N surely stores the item of a moving key (value vlen
+ * bytes), so that the delete at O may go with the add: an item over N's
+ * item size limit would be refused after O let go of it. */
+static bool fits_at_new(mr_pool_t *p, const mr_item_t *it, size_t vlen)
+{
+	uint64_t size = (uint64_t) it->klen + vlen + MR_ITEM_OVERHEAD;
+	if (size <= MR_ITEM_MAX_FLOOR) {
+		return true;
+	}
+	uint64_t max = mr_wire_item_max(p->wire, it->n);
+	return max > 0 && size <= max;
+}
+
+/* The lease move (docs/DESIGN.md, "The move in two round trips"): at O, in
+ * the same round trip as the add at N, the CAS-checked delete; behind the
+ * add, a look at the key's guard and at the lease (N answers them after
+ * the add).
+ * take_add_answer then has every answer at once. */
+static void queue_with_add(mr_pool_t *p, mr_item_t *it)
+{
+	mr_wire_t *w = p->wire;
+	it->rd = mr_wire_md(w, it->o, it->key, it->klen, it->cas);
+	it->rg = mr_guard_get(w, it->key, it->klen, it->n);
+	it->rlook = mr_lease_look(w, it->key, it->klen, it->n);
+}
+
 /* Takes the answer of O for a key N did not have; queues the move. */
 static void take_old_answer(mr_pool_t *p, mr_item_t *it, int64_t now)
 {
@@ -241,8 +310,12 @@ static void take_old_answer(mr_pool_t *p, mr_item_t *it, int64_t now)
 			return;
 		}
 		/* missing at both: another process may have moved the key between
-		 * the look at N and the look at O (its add at N comes before its
-		 * delete at O), so N is asked once more (take_recheck) */
+		 * the look at N and the look at O, so N is asked once more
+		 * (take_recheck). When that mover's lease stopped ours, its add
+		 * at N may still be on its way (the lease move sends it with the
+		 * delete at O): the lease is looked at first, on N's connection */
+		it->rlook = it->rl != MR_NO_REQ && mr_wire_req(w, it->rl)->rc == MR_NOTSTORED
+			? mr_lease_look(w, it->key, it->klen, it->n) : MR_NO_REQ;
 		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | (it->want_cas ? MR_WANT_CAS : 0));
 		it->stage = ST_RECHECK;
 		return;
@@ -259,6 +332,9 @@ static void take_old_answer(mr_pool_t *p, mr_item_t *it, int64_t now)
 	it->rn = it->ro;
 	it->vflags = r->flags;
 	it->cas = r->cas;
+	if (!take_lease_answer(p, it)) {
+		return; /* another mover holds the key's lease: served from O, not moved */
+	}
 	if (r->ttl > MR_RELATIVE_TTL_MAX) {
 		now = mr_wire_server_time(w, it->n); /* an absolute expiry, on N's clock */
 	}
@@ -270,6 +346,9 @@ static void take_old_answer(mr_pool_t *p, mr_item_t *it, int64_t now)
 	it->ra = mr_wire_ms(w, it->n, it->key, it->klen, MR_MODE_ADD, mr_wire_value(w, it->ro), r->vlen,
 		r->flags, it->ttl, 0, true);
 	it->stage = ST_MOVING;
+	if (!p->ordered_move && fits_at_new(p, it, r->vlen)) {
+		queue_with_add(p, it);
+	}
 }
 
 /* ---- the deletes at O that moves send without waiting ---- */
@@ -286,12 +365,16 @@ static void count_raced_move(mr_pool_t *p, uint32_t n, uint32_t o, size_t vlen)
 	count(p, MR_C_RACED, 1);
 }
 
-/* Queues a delayed request (the md at O, or the take-back at N) on p->later,
- * opening a new batch when none is open. */
-static void later_queue(mr_pool_t *p, const mr_item_t *it, uint64_t add_cas, size_t vlen, bool take_back)
+static bool settle(mr_pool_t *p, bool wait);
+
+/* Queues a delayed request of kind (LATER_*) on p->later, opening a new
+ * batch when none is open. */
+static void later_queue(mr_pool_t *p, const mr_item_t *it, uint64_t add_cas, size_t vlen, uint8_t kind)
 {
 	if (p->later_state == LATER_SENT) {
-		mr_migrate_flush(p);
+		/* the batch in flight is read first (its replies are normally in);
+		 * its follow-ups stay open, and this request joins them */
+		settle(p, true);
 	}
 	if (!p->later) {
 		p->later = mr_wire_clone(p->wire);
@@ -312,13 +395,19 @@ static void later_queue(mr_pool_t *p, const mr_item_t *it, uint64_t add_cas, siz
 	l->o = it->o;
 	l->add_cas = add_cas;
 	l->vlen = vlen;
-	l->take_back = take_back;
-	l->req = take_back
-		? mr_wire_md(p->later, it->n, it->key, it->klen, add_cas)
-		: mr_wire_md(p->later, it->o, it->key, it->klen, it->cas);
-	/* a writer that could not reach O may have guarded the key since the
-	 * move looked: then the moved copy is older than its write */
-	l->greq = take_back ? MR_NO_REQ : mr_guard_get(p->later, it->key, it->klen, it->n);
+	l->kind = kind;
+	l->lease_cas = it->lease_cas;
+	l->greq = MR_NO_REQ;
+	if (kind == LATER_TAKE_BACK) {
+		l->req = mr_wire_md(p->later, it->n, it->key, it->klen, add_cas);
+	} else if (kind == LATER_RELEASE) {
+		l->req = mr_lease_drop(p->later, it->key, it->klen, it->n, it->lease_cas);
+	} else {
+		l->req = mr_wire_md(p->later, it->o, it->key, it->klen, it->cas);
+		/* a writer that could not reach O may have guarded the key since the
+		 * move looked: then the moved copy is older than its write */
+		l->greq = mr_guard_get(p->later, it->key, it->klen, it->n);
+	}
 }
 
 /* Sends the open batch of p->later; its replies are read by settle(). */
@@ -338,7 +427,10 @@ static void later_send(mr_pool_t *p)
 static bool later_answer(mr_pool_t *p, const mr_later_t *l)
 {
 	mr_rc_t rc = mr_wire_req(p->later, l->req)->rc;
-	if (l->take_back) {
+	if (l->kind == LATER_RELEASE) {
+		return false; /* a lease left behind expires by itself */
+	}
+	if (l->kind == LATER_TAKE_BACK) {
 		if (mr_rc_is_error(rc)) {
 			mr_pool_count_error(p, l->n);
 		}
@@ -368,22 +460,34 @@ static bool settle(mr_pool_t *p, bool wait)
 	if (!mr_wire_collect(p->later, wait)) {
 		return false;
 	}
-	/* the take-backs go out as a batch of their own, read the same way */
+	/* the follow-ups: the take-backs, and the leases of the moves whose
+	 * delete at O is answered now (a lease goes only once its move's
+	 * delete at O is done); queued as the next batch, left open for the
+	 * caller to send (with its own requests, when it has some) */
 	uint32_t n = p->npend, back = 0;
+	mr_later_t *next = n ? pemalloc(2 * (size_t) n * sizeof(mr_later_t), p->persistent) : NULL;
 	for (uint32_t i = 0; i < n; i++) {
-		if (later_answer(p, &p->pend[i])) {
-			p->pend[back++] = p->pend[i];
+		mr_later_t *l = &p->pend[i];
+		bool take_back = later_answer(p, l);
+		if (take_back) {
+			next[back] = *l;
+			next[back++].kind = LATER_TAKE_BACK;
+		}
+		if ((take_back || l->kind == LATER_DELETE_OLD) && l->lease_cas) {
+			next[back] = *l;
+			next[back++].kind = LATER_RELEASE;
 		}
 	}
 	p->npend = 0;
 	p->later_state = LATER_IDLE;
 	for (uint32_t i = 0; i < back; i++) {
-		mr_later_t l = p->pend[i]; /* later_queue reuses the slots from 0 */
-		mr_item_t it = { .klen = l.klen, .n = l.n, .o = l.o };
-		memcpy(it.key, l.key, l.klen);
-		later_queue(p, &it, l.add_cas, 0, true);
+		mr_item_t it = { .klen = next[i].klen, .n = next[i].n, .o = next[i].o, .lease_cas = next[i].lease_cas };
+		memcpy(it.key, next[i].key, next[i].klen);
+		later_queue(p, &it, next[i].add_cas, 0, next[i].kind);
 	}
-	later_send(p);
+	if (next) {
+		pefree(next, p->persistent);
+	}
 	return back == 0;
 }
 
@@ -398,6 +502,7 @@ void mr_migrate_after_op(mr_pool_t *p)
 {
 	if (p->later_state == LATER_SENT && p->later_seq != p->op_seq) {
 		settle(p, false);
+		later_send(p); /* its follow-ups, if any */
 	}
 	p->op_seq++;
 }
@@ -420,6 +525,8 @@ void mr_migrate_close(mr_pool_t *p)
 	mr_pool_free(p);
 }
 
+static void take_delete_answer(mr_pool_t *p, mr_item_t *it);
+
 /* Takes the answer to a move's add at N: once N holds the copy, the move is
  * counted and the CAS-checked delete at O goes out (read later); when N had
  * fresher data, N is read again. */
@@ -434,8 +541,11 @@ static void take_add_answer(mr_pool_t *p, mr_item_t *it)
 		count(p, MR_C_MIGRATED, 1);
 		mr_pool_count_move(p, it->o, it->n, vlen);
 		it->add_cas = a->cas;
-		if (p->deferred_delete) {
-			later_queue(p, it, a->cas, vlen, false);
+		if (it->rlook != MR_NO_REQ) {
+			take_delete_answer(p, it); /* the lease move: O answered with N */
+		} else if (p->deferred_delete) {
+			later_queue(p, it, a->cas, vlen, LATER_DELETE_OLD);
+			it->rl = MR_NO_REQ; /* its lease goes once O answered (settle) */
 		} else {
 			it->rd = mr_wire_md(w, it->o, it->key, it->klen, it->cas);
 			it->rg = mr_guard_get(w, it->key, it->klen, it->n); /* see later_queue */
@@ -462,9 +572,12 @@ static void take_delete_answer(mr_pool_t *p, mr_item_t *it)
 	mr_req_t *d = mr_wire_req(w, it->rd);
 
 	it->stage = ST_DONE;
-	if (d->rc == MR_MISS || d->rc == MR_EXISTS || mr_wire_req(w, it->rg)->rc == MR_OK) {
+	if (d->rc == MR_MISS || d->rc == MR_EXISTS || mr_wire_req(w, it->rg)->rc == MR_OK
+		|| (it->rlook != MR_NO_REQ && !mr_lease_intact(w, it->rlook, it->lease_cas))) {
 		/* a writer changed or deleted O while we moved, or guarded the key
-		 * (it could not reach O): take our copy back */
+		 * (it could not reach O), or a delete passed N after the lease was
+		 * taken (the lease move's add may have landed after it): take our
+		 * copy back */
 		count_raced_move(p, it->n, it->o, mr_wire_req(w, it->ro)->vlen);
 		mr_wire_md(w, it->n, it->key, it->klen, it->add_cas);
 		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | (it->want_cas ? MR_WANT_CAS : 0));
@@ -477,10 +590,24 @@ static void take_delete_answer(mr_pool_t *p, mr_item_t *it)
 }
 
 /* Takes the second look at N of a key that neither N nor O had: a hit is a
- * key another process moved meanwhile, found at N after all. */
+ * key another process moved meanwhile, found at N after all. While another
+ * mover's lease still stands at the look, its add may not have reached N
+ * yet (it releases the lease only once the add is answered), so N is asked
+ * again, lease first, a few times at most: a miss is safe, a wait is not. */
 static void take_recheck(mr_pool_t *p, mr_item_t *it)
 {
-	mr_req_t *r = mr_wire_req(p->wire, it->rn);
+	mr_wire_t *w = p->wire;
+	mr_req_t *r = mr_wire_req(w, it->rn);
+	for (int tries = 0; r->rc == MR_MISS && it->rlook != MR_NO_REQ && tries < MR_RECHECK_TRIES; tries++) {
+		if (mr_wire_req(w, it->rlook)->rc != MR_OK) {
+			break; /* no lease: that move is over (or undone) */
+		}
+		it->rlook = mr_lease_look(w, it->key, it->klen, it->n);
+		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | (it->want_cas ? MR_WANT_CAS : 0));
+		mr_wire_run(w);
+		r = mr_wire_req(w, it->rn);
+	}
+	it->rlook = MR_NO_REQ;
 	it->stage = ST_DONE;
 	if (r->rc == MR_OK) {
 		it->rc = MR_OK;
@@ -503,6 +630,20 @@ static void take_reread(mr_pool_t *p, mr_item_t *it)
 	it->vflags = r->flags;
 	if (mr_rc_is_error(r->rc)) {
 		mr_pool_count_error(p, it->n);
+	}
+}
+
+/* Releases, without waiting, the leases this get took and holds: its moves
+ * are answered (a deferred delete's lease goes once O answered it). */
+static void release_leases(mr_pool_t *p, mr_item_t *items, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		mr_item_t *it = &items[i];
+		if (it->rl == MR_NO_REQ || mr_wire_req(p->wire, it->rl)->rc != MR_OK) {
+			continue;
+		}
+		it->lease_cas = mr_wire_req(p->wire, it->rl)->cas;
+		later_queue(p, it, 0, 0, LATER_RELEASE);
 	}
 }
 
@@ -546,10 +687,11 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 		it->stage = ST_DONE;
 		it->add_cas = 0;
 		it->rn = mr_wire_mg(w, it->n, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | (it->want_cas ? MR_WANT_CAS : 0));
-		it->ro = it->rg = MR_NO_REQ;
+		it->ro = it->rg = it->rl = MR_NO_REQ;
 		if (together && moving(p, it, complete)) {
 			it->ro = mr_wire_mg(w, it->o, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | MR_WANT_TTL | MR_WANT_CAS);
 			mr_guard_look(w, p, it, it->o);
+			take_lease(p, it);
 		}
 	}
 	mr_wire_run(w);
@@ -571,6 +713,7 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 				/* the guard at N is looked at in the same round trip */
 				it->ro = mr_wire_mg(w, it->o, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | MR_WANT_TTL | MR_WANT_CAS);
 				mr_guard_look(w, p, it, it->o);
+				take_lease(p, it);
 				ask_old = true;
 			}
 		}
@@ -606,6 +749,9 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 				steps[s].take(p, &items[i]);
 			}
 		}
+	}
+	if (together || ask_old) {
+		release_leases(p, items, n); /* only a key O was asked for has a lease */
 	}
 	later_send(p);
 	resolve_values(p, items, n);
@@ -748,6 +894,18 @@ uint32_t mr_migrate_store(mr_pool_t *p, mr_item_t *items, uint32_t n, char mode,
 	return errors;
 }
 
+/* Queues a delete's md at N (its request in it->ra). A moving key's lease
+ * goes first, on the same connection: a lease move whose add lands after
+ * this delete then finds its lease gone and takes its copy back (docs/
+ * DESIGN.md, "The move in two round trips"). */
+static void delete_at_new(mr_wire_t *w, mr_item_t *it)
+{
+	if (it->rd != MR_NO_REQ) {
+		mr_lease_drop(w, it->key, it->klen, it->n, 0);
+	}
+	it->ra = mr_wire_md(w, it->n, it->key, it->klen, 0);
+}
+
 uint32_t mr_migrate_delete(mr_pool_t *p, mr_item_t *items, uint32_t n)
 {
 	mr_wire_t *w = p->wire;
@@ -779,7 +937,7 @@ uint32_t mr_migrate_delete(mr_pool_t *p, mr_item_t *items, uint32_t n)
 			mr_guard_put(w, p, it, it->o);
 			any_guard = true;
 		} else {
-			it->ra = mr_wire_md(w, it->n, it->key, it->klen, 0);
+			delete_at_new(w, it);
 		}
 	}
 	mr_wire_run(w);
@@ -787,7 +945,7 @@ uint32_t mr_migrate_delete(mr_pool_t *p, mr_item_t *items, uint32_t n)
 		for (uint32_t i = 0; i < n; i++) {
 			mr_item_t *it = &items[i];
 			if (it->rg != MR_NO_REQ && mr_wire_req(w, it->rg)->rc == MR_OK) {
-				it->ra = mr_wire_md(w, it->n, it->key, it->klen, 0);
+				delete_at_new(w, it);
 			}
 		}
 		mr_wire_run(w);

@@ -307,6 +307,21 @@ zend_result mr_codec_encode(const mr_codec_opts_t *opts, zval *value, smart_str 
 	return SUCCESS;
 }
 
+bool mr_codec_is_plain(const mr_codec_opts_t *opts, zval *value, uint32_t *flags)
+{
+	ZVAL_DEREF(value);
+	if (Z_TYPE_P(value) != IS_STRING) {
+		return false;
+	}
+	size_t len = Z_STRLEN_P(value);
+	/* mr_codec_encode's test for not compressing at all */
+	if (opts->compression != MR_COMP_NONE && len != 0 && len >= opts->threshold) {
+		return false;
+	}
+	*flags = MR_VAL_STRING | ((opts->user_flags & 0xffff) << MR_VAL_USER_SHIFT);
+	return true;
+}
+
 /* Returns the uncompressed payload (NUL-terminated), or NULL when the
  * header, the compression bits or the block are bad. */
 static zend_string *decompress(const char *data, size_t len, uint32_t flags)

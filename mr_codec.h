@@ -51,6 +51,11 @@ void mr_codec_opts_default(mr_codec_opts_t *opts);
  * caller and can be reused across calls. */
 zend_result mr_codec_encode(const mr_codec_opts_t *opts, zval *value, smart_str *buf, uint32_t *flags);
 
+/* Returns true when value's item bytes are its own bytes, unchanged (a
+ * string that is not compressed), with *flags set as mr_codec_encode sets
+ * them: the caller may then take the bytes without encoding them. */
+bool mr_codec_is_plain(const mr_codec_opts_t *opts, zval *value, uint32_t *flags);
+
 /* Returns SUCCESS with rv set, or FAILURE (corrupt or truncated payload,
  * unknown type, serializer not loaded); rv is then UNDEF. Never reads past
  * data+len. */

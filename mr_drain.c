@@ -11,6 +11,7 @@
 #include "mr_drain.h"
 #include "migrate.h"
 #include "mr_guard.h"
+#include "mr_lease.h"
 #include "mr_util.h"
 
 #include <time.h>
@@ -83,11 +84,10 @@ bool mr_drain_parse_metadump_line(const char *line, size_t len, mr_metadump_t *o
 	out->key[out->klen] = '\0';
 	out->exp = -1;
 	out->size = -1;
+	/* p is always at a space or the end: the key's value and each field
+	 * below stop at the next space */
 	for (const char *p = v + vlen; p < end; ) {
-		if (*p != ' ') {
-			return false;
-		}
-		p++;
+		p++; /* the space */
 		if (field(p, end, "exp", &v, &vlen) && !mr_parse_i64(v, vlen, &out->exp)) {
 			return false;
 		}
@@ -278,22 +278,38 @@ static bool wait_until_answers(drain_t *d)
 }
 
 /* Looks up the batch at the source (value, flags, TTL, CAS) and each key's
- * guard at N, in one round trip; while the source cannot be reached, waits
- * for it (wait_for_source) and asks again. */
+ * guard at N, in one round trip, taking each key's lease at N with it
+ * (unless copying) so that a get does not move the key meanwhile (docs/
+ * DESIGN.md, "The move in two round trips"); while the source cannot be
+ * reached, waits for it (wait_for_source) and asks again. */
 static void drain_lookup(drain_t *d)
 {
 	mr_wire_t *w = d->p->wire;
+	bool first = true;
 	for (;;) {
 		mr_wire_reset(w);
 		for (uint32_t i = 0; i < d->n; i++) {
 			mr_item_t *it = &d->items[i];
 			it->ro = mr_wire_mg(w, d->src, it->key, it->klen, MR_WANT_VALUE | MR_WANT_FLAGS | MR_WANT_TTL | MR_WANT_CAS);
 			mr_guard_look(w, d->p, it, d->src);
+			it->rl = MR_NO_REQ;
+			if (first) {
+				it->lease_cas = 0;
+				if (!d->o->copy) {
+					it->rl = mr_lease_take(w, it->key, it->klen, it->n, mr_lease_ttl(mr_wire_opts(w)->timeout_ms));
+				}
+			}
 			it->stage = ST_DONE;
 			it->from_old = it->retried = false;
 		}
 		double t = mr_mono_s();
 		mr_wire_run(w);
+		for (uint32_t i = 0; first && i < d->n; i++) {
+			mr_item_t *it = &d->items[i];
+			mr_req_t *l = it->rl != MR_NO_REQ ? mr_wire_req(w, it->rl) : NULL;
+			it->lease_cas = l && l->rc == MR_OK ? l->cas : 0;
+		}
+		first = false;
 		bool stuck = false;
 		for (uint32_t i = 0; i < d->n && !stuck; i++) {
 			stuck = unreachable(mr_wire_req(w, d->items[i].ro)->rc);
@@ -437,6 +453,27 @@ static void drain_take_present(drain_t *d)
 	}
 }
 
+/* Releases the batch's leases by their CAS, once every delete at the
+ * source is answered (a lease released earlier would let a get's delete at
+ * the source race the drain's). */
+static void drain_release(drain_t *d)
+{
+	mr_wire_t *w = d->p->wire;
+	bool any = false;
+	mr_wire_reset(w);
+	for (uint32_t i = 0; i < d->n; i++) {
+		mr_item_t *it = &d->items[i];
+		if (it->lease_cas) {
+			mr_lease_drop(w, it->key, it->klen, it->n, it->lease_cas);
+			it->lease_cas = 0;
+			any = true;
+		}
+	}
+	if (any) {
+		mr_wire_run(w);
+	}
+}
+
 /* Moves the batch: mg at the source, add at N (+ CAS-checked delete at the
  * source unless copying), then clears up races. */
 static void drain_batch(drain_t *d)
@@ -451,6 +488,7 @@ static void drain_batch(drain_t *d)
 	}
 	drain_lookup(d);
 	if (d->stop != MR_STOP_DONE) {
+		drain_release(d);
 		return;
 	}
 	bool stale = false;
@@ -465,6 +503,10 @@ static void drain_batch(drain_t *d)
 		if (r->rc != MR_OK || mr_rc_is_error(guard)) {
 			t[MR_DRAIN_ERRORS]++;
 			mr_pool_count_error(p, r->rc != MR_OK ? d->src : it->n);
+			continue;
+		}
+		if (!d->o->copy && !it->lease_cas) {
+			t[MR_DRAIN_RACED]++; /* a get is moving it (holds its lease): a later walk looks again */
 			continue;
 		}
 		it->cas = r->cas;
@@ -496,6 +538,7 @@ static void drain_batch(drain_t *d)
 	/* checked before anything is written: a refused batch leaves no trace */
 	if (!fill_ok(d)) {
 		d->stop = MR_STOP_FILL_LIMIT;
+		drain_release(d);
 		return;
 	}
 	for (uint32_t i = 0; i < d->n; i++) {
@@ -543,6 +586,7 @@ static void drain_batch(drain_t *d)
 	if (!d->o->copy) {
 		drain_deletes(d);
 	}
+	drain_release(d);
 	d->n = 0;
 	if (d->o->progress && !d->o->progress(d->o->progress_ctx, d->totals)) {
 		d->stop = MR_STOP_CALLBACK;

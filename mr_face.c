@@ -183,8 +183,33 @@ void mr_face_ebuf_reset(mr_face_t *f)
 	}
 }
 
+void mr_face_ebuf_reserve(mr_face_t *f, HashTable *values)
+{
+	size_t total = 0;
+	zval *v;
+	ZEND_HASH_FOREACH_VAL(values, v) {
+		ZVAL_DEREF(v);
+		if (Z_TYPE_P(v) == IS_STRING) {
+			total += Z_STRLEN_P(v);
+		}
+	} ZEND_HASH_FOREACH_END();
+	if (total > 0) {
+		smart_str_alloc(&f->ebuf, total, 0);
+	}
+}
+
 bool mr_face_encode(mr_face_t *f, zval *value, size_t *off, size_t *len, uint32_t *flags)
 {
+	if (mr_codec_is_plain(&f->codec, value, flags)) {
+		/* the bytes go to the call's buffer at once, not through vbuf */
+		ZVAL_DEREF(value);
+		*off = f->ebuf.s ? ZSTR_LEN(f->ebuf.s) : 0;
+		*len = Z_STRLEN_P(value);
+		if (*len) {
+			smart_str_appendl(&f->ebuf, Z_STRVAL_P(value), *len);
+		}
+		return true;
+	}
 	smart_str *tmp = &f->vbuf; /* reused: mr_codec_encode resets it */
 	if (mr_codec_encode(&f->codec, value, tmp, flags) != SUCCESS) {
 		mr_face_set_res(f, MR_RES_PAYLOAD_FAILURE);

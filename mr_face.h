@@ -83,6 +83,10 @@ bool mr_face_decode(mr_face_t *f, const mr_item_t *it, zval *rv);
 /* Empties the encode buffer (freeing it when it grew big). */
 void mr_face_ebuf_reset(mr_face_t *f);
 
+/* Grows the encode buffer to hold the string values of values at once (a
+ * batch's buffer otherwise grows, and is copied, value by value). */
+void mr_face_ebuf_reserve(mr_face_t *f, HashTable *values);
+
 /* Returns true after encoding value into the face's buffer at offset *off
  * (length *len, flags *flags); false when it cannot be encoded (an exception
  * from a serializer stays thrown). */

@@ -12,8 +12,13 @@
 
 size_t mr_guard_key(const char *key, size_t klen, char *out)
 {
-	size_t pl = sizeof(MR_GUARD_PREFIX) - 1;
-	memcpy(out, MR_GUARD_PREFIX, pl);
+	return mr_marker_key(MR_GUARD_PREFIX, key, klen, out);
+}
+
+size_t mr_marker_key(const char *prefix, const char *key, size_t klen, char *out)
+{
+	size_t pl = strlen(prefix);
+	memcpy(out, prefix, pl);
 	if (pl + klen <= MR_GUARD_KEY_MAX) {
 		memcpy(out + pl, key, klen);
 		out[pl + klen] = '\0';

@@ -19,6 +19,10 @@
  * MR_GUARD_KEY_MAX + 1 bytes). Returns its length. */
 size_t mr_guard_key(const char *key, size_t klen, char *out);
 
+/* The same naming under another reserved prefix (mr_lease.h): prefix + the
+ * key, or prefix + "#" + its MD5 when too long. Returns its length. */
+size_t mr_marker_key(const char *prefix, const char *key, size_t klen, char *out);
+
 /* Each queues one request on w about the guard of the sent key key[0..klen)
  * at connection n (the key's new location) and returns its index. */
 

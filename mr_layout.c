@@ -66,6 +66,14 @@ static void map_connections(mr_layout_t *l)
 		l->new_conn[i] = conn_of(l, &seen, mr_place_spec(l->place_new, i));
 	}
 	zend_hash_destroy(&seen);
+	l->conn_host = pemalloc(l->nconn * sizeof(*l->conn_host), 1);
+	l->conn_name = pemalloc(l->nconn * sizeof(*l->conn_name), 1);
+	l->conn_port = pemalloc(l->nconn * sizeof(*l->conn_port), 1);
+	for (uint32_t i = 0; i < l->nconn; i++) {
+		l->conn_host[i] = l->conn_spec[i]->host;
+		l->conn_name[i] = l->conn_spec[i]->name;
+		l->conn_port[i] = l->conn_spec[i]->port;
+	}
 	l->role = pecalloc(l->nconn, 1, 1);
 	for (uint32_t i = 0; i < l->n_old; i++) l->role[l->old_conn[i]] |= MR_ROLE_OLD;
 	for (uint32_t i = 0; i < l->n_new; i++) l->role[l->new_conn[i]] |= MR_ROLE_NEW;
@@ -76,6 +84,9 @@ static void layout_free(mr_layout_t *l)
 	mr_place_free(l->place_old);
 	mr_place_free(l->place_new);
 	if (l->conn_spec) pefree(l->conn_spec, 1);
+	if (l->conn_host) pefree(l->conn_host, 1);
+	if (l->conn_name) pefree(l->conn_name, 1);
+	if (l->conn_port) pefree(l->conn_port, 1);
 	if (l->old_conn) pefree(l->old_conn, 1);
 	if (l->new_conn) pefree(l->new_conn, 1);
 	if (l->role) pefree(l->role, 1);
@@ -169,6 +180,14 @@ mr_layout_t *mr_layout_get(const mr_server_spec_t *old_list, uint32_t n_old, int
 		layout_free(l);
 		return other;
 	}
+	return l;
+}
+
+mr_layout_t *mr_layout_ref(mr_layout_t *l)
+{
+	mr_lock(&cache_lock);
+	l->refs++;
+	mr_unlock(&cache_lock);
 	return l;
 }
 

@@ -24,6 +24,9 @@ typedef struct mr_layout {
 	uint32_t *old_conn, *new_conn; /* list position -> connection */
 	uint32_t nconn;            /* distinct servers of both lists */
 	const mr_server_spec_t **conn_spec; /* per connection: its spec (inside a placement) */
+	/* per connection: host, port and name, as mr_wire_new borrows them */
+	const char **conn_host, **conn_name;
+	uint16_t *conn_port;
 	uint8_t *role;             /* per connection: MR_ROLE_* */
 	mr_ctr_pool_t *rows_slot;  /* the shared slot rows[] belongs to, or NULL */
 	mr_ctr_server_t **rows;    /* per connection: its row in rows_slot */
@@ -34,6 +37,9 @@ typedef struct mr_layout {
  * message in err. */
 mr_layout_t *mr_layout_get(const mr_server_spec_t *old_list, uint32_t n_old, int old_dist, int old_hash,
 	const mr_server_spec_t *new_list, uint32_t n_new, int dist, int hash, char *err, size_t errlen);
+
+/* Returns l with one more reference (for the caller). */
+mr_layout_t *mr_layout_ref(mr_layout_t *l);
 
 /* Drops a reference; the last one frees the layout. */
 void mr_layout_release(mr_layout_t *l);

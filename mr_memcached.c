@@ -215,6 +215,27 @@ static zend_long passive_default(zend_long option)
 	}
 }
 
+static void get_option(mr_face_t *f, zend_long option, zval *rv);
+
+/* Returns whether setting libmemcached behavior option to l changes what
+ * getOption reports. */
+static bool behavior_changes(mr_face_t *f, zend_long option, zend_long l)
+{
+	zval cur;
+	get_option(f, option, &cur);
+	return Z_TYPE(cur) != IS_LONG || Z_LVAL(cur) != l;
+}
+
+/* PECL hands a libmemcached behavior to memcached_behavior_set() only when
+ * the value changes, and that call's SUCCESS becomes the result code; an
+ * unchanged value leaves the code as it was. */
+static void behavior_applied(mr_face_t *f, bool changed)
+{
+	if (changed) {
+		mr_face_set_res(f, MEMCACHED_SUCCESS);
+	}
+}
+
 /* Returns true after applying one Memcached::OPT_* option; false with a
  * warning and RES_INVALID_ARGUMENTS when it is unknown, badly typed, or
  * cannot apply to a two-list pool. */
@@ -300,6 +321,7 @@ static bool set_option(mr_face_t *f, zend_long option, zval *value)
 			if (l < 0) {
 				return option_warn(f, "must not be negative", option);
 			}
+			bool changed = behavior_changes(f, option, l);
 			mr_wire_opts_t wo = *mr_wire_opts(p->wire);
 			if (option == MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT) {
 				wo.connect_timeout_ms = l ? (uint32_t) l : 1;
@@ -314,6 +336,7 @@ static bool set_option(mr_face_t *f, zend_long option, zval *value)
 				f->dropin_opts[option == MEMCACHED_BEHAVIOR_SND_TIMEOUT ? 2 : 3] = l;
 			}
 			mr_wire_set_opts(p->wire, &wo);
+			behavior_applied(f, changed);
 			return true;
 		}
 		case MEMCACHED_BEHAVIOR_NOREPLY:
@@ -334,6 +357,7 @@ static bool set_option(mr_face_t *f, zend_long option, zval *value)
 				mr_face_set_res(f, MEMCACHED_INVALID_ARGUMENTS);
 				return false;
 			}
+			behavior_applied(f, behavior_changes(f, option, l));
 			if (option == MEMCACHED_BEHAVIOR_BINARY_PROTOCOL) {
 				f->binary_protocol = zend_is_true(value);
 			}
@@ -1167,6 +1191,7 @@ static void set_multi_impl(INTERNAL_FUNCTION_PARAMETERS, bool by_key)
 	zend_ulong ikey;
 	zval *v;
 	mr_face_ebuf_reset(f);
+	mr_face_ebuf_reserve(f, entries);
 	ZEND_HASH_FOREACH_KEY_VAL(entries, ikey, skey, v) {
 		zend_string *k = skey ? zend_string_copy(skey) : zend_long_to_str((zend_long) ikey);
 		/* as PECL: a key that cannot be written fails alone, the others go on */
@@ -1644,12 +1669,14 @@ PHP_METHOD(MemRehash_Memcached, getStats)
 			 * INVALID_ARGUMENTS, and PECL returns false */
 			code = MEMCACHED_INVALID_ARGUMENTS;
 		} else if (rc != MR_OK && code == MEMCACHED_SUCCESS) {
-			code = MEMCACHED_SOME_ERRORS;
+			code = mr_face_res(rc);
 		}
 		add_assoc_zval(return_value, mr_wire_name(p->wire, c), &row);
 	}
 	mr_face_set_res(f, code);
-	if (code == MEMCACHED_INVALID_ARGUMENTS) {
+	if (code != MEMCACHED_SUCCESS) {
+		/* PECL returns false when any server's stats failed (a server down:
+		 * its code, CONNECTION_FAILURE, then TEMPORARILY_DISABLED) */
 		zval_ptr_dtor(return_value);
 		RETURN_FALSE;
 	}
@@ -1671,12 +1698,16 @@ PHP_METHOD(MemRehash_Memcached, getVersion)
 		if (rc == MR_OK && t.first && ZSTR_LEN(t.first) > 8 && memcmp(ZSTR_VAL(t.first), "VERSION ", 8) == 0) {
 			add_assoc_stringl(return_value, mr_wire_name(p->wire, c), ZSTR_VAL(t.first) + 8, ZSTR_LEN(t.first) - 8);
 		} else {
-			add_assoc_string(return_value, mr_wire_name(p->wire, c), "255.255.255");
 			code = MEMCACHED_SOME_ERRORS;
 		}
 		if (t.first) zend_string_release(t.first);
 	}
 	mr_face_set_res(f, code);
+	if (code != MEMCACHED_SUCCESS) {
+		/* PECL 3 returns false (SOME_ERRORS) when a server did not answer */
+		zval_ptr_dtor(return_value);
+		RETURN_FALSE;
+	}
 }
 
 /* Fills rv with one server's entry the way PECL's getServerList does. */

@@ -8,6 +8,7 @@
 
 #include <libmemcached/memcached.h>
 #include <arpa/inet.h>
+#include <ctype.h>
 
 #if MR_KETAMA_SERVERS_MAX != MEMCACHED_CONTINUUM_SIZE / MEMCACHED_POINTS_PER_SERVER
 # error "MR_KETAMA_SERVERS_MAX must follow libmemcached's continuum size"
@@ -121,6 +122,21 @@ bool mr_place_parse_spec(const char *s, size_t len, mr_server_spec_t *out, char 
 			snprintf(err, errlen, "expected \"host:port\", \"host:port:weight\" or a socket path");
 			return false;
 		}
+		/* two colons in a row, or more colons than "host:port:weight" has
+		 * after a first part of hex digits: an IPv6 address without its
+		 * brackets (a host name of hex digits with too many parts is
+		 * refused either way) */
+		size_t colons = 0;
+		bool pair = false, hex = colon > s;
+		for (size_t i = 0; i < len; i++) {
+			colons += s[i] == ':';
+			pair |= i + 1 < len && s[i] == ':' && s[i + 1] == ':';
+			hex &= s + i >= colon || isxdigit((unsigned char) s[i]);
+		}
+		if (pair || (colons > 2 && hex)) {
+			snprintf(err, errlen, "an IPv6 address must be written as \"[address]:port\"");
+			return false;
+		}
 		hlen = (size_t) (colon - s);
 		rest = colon + 1;
 	}
@@ -139,10 +155,6 @@ bool mr_place_parse_spec(const char *s, size_t len, mr_server_spec_t *out, char 
 	}
 	if (port < 0) {
 		snprintf(err, errlen, "port is not a number");
-		return false;
-	}
-	if (hlen > 0 && memchr(host, ':', hlen) && host == s) {
-		snprintf(err, errlen, "an IPv6 address must be written as \"[address]:port\"");
 		return false;
 	}
 	return mr_place_make_spec(host, hlen, port, weight, out, err, errlen);

@@ -32,36 +32,27 @@ void mr_pool_default_name(const mr_pool_cfg_t *cfg, char *out, size_t size)
 	smart_str_free(&s);
 }
 
-/* Opens (lazily: mr_wire connects on first use) one wire connection per
- * distinct server of the layout, and borrows its maps and roles. */
+/* Gives the pool one wire connection per distinct server of the layout
+ * (made and opened on first use: mr_wire), and borrows its maps and roles.
+ * The wire borrows the layout's server strings, which the pool's reference
+ * keeps alive. */
 static void connect_lists(mr_pool_t *p, const mr_pool_cfg_t *cfg)
 {
 	mr_layout_t *l = p->layout;
-	uint32_t nd = l->nconn;
 	p->old_conn = l->old_conn;
 	p->new_conn = l->new_conn;
 	p->role = l->role;
 	p->place_old = l->place_old;
 	p->place_new = l->place_new;
-	p->srv = pecalloc(nd, sizeof(mr_ctr_server_t *), p->persistent);
-	const char **hosts = emalloc(nd * sizeof(char *));
-	const char **names = emalloc(nd * sizeof(char *));
-	uint16_t *ports = emalloc(nd * sizeof(uint16_t));
-	for (uint32_t i = 0; i < nd; i++) {
-		hosts[i] = l->conn_spec[i]->host;
-		names[i] = l->conn_spec[i]->name;
-		ports[i] = l->conn_spec[i]->port;
-	}
-	p->wire = mr_wire_new(hosts, ports, names, nd, p->persistent);
+	/* every entry is written by mr_layout_rows */
+	p->srv = pemalloc(l->nconn * sizeof(mr_ctr_server_t *), p->persistent);
+	p->wire = mr_wire_new(l->conn_host, l->conn_port, l->conn_name, l->nconn, p->persistent);
 	mr_wire_opts_t wo = {
 		.timeout_ms = cfg->timeout_ms,
 		.connect_timeout_ms = cfg->connect_timeout_ms,
 		.retry_interval_ms = cfg->retry_interval_s * 1000,
 	};
 	mr_wire_set_opts(p->wire, &wo);
-	efree(hosts);
-	efree(names);
-	efree(ports);
 }
 
 /* Sets the names of the pool's reserved keys (under MR_RESERVED_PREFIX,
@@ -74,8 +65,8 @@ static void name_reserved_keys(mr_pool_t *p)
 
 mr_pool_t *mr_pool_new(const mr_pool_cfg_t *cfg, bool pers, char *err, size_t errlen)
 {
-	mr_layout_t *l = mr_layout_get(cfg->old_list, cfg->n_old, cfg->old_dist, cfg->old_hash,
-		cfg->new_list, cfg->n_new, cfg->dist, cfg->hash, err, errlen);
+	mr_layout_t *l = cfg->layout ? mr_layout_ref(cfg->layout) : mr_layout_get(cfg->old_list, cfg->n_old, cfg->old_dist,
+		cfg->old_hash, cfg->new_list, cfg->n_new, cfg->dist, cfg->hash, err, errlen);
 	if (!l) {
 		return NULL;
 	}
@@ -91,6 +82,7 @@ mr_pool_t *mr_pool_new(const mr_pool_cfg_t *cfg, bool pers, char *err, size_t er
 	}
 	p->migrate = cfg->migrate;
 	p->deferred_delete = cfg->deferred_delete;
+	p->ordered_move = cfg->ordered_move || cfg->deferred_delete;
 	p->fallback_ttl = cfg->fallback_ttl;
 	snprintf(p->name, sizeof(p->name), "%s", cfg->name);
 	name_reserved_keys(p);
@@ -105,7 +97,10 @@ void mr_pool_attach_counters(mr_pool_t *p, const mr_pool_cfg_t *cfg)
 	if (!p->ctr) {
 		php_error_docref(NULL, E_WARNING, "all %u counter slots are in use: pool \"%s\" counts in this process only (raise memrehash.max_pools)",
 			mr_counters_max_pools(), p->name);
-		mr_counters_local(&p->local_ctr, p->name, ppm, (uint64_t) cfg->window);
+		if (!p->local_ctr) {
+			p->local_ctr = pemalloc(sizeof(*p->local_ctr), p->persistent);
+		}
+		mr_counters_local(p->local_ctr, p->name, ppm, (uint64_t) cfg->window);
 	}
 	mr_layout_rows(p->layout, mr_pool_ctr(p), p->ctr != NULL, p->srv);
 }
@@ -120,6 +115,7 @@ void mr_pool_free(mr_pool_t *p)
 	mr_wire_free(p->wire);
 	mr_layout_release(p->layout);
 	pefree(p->srv, pers);
+	if (p->local_ctr) pefree(p->local_ctr, pers);
 	if (p->items) pefree(p->items, pers);
 	if (p->signature) zend_string_release(p->signature);
 	pefree(p, pers);

@@ -35,9 +35,12 @@ typedef struct {
 	size_t prefix_len;
 	bool migrate;              /* move on read; false: only report */
 	bool deferred_delete;      /* a move's delete at O is read later (see p->later) */
+	bool ordered_move;         /* a move's delete at O waits for its add at N (no two-round-trip move) */
 	int64_t fallback_ttl;      /* TTL of a moved item whose old server did not say */
 	mr_ctr_pool_t *ctr;        /* shared counters slot, or NULL when none was free */
-	mr_ctr_pool_t local_ctr;   /* ... then this process counts alone */
+	/* ... then this process counts alone, here: allocated only then (a
+	 * slot is 20 KB, and zeroing it cost every constructor) */
+	mr_ctr_pool_t *local_ctr;
 	mr_ctr_server_t **srv;     /* per connection: its counters row (may be NULL) */
 	char name[MR_POOL_NAME_MAX];
 	char marker_key[64];       /* completion marker in the new pool */
@@ -89,6 +92,8 @@ typedef struct mr_item {
 	/* internal */
 	uint32_t rn, ro, ra, rd;
 	uint32_t rg, rg2;          /* requests about the key's guard at N and at its peer (mr_guard.h) */
+	uint32_t rl, rlook;        /* a move's lease at N: its taking, the look after the add (mr_lease.h) */
+	uint64_t lease_cas;        /* the lease this get holds (0: none) */
 	int64_t ttl;
 	uint64_t cas, add_cas;
 	uint8_t stage;
@@ -107,11 +112,15 @@ typedef struct {
 	size_t prefix_len;         /* < MR_PREFIX_MAX */
 	bool migrate;
 	bool deferred_delete;
+	bool ordered_move;
 	int64_t fallback_ttl;
 	double complete_below;     /* 0..1: automatic cut-over below this old-hit rate */
 	bool cutover_set;          /* complete_below or window given: they apply host-wide */
 	uint32_t window;
 	uint32_t connect_timeout_ms, timeout_ms, retry_interval_s;
+	/* the layout for these lists and placement options when the caller
+	 * has it (the pool takes its own reference), else NULL: looked up */
+	mr_layout_t *layout;
 } mr_pool_cfg_t;
 
 /* Writes the default pool name for cfg's lists into out: "old,... > new,...",
@@ -138,7 +147,7 @@ mr_item_t *mr_pool_items(mr_pool_t *p, uint32_t n);
 /* Returns the counters this pool writes to (shared slot or the local one). */
 static inline mr_ctr_pool_t *mr_pool_ctr(mr_pool_t *p)
 {
-	return p->ctr ? p->ctr : &p->local_ctr;
+	return p->ctr ? p->ctr : p->local_ctr;
 }
 
 /* Counts an error against the pool and the server on conn. */

@@ -29,12 +29,12 @@
 #define MAX_LINE 8192                 /* longest reply line we accept */
 #define MAX_VALUE ((size_t)1 << 30)   /* memcached's own item size ceiling (-I 1g) */
 #define BUF_MIN 16384
-#define BUF_KEEP (1u << 20)           /* buffers above this shrink back between batches */
+#define BUF_KEEP (1u << 20)           /* buffers above this shrink back after a small batch */
 
-typedef struct {
-	char *host;
+typedef struct mr_conn {
+	const char *host;        /* borrowed from mr_wire_new's caller */
 	uint16_t port;           /* 0: unix socket */
-	char *name;
+	const char *name;        /* borrowed too */
 	uint64_t name_hash;      /* key into the down-server table */
 	int fd;
 	bool connecting;
@@ -50,10 +50,16 @@ typedef struct {
 	uint32_t cur;            /* oldest request still waiting for its reply */
 	uint32_t pending;
 	bool active;             /* in w->active: has had requests since the last reset */
+	struct mr_conn *made_next; /* the wire's connections made so far, a chain */
 } mr_conn_t;
 
 struct mr_wire {
-	mr_conn_t *conns;
+	/* per server: its connection, made on first use (a pool of thousands
+	 * of servers whose requests touch a few pays for those few) */
+	mr_conn_t **conns;
+	mr_conn_t *made;         /* every non-NULL entry of conns, chained */
+	const char *const *hosts, *const *names; /* borrowed: see mr_wire_new */
+	const uint16_t *ports;
 	uint32_t n;
 	bool persistent;
 	mr_wire_opts_t opts;
@@ -87,16 +93,40 @@ static void mark_down(mr_wire_t *w, mr_conn_t *c)
 	mr_down_mark(c->name_hash, w->opts.retry_interval_ms);
 }
 
+/* Returns connection i of w, made (not connected) on its first use. */
+static mr_conn_t *conn_make(mr_wire_t *w, uint32_t i)
+{
+	mr_conn_t *c = pecalloc(1, sizeof(*c), w->persistent);
+	c->host = w->hosts[i];
+	c->port = w->ports[i];
+	c->name = w->names[i];
+	c->name_hash = name_hash(c->name);
+	c->fd = -1;
+	c->head = c->tail = c->cur = MR_NO_REQ;
+	c->made_next = w->made;
+	w->made = c;
+	w->conns[i] = c;
+	return c;
+}
+
+/* Returns connection i of w (made on its first use). */
+static inline mr_conn_t *conn_at(mr_wire_t *w, uint32_t i)
+{
+	mr_conn_t *c = w->conns[i];
+	return EXPECTED(c != NULL) ? c : conn_make(w, i);
+}
+
 bool mr_wire_failed_recently(mr_wire_t *w, uint32_t conn, uint32_t ms)
 {
-	uint64_t f = w->conns[conn].failed_ms;
-	return (f && mr_mono_ms() - f < ms) || mr_down_failed_within(w->conns[conn].name_hash, ms);
+	mr_conn_t *c = conn_at(w, conn);
+	uint64_t f = c->failed_ms;
+	return (f && mr_mono_ms() - f < ms) || mr_down_failed_within(c->name_hash, ms);
 }
 
 /* Returns true when conn is marked down now (so a lookup there would be skipped). */
 static bool conn_is_down(mr_wire_t *w, uint32_t conn)
 {
-	return mr_down_is_down(w->conns[conn].name_hash);
+	return mr_down_is_down(conn_at(w, conn)->name_hash);
 }
 
 static void clear_down(mr_conn_t *c)
@@ -109,22 +139,17 @@ mr_wire_t *mr_wire_new(const char *const *hosts, const uint16_t *ports, const ch
 	mr_wire_t *w = pecalloc(1, sizeof(*w), persistent);
 	w->persistent = persistent;
 	w->n = n;
-	w->conns = pecalloc(n, sizeof(mr_conn_t), persistent);
-	w->pfds = pecalloc(n, sizeof(struct pollfd), persistent);
-	w->pmap = pecalloc(n, sizeof(uint32_t), persistent);
-	w->active = pecalloc(n, sizeof(uint32_t), persistent);
+	w->hosts = hosts;
+	w->ports = ports;
+	w->names = names;
+	w->conns = pecalloc(n, sizeof(*w->conns), persistent);
+	/* written before they are read, up to the connections in use */
+	w->pfds = pemalloc(n * sizeof(struct pollfd), persistent);
+	w->pmap = pemalloc(n * sizeof(uint32_t), persistent);
+	w->active = pemalloc(n * sizeof(uint32_t), persistent);
 	w->opts.timeout_ms = 1000;
 	w->opts.connect_timeout_ms = 1000;
 	w->opts.retry_interval_ms = 2000;
-	for (uint32_t i = 0; i < n; i++) {
-		mr_conn_t *c = &w->conns[i];
-		c->host = pestrdup(hosts[i], persistent);
-		c->port = ports[i];
-		c->name = pestrdup(names[i], persistent);
-		c->name_hash = name_hash(names[i]);
-		c->fd = -1;
-		c->head = c->tail = c->cur = MR_NO_REQ;
-	}
 	return w;
 }
 
@@ -143,10 +168,10 @@ static void conn_close(mr_conn_t *c)
 
 void mr_wire_close_all(mr_wire_t *w)
 {
-	for (uint32_t i = 0; i < w->n; i++) {
-		conn_close(&w->conns[i]);
-		w->conns[i].rlen = w->conns[i].rpos = 0;
-		w->conns[i].wlen = w->conns[i].woff = 0;
+	for (mr_conn_t *c = w->made; c; c = c->made_next) {
+		conn_close(c);
+		c->rlen = c->rpos = 0;
+		c->wlen = c->woff = 0;
 	}
 }
 
@@ -155,13 +180,12 @@ void mr_wire_free(mr_wire_t *w)
 	if (!w) {
 		return;
 	}
-	for (uint32_t i = 0; i < w->n; i++) {
-		mr_conn_t *c = &w->conns[i];
+	for (mr_conn_t *c = w->made, *next; c; c = next) {
+		next = c->made_next;
 		conn_close(c);
-		pefree(c->host, w->persistent);
-		pefree(c->name, w->persistent);
 		if (c->wbuf) pefree(c->wbuf, w->persistent);
 		if (c->rbuf) pefree(c->rbuf, w->persistent);
+		pefree(c, w->persistent);
 	}
 	pefree(w->conns, w->persistent);
 	pefree(w->pfds, w->persistent);
@@ -189,7 +213,7 @@ uint32_t mr_wire_count(const mr_wire_t *w)
 
 const char *mr_wire_name(const mr_wire_t *w, uint32_t conn)
 {
-	return w->conns[conn].name;
+	return w->names[conn];
 }
 
 mr_req_t *mr_wire_req(mr_wire_t *w, uint32_t i)
@@ -199,7 +223,7 @@ mr_req_t *mr_wire_req(mr_wire_t *w, uint32_t i)
 
 const char *mr_wire_value(mr_wire_t *w, uint32_t i)
 {
-	return w->conns[w->reqs[i].conn].rbuf + w->reqs[i].voff;
+	return w->conns[w->reqs[i].conn]->rbuf + w->reqs[i].voff;
 }
 
 /* Resizes a buffer to cap bytes, keeping its first keep bytes. */
@@ -212,22 +236,27 @@ void mr_wire_reset(mr_wire_t *w)
 {
 	w->nreq = 0;
 	for (uint32_t k = 0; k < w->nactive; k++) {
-		mr_conn_t *c = &w->conns[w->active[k]];
+		mr_conn_t *c = w->conns[w->active[k]];
 		c->active = false;
 		c->head = c->tail = c->cur = MR_NO_REQ;
 		c->pending = 0;
-		c->wlen = c->woff = 0;
-		c->rlen = c->rpos = 0;
-		if (c->rcap > BUF_KEEP) {
+		/* a big buffer goes once a batch used less than a quarter of it:
+		 * batch after batch of large values keeps it (freeing it each time
+		 * cost a page fault per 4 KB again: 3.5x PECL's faults and CPU on
+		 * getMulti of 10 values of 1 MB), and memory still falls back
+		 * after the last big batch */
+		if (c->rcap > BUF_KEEP && c->rlen < c->rcap / 4) {
 			pefree(c->rbuf, w->persistent);
 			c->rbuf = NULL;
 			c->rcap = 0;
 		}
-		if (c->wcap > BUF_KEEP) {
+		if (c->wcap > BUF_KEEP && c->wlen < c->wcap / 4) {
 			pefree(c->wbuf, w->persistent);
 			c->wbuf = NULL;
 			c->wcap = 0;
 		}
+		c->wlen = c->woff = 0;
+		c->rlen = c->rpos = 0;
 	}
 	w->nactive = 0;
 }
@@ -302,7 +331,7 @@ static uint32_t new_req(mr_wire_t *w, uint32_t conn, char kind)
 	r->rc = MR_PENDING;
 	r->ttl = MR_TTL_UNKNOWN;
 	w->kinds[i] = kind;
-	mr_conn_t *c = &w->conns[conn];
+	mr_conn_t *c = conn_at(w, conn);
 	if (!c->active) {
 		c->active = true;
 		w->active[w->nactive++] = conn;
@@ -323,7 +352,7 @@ static uint32_t new_req(mr_wire_t *w, uint32_t conn, char kind)
 /* Starts a command line: "<cmd> <key>". Reserves room for flags too. */
 static mr_conn_t *begin(mr_wire_t *w, uint32_t conn, const char *cmd, const char *key, size_t klen, size_t extra)
 {
-	mr_conn_t *c = &w->conns[conn];
+	mr_conn_t *c = w->conns[conn]; /* made by new_req, which every caller calls first */
 	wbuf_reserve(w, c, klen + extra + 128);
 	put(c, cmd, 2);
 	c->wbuf[c->wlen++] = ' ';
@@ -725,6 +754,50 @@ static bool memory_allows(const mr_wire_t *w, size_t cap)
 	return zend_memory_usage(true) + cap <= (size_t) PG(memory_limit);
 }
 
+/* Returns the bytes c's read buffer must hold for the reply it is in the
+ * middle of to fit whole: known once a value's header line ("VA <size> ...")
+ * is in; 0 otherwise. */
+static size_t reply_need(const mr_conn_t *c)
+{
+	const char *p = c->rbuf + c->rpos;
+	size_t avail = c->rlen - c->rpos;
+	if (avail < 4 || p[0] != 'V' || p[1] != 'A' || p[2] != ' ') {
+		return 0;
+	}
+	const char *nl = memchr(p, '\n', avail < MAX_LINE ? avail : MAX_LINE);
+	if (!nl) {
+		return 0;
+	}
+	size_t size = 0;
+	for (const char *d = p + 3; d < nl && *d >= '0' && *d <= '9' && size <= MAX_VALUE; d++) {
+		size = size * 10 + (size_t) (*d - '0');
+	}
+	if (size > MAX_VALUE) {
+		return 0; /* the parser refuses it */
+	}
+	return c->rpos + (size_t) (nl + 1 - p) + size + 2;
+}
+
+/* After a read that left a value's reply incomplete: grows c's read buffer
+ * to hold all of it at once (at least doubling), rather than doubling in
+ * steps up to it (each step copies what came so far: a 1 MB value cost 2 MB
+ * of copying). Past
+ * memory_limit it leaves the buffer as it is: the doubling reports that. */
+static void reserve_for_reply(mr_wire_t *w, mr_conn_t *c)
+{
+	size_t need = reply_need(c);
+	if (need + BUF_MIN / 2 <= c->rcap) {
+		return;
+	}
+	/* at least double: a batch of large values in one buffer must not
+	 * grow (and copy everything so far) once per value */
+	size_t cap = need + BUF_MIN > 2 * c->rcap ? need + BUF_MIN : 2 * c->rcap;
+	if (memory_allows(w, cap)) {
+		c->rbuf = buf_resize(w, c->rbuf, cap);
+		c->rcap = cap;
+	}
+}
+
 /* Reads what c's server sent and parses it. With wait, the first recv
  * blocks (bounded by the socket's receive timeout) instead of the caller
  * polling first: one syscall per reply on the common single-server path.
@@ -751,6 +824,9 @@ static mr_rc_t conn_read(mr_wire_t *w, mr_conn_t *c, bool wait)
 			c->rlen += (size_t) n;
 			if (!conn_parse(w, c)) {
 				return MR_ERR_PROTOCOL;
+			}
+			if (c->pending && c->rcap - c->rlen < BUF_MIN / 2) {
+				reserve_for_reply(w, c);
 			}
 			if (!c->pending || (size_t) n < space) {
 				return MR_OK; /* done, or the socket is drained for now */
@@ -831,7 +907,7 @@ static mr_conn_t *batch_start(mr_wire_t *w)
 	mr_conn_t *last = NULL;
 	for (uint32_t k = 0; k < w->nactive; k++) {
 		uint32_t i = w->active[k];
-		mr_conn_t *c = &w->conns[i];
+		mr_conn_t *c = w->conns[i];
 		if (!c->pending) {
 			continue;
 		}
@@ -902,7 +978,7 @@ static void wait_replies(mr_wire_t *w, mr_conn_t *last, uint64_t deadline)
 		conn_read_done(w, last, conn_read(w, last, true));
 		for (uint32_t k = 0; k < w->nactive; k++) {
 			uint32_t i = w->active[k];
-			mr_conn_t *c = &w->conns[i];
+			mr_conn_t *c = w->conns[i];
 			if (c == last || !c->pending || c->connecting || c->woff < c->wlen) {
 				continue;
 			}
@@ -915,7 +991,7 @@ static void wait_replies(mr_wire_t *w, mr_conn_t *last, uint64_t deadline)
 		uint64_t wake = deadline;
 		for (uint32_t k = 0; k < w->nactive; k++) {
 			uint32_t i = w->active[k];
-			mr_conn_t *c = &w->conns[i];
+			mr_conn_t *c = w->conns[i];
 			if (!c->pending) {
 				continue;
 			}
@@ -943,7 +1019,7 @@ static void wait_replies(mr_wire_t *w, mr_conn_t *last, uint64_t deadline)
 		int rc = poll(w->pfds, np, ms);
 		if (rc < 0 && errno != EINTR) {
 			for (uint32_t k = 0; k < np; k++) {
-				fail_pending(w, &w->conns[w->pmap[k]], MR_ERR_CONNECT, false);
+				fail_pending(w, w->conns[w->pmap[k]], MR_ERR_CONNECT, false);
 			}
 			break;
 		}
@@ -951,7 +1027,7 @@ static void wait_replies(mr_wire_t *w, mr_conn_t *last, uint64_t deadline)
 			continue; /* timeouts are handled at the top */
 		}
 		for (uint32_t k = 0; k < np; k++) {
-			mr_conn_t *c = &w->conns[w->pmap[k]];
+			mr_conn_t *c = w->conns[w->pmap[k]];
 			short ev = w->pfds[k].revents;
 			if (!ev) {
 				continue;
@@ -995,7 +1071,7 @@ void mr_wire_send(mr_wire_t *w)
 		uint64_t now = mr_mono_ms();
 		for (uint32_t k = 0; k < w->nactive; k++) {
 			uint32_t i = w->active[k];
-			mr_conn_t *c = &w->conns[i];
+			mr_conn_t *c = w->conns[i];
 			if (!c->pending || (!c->connecting && c->woff == c->wlen)) {
 				continue;
 			}
@@ -1015,7 +1091,7 @@ void mr_wire_send(mr_wire_t *w)
 			continue; /* timeouts (and EINTR) are handled at the top */
 		}
 		for (uint32_t k = 0; k < np; k++) {
-			mr_conn_t *c = &w->conns[w->pmap[k]];
+			mr_conn_t *c = w->conns[w->pmap[k]];
 			if (w->pfds[k].revents) {
 				conn_poll_out(w, c, POLLOUT);
 			}
@@ -1029,8 +1105,8 @@ bool mr_wire_collect(mr_wire_t *w, bool wait)
 		mr_conn_t *last = NULL;
 		for (uint32_t k = 0; k < w->nactive; k++) {
 			uint32_t i = w->active[k];
-			if (w->conns[i].pending) {
-				last = &w->conns[i];
+			if (w->conns[i]->pending) {
+				last = w->conns[i];
 			}
 		}
 		wait_replies(w, last, mr_mono_ms() + w->opts.timeout_ms);
@@ -1039,7 +1115,7 @@ bool mr_wire_collect(mr_wire_t *w, bool wait)
 	bool done = true;
 	for (uint32_t k = 0; k < w->nactive; k++) {
 		uint32_t i = w->active[k];
-		mr_conn_t *c = &w->conns[i];
+		mr_conn_t *c = w->conns[i];
 		if (!c->pending) {
 			continue;
 		}
@@ -1055,19 +1131,8 @@ bool mr_wire_collect(mr_wire_t *w, bool wait)
 
 mr_wire_t *mr_wire_clone(const mr_wire_t *w)
 {
-	const char **hosts = emalloc(w->n * sizeof(char *));
-	const char **names = emalloc(w->n * sizeof(char *));
-	uint16_t *ports = emalloc(w->n * sizeof(uint16_t));
-	for (uint32_t i = 0; i < w->n; i++) {
-		hosts[i] = w->conns[i].host;
-		names[i] = w->conns[i].name;
-		ports[i] = w->conns[i].port;
-	}
-	mr_wire_t *copy = mr_wire_new(hosts, ports, names, w->n, w->persistent);
+	mr_wire_t *copy = mr_wire_new(w->hosts, w->ports, w->names, w->n, w->persistent);
 	copy->opts = w->opts;
-	efree(hosts);
-	efree(names);
-	efree(ports);
 	return copy;
 }
 
@@ -1087,7 +1152,7 @@ static bool wait_fd(int fd, short events, uint32_t timeout_ms)
 /* Returns MR_OK once c is connected with nothing in flight, or the error. */
 static mr_rc_t conn_ready(mr_wire_t *w, uint32_t conn)
 {
-	mr_conn_t *c = &w->conns[conn];
+	mr_conn_t *c = conn_at(w, conn);
 	if (c->fd >= 0 && (c->close_after || conn_went_stale(c, mr_mono_ms()))) {
 		conn_close(c);
 	}
@@ -1113,7 +1178,7 @@ static mr_rc_t conn_ready(mr_wire_t *w, uint32_t conn)
 
 mr_rc_t mr_wire_text(mr_wire_t *w, uint32_t conn, const char *line, mr_line_cb cb, void *ctx, uint32_t timeout_ms)
 {
-	mr_conn_t *c = &w->conns[conn];
+	mr_conn_t *c = conn_at(w, conn);
 	mr_rc_t rc = conn_ready(w, conn);
 	if (rc != MR_OK) {
 		return rc;
@@ -1209,7 +1274,7 @@ static bool time_line(void *ctx, const char *line, size_t len)
 
 int64_t mr_wire_server_time(mr_wire_t *w, uint32_t conn)
 {
-	mr_conn_t *c = &w->conns[conn];
+	mr_conn_t *c = conn_at(w, conn);
 	int64_t now = (int64_t) time(NULL);
 	uint32_t slot = (uint32_t) (c->name_hash % CLOCK_SLOTS);
 	mr_lock(&clock_lock);
@@ -1234,4 +1299,51 @@ int64_t mr_wire_server_time(mr_wire_t *w, uint32_t conn)
 	}
 	mr_wire_free(tmp);
 	return server > 0 ? server : now;
+}
+
+/* ---- a server's item size limit ---- */
+
+/* Servers' item_size_max, process-wide: a move that sends its delete at O
+ * with the add at N must know N takes the item (docs/DESIGN.md, "The move in
+ * two round trips"). It changes only with a restart: cached for minutes. */
+#define ITEM_MAX_AGE_S 300
+static struct { uint64_t hash; uint64_t max; int64_t at; } item_max_table[CLOCK_SLOTS];
+
+static bool item_max_line(void *ctx, const char *line, size_t len)
+{
+	uint64_t *max = ctx;
+	uint64_t v;
+	if (mr_stat_u64(line, len, "item_size_max", &v)) {
+		*max = v;
+	}
+	return true;
+}
+
+uint64_t mr_wire_item_max(mr_wire_t *w, uint32_t conn)
+{
+	mr_conn_t *c = conn_at(w, conn);
+	int64_t now = (int64_t) time(NULL);
+	uint32_t slot = (uint32_t) (c->name_hash % CLOCK_SLOTS);
+	mr_lock(&clock_lock);
+	bool fresh = item_max_table[slot].hash == c->name_hash && now - item_max_table[slot].at < ITEM_MAX_AGE_S;
+	uint64_t max = item_max_table[slot].max;
+	mr_unlock(&clock_lock);
+	if (fresh) {
+		return max;
+	}
+	/* a connection of its own: the pool's is in the middle of a batch */
+	const char *host = c->host, *name = c->name;
+	uint16_t port = c->port;
+	mr_wire_t *tmp = mr_wire_new(&host, &port, &name, 1, false);
+	tmp->opts = w->opts;
+	max = 0;
+	if (mr_wire_text(tmp, 0, "stats settings", item_max_line, &max, w->opts.timeout_ms) == MR_OK && max > 0) {
+		mr_lock(&clock_lock);
+		item_max_table[slot].hash = c->name_hash;
+		item_max_table[slot].max = max;
+		item_max_table[slot].at = now;
+		mr_unlock(&clock_lock);
+	}
+	mr_wire_free(tmp);
+	return max;
 }

@@ -75,7 +75,9 @@ typedef struct {
 } mr_wire_opts_t;
 
 /* Returns a wire for n servers (names "host:port" or socket paths, with host
- * and port split out), allocated persistently when persistent. */
+ * and port split out), allocated persistently when persistent. The three
+ * arrays and their strings are borrowed, not copied: they must outlive the
+ * wire (and its clones). Nothing is made per server until a request uses it. */
 mr_wire_t *mr_wire_new(const char *const *hosts, const uint16_t *ports, const char *const *names, uint32_t n, bool persistent);
 void mr_wire_free(mr_wire_t *w);
 /* Closes every connection (they reopen on the next request). */
@@ -136,6 +138,11 @@ mr_rc_t mr_wire_text(mr_wire_t *w, uint32_t conn, const char *line, mr_line_cb c
  * "time", cached for a minute), or ours when it cannot be asked. Safe in the
  * middle of a batch: it asks on a connection of its own. */
 int64_t mr_wire_server_time(mr_wire_t *w, uint32_t conn);
+
+/* Returns the largest item (bytes) the server on conn stores (its `stats
+ * settings` "item_size_max", cached for minutes), or 0 when it cannot be
+ * asked. Safe in the middle of a batch: it asks on a connection of its own. */
+uint64_t mr_wire_item_max(mr_wire_t *w, uint32_t conn);
 
 /* --- the reply parser, exposed for the fuzzer --- */
 typedef struct {

@@ -39,7 +39,7 @@ const OPS = [
     'get_hit_same'   => ['get hit, key unmoved (O==N)', ['mr', 'mc', 'mcdef', 'ul']],
     'get_miss_same'  => ['get miss, unmoved key (O==N)', ['mr', 'mc', 'mcdef', 'ul']],
     'get_miss_moved' => ['get miss, moving key (O!=N, absent at both)', ['mr', 'mc', 'mcdef', 'ul']],
-    'get_migrate'    => ['migrating get (key only at O)', ['mr', 'mrd', 'ul']],
+    'get_migrate'    => ['migrating get (key only at O)', ['mr', 'mro', 'mrd', 'ul']],
     'getmulti'       => ['getMulti 50 keys / 3 servers (all at N)', ['mr', 'mc', 'mcdef', 'ul']],
     'set_moved'      => ['set, moving key (O!=N)', ['mr', 'mc', 'mcdef', 'ul']],
     'set_same'       => ['set, unmoved key (O==N)', ['mr', 'mc', 'mcdef', 'ul']],
@@ -48,11 +48,12 @@ const OPS = [
 /* Probe-only variant: a migrating get while the pool's recent old-hit rate is
  * low, so MemRehash asks N first (four round trips then, three with deferred_delete: docs/DESIGN.md). */
 const PROBE_ONLY = [
-    'get_migrate_nfirst' => ['migrating get, old-hit rate low (N first)', ['mr', 'mrd']],
+    'get_migrate_nfirst' => ['migrating get, old-hit rate low (N first)', ['mr', 'mro', 'mrd']],
 ];
 
 const PEER_NAMES = [
     'mr' => 'MemRehash',
+    'mro' => 'MemRehash (ordered_move)',
     'mrd' => 'MemRehash (deferred_delete)',
     'mc' => 'Memcached',
     'mcdef' => 'Memcached (Debian defaults)',
@@ -316,16 +317,18 @@ final class Scenario
     }
 
     /** Returns the MemRehash pool of operation $op. */
-    public function pool(string $op, bool $deferred = false): MemRehash
+    public function pool(string $op, bool $deferred = false, bool $ordered = false): MemRehash
     {
-        $id = $deferred ? "$op-deferred" : $op;
-        return $this->mr[$id] ??= new MemRehash($this->old, $this->new, ['name' => "bench-$id", 'deferred_delete' => $deferred]);
+        $id = $deferred ? "$op-deferred" : ($ordered ? "$op-ordered" : $op);
+        return $this->mr[$id] ??= new MemRehash($this->old, $this->new,
+            ['name' => "bench-$id", 'deferred_delete' => $deferred, 'ordered_move' => $ordered]);
     }
 
     public function client(string $peer, string $op): object
     {
         return match ($peer) {
             'mr' => $this->pool($op),
+            'mro' => $this->pool($op, false, true),
             'mrd' => $this->pool($op, true),
             'mc' => $this->mc,
             'mcdef' => $this->mcdef,

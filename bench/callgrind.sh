@@ -10,7 +10,7 @@
 # Callgrind counts instructions exactly (client process only; the server's
 # work is not in it); strace -c counts syscalls.
 #
-# Clients (all read 127.0.0.1:P1):
+# Clients (all read $MR_BENCH_HOST (127.0.0.1):P1):
 #   memcached        Memcached, text protocol, TCP_NODELAY on
 #   memcached-deb    Memcached as Debian configures it (new Memcached())
 #   mr-same          MemRehash, old list [P1], new list [P1]: O == N
@@ -25,7 +25,8 @@
 #                    [P2]: the plain \Memcached is bound, as dropin-moved
 #
 # Servers: --ports P1,P2 uses memcached servers already listening there
-# (bench/run.sh passes its own); without it this script starts two on
+# (bench/run.sh passes its own; on $MR_BENCH_HOST, default 127.0.0.1);
+# without it this script starts two on
 # 127.0.0.1:21805,21806 and stops them, by pid, on exit.
 # The extension: $MR_BENCH_EXT, else modules/memrehash.so (copied first, so a
 # rebuild during the run cannot pull it from under valgrind).
@@ -114,15 +115,16 @@ cat >"$work/get.php" <<'PHP'
 [, $client, $n, $p1, $p2] = $argv;
 $trace = ($argv[5] ?? '') === 'trace';
 $n = (int)$n;
-$s1 = "127.0.0.1:$p1";
-$s2 = "127.0.0.1:$p2";
+$host = getenv('MR_BENCH_HOST') ?: '127.0.0.1';
+$s1 = "$host:$p1";
+$s2 = "$host:$p2";
 switch ($client) {
     case 'memcached':
     case 'memcached-deb':
     case 'zc-unbound':
     case 'zc-bound':
         $c = new Memcached();
-        $c->addServer('127.0.0.1', (int)$p1);
+        $c->addServer($host, (int)$p1);
         if ($client === 'memcached') {
             $c->setOption(Memcached::OPT_TCP_NODELAY, true);
         }
@@ -172,7 +174,7 @@ fi
 # args CLIENT: prints the client's own php -d settings, one a line.
 declare -A extra=(
 	[zc-unbound]="memrehash.transitions=\"new=127.0.0.1:1;old=127.0.0.1:1,127.0.0.1:2;name=cg-unbound\""
-	[zc-bound]="memrehash.transitions=\"new=127.0.0.1:$p1;old=127.0.0.1:$p2;name=cg-bound\""
+	[zc-bound]="memrehash.transitions=\"new=${MR_BENCH_HOST:-127.0.0.1}:$p1;old=${MR_BENCH_HOST:-127.0.0.1}:$p2;name=cg-bound\""
 )
 cargs() {
 	local a=("${phpargs[@]}")

@@ -4,7 +4,8 @@
 // get), for 3 live servers and for 1,000 servers (3 live, the rest closed
 // ports on 127.0.0.1: nothing connects to a server a request does not touch).
 // Rounds interleave the two clients; each figure is the median of the rounds'
-// per-iteration means, in microseconds.
+// per-iteration means, in microseconds. The last two columns time the
+// construction alone (no request: nothing connects).
 //
 // php -d extension=modules/memrehash.so bench/construct.php PORT,PORT,PORT [rounds] [iters]
 declare(strict_types=1);
@@ -71,6 +72,30 @@ function mr_round(array $list, string $key, int $iters): float
     return (hrtime(true) - $t) / 1e3 / $iters;
 }
 
+/** Returns microseconds per `new MemRehash` alone (no request sent). */
+function mr_new_round(array $list, int $iters): float
+{
+    $specs = array_map(fn($s) => "$s[0]:$s[1]", $list);
+    $opts = mr_opts($list);
+    $t = hrtime(true);
+    for ($i = 0; $i < $iters; $i++) {
+        $m = new MemRehash($specs, $specs, $opts);
+        unset($m);
+    }
+    return (hrtime(true) - $t) / 1e3 / $iters;
+}
+
+/** Returns microseconds per PECL construction alone (new, setOption, addServers). */
+function pecl_new_round(array $list, int $iters): float
+{
+    $t = hrtime(true);
+    for ($i = 0; $i < $iters; $i++) {
+        $m = pecl($list);
+        unset($m);
+    }
+    return (hrtime(true) - $t) / 1e3 / $iters;
+}
+
 function pecl_round(array $list, string $key, int $iters): float
 {
     $t = hrtime(true);
@@ -91,7 +116,7 @@ function median(array $a): float
     return $n % 2 ? $a[intdiv($n, 2)] : ($a[$n / 2 - 1] + $a[$n / 2]) / 2;
 }
 
-printf("%-14s %14s %14s %7s %16s\n", 'servers', 'memrehash us', 'pecl us', 'ratio', 'memrehash first');
+printf("%-14s %14s %14s %7s %16s %12s %12s\n", 'servers', 'memrehash us', 'pecl us', 'ratio', 'memrehash first', 'mr new us', 'pecl new us');
 foreach ([3, 10, 100, 1000] as $n) {
     $list = servers($ports, $n);
     $key = live_key($list);
@@ -108,10 +133,13 @@ foreach ([3, 10, 100, 1000] as $n) {
     $first_us = (hrtime(true) - $t) / 1e3;
     unset($first);
     $it = $n >= 1000 ? max(10, intdiv($iters, 10)) : $iters;
-    $a = $b = [];
+    $a = $b = $an = $bn = [];
     for ($r = 0; $r < $rounds; $r++) {
         $a[] = mr_round($list, $key, $it);
         $b[] = pecl_round($list, $key, $it);
+        $an[] = mr_new_round($list, $it);
+        $bn[] = pecl_new_round($list, $it);
     }
-    printf("%-14s %14.1f %14.1f %6.2fx %16.1f\n", $n . ($n <= 100 ? ' ketama' : ' modula'), median($a), median($b), median($a) / median($b), $first_us);
+    printf("%-14s %14.1f %14.1f %6.2fx %16.1f %12.1f %12.1f\n", $n . ($n <= 100 ? ' ketama' : ' modula'), median($a), median($b),
+        median($a) / median($b), $first_us, median($an), median($bn));
 }

@@ -21,6 +21,16 @@
 #                    to drop below 1.0 (the machine is shared)
 #   --bench ARGS     extra arguments for bench.php (one quoted string)
 #   --drain ARGS     extra arguments for drain_bench.php (one quoted string)
+#   --ports P1,..,P6 the servers' ports (default 21801-21806)
+#   --latency LIST   the latency mode, instead of the runs above: for each
+#                    delay in LIST (microseconds each way, e.g. 0,100,250)
+#                    a delaying relay (bench/relay.c, built here with cc)
+#                    in front of each of A,B,C,D on 127.0.0.2 (same ports;
+#                    MR_BENCH_RELAY_HOST for another loopback address),
+#                    pinned to CPU 1 while client and servers stay on CPU 0,
+#                    and bench.php over it: migrating get, get hits, getMulti
+#                    (--latency-ops to change), no probe, no RSS check; as
+#                    root the relay runs SCHED_FIFO (MR_BENCH_RELAY_RT=0: not)
 #
 # Servers: 21801-21804 are the bench's A,B,C,D (old list A,B,C; new A,B,D),
 # reused and flushed by the drain bench; 21805-21806 are callgrind.sh's.
@@ -39,6 +49,9 @@ do_drain=1
 wait_quiet=0
 bench_args=""
 drain_args=""
+latency=""
+latency_ops="get_migrate,get_hit_moved,get_hit_same,getmulti"
+ports_arg=""
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--json) json=$2; shift 2 ;;
@@ -48,6 +61,9 @@ while [[ $# -gt 0 ]]; do
 	--no-callgrind) do_cg=0; shift ;;
 	--no-drain) do_drain=0; shift ;;
 	--wait-quiet) wait_quiet=$2; shift 2 ;;
+	--latency) latency=$2; shift 2 ;;
+	--latency-ops) latency_ops=$2; shift 2 ;;
+	--ports) ports_arg=$2; shift 2 ;;
 	--bench) bench_args=$2; shift 2 ;;
 	--drain) drain_args=$2; shift 2 ;;
 	-h | --help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -61,6 +77,11 @@ for tool in php memcached make; do
 done
 
 ports=(21801 21802 21803 21804 21805 21806)
+if [[ -n $ports_arg ]]; then
+	IFS=, read -r -a ports <<<"$ports_arg"
+	[[ ${#ports[@]} -eq 6 ]] || { echo "run: --ports needs six ports" >&2; exit 2; }
+fi
+relay_pid=""
 work=$(mktemp -d /tmp/mrbench.XXXXXX)
 pids=()
 
@@ -81,6 +102,7 @@ stop_servers() {
 	pids=()
 }
 cleanup() {
+	[[ -n $relay_pid ]] && kill -TERM "$relay_pid" 2>/dev/null && wait "$relay_pid" 2>/dev/null
 	stop_servers
 	rm -rf "$work"
 }
@@ -168,7 +190,7 @@ for p in "${ports[@]}"; do
 	answers "$p" || { echo "run: memcached on port $p did not start" >&2; cat "$work/memcached-$p.log" >&2; exit 1; }
 done
 
-servers=127.0.0.1:21801,127.0.0.1:21802,127.0.0.1:21803,127.0.0.1:21804
+servers=127.0.0.1:${ports[0]},127.0.0.1:${ports[1]},127.0.0.1:${ports[2]},127.0.0.1:${ports[3]}
 echo "memrehash benchmarks — $(date -u '+%Y-%m-%d %H:%M UTC') on $(hostname), $(nproc) CPUs, $(uname -r)"
 echo "extension: modules/memrehash.so built $so_id"
 echo "servers: memcached $(memcached -V | cut -d' ' -f2) on 127.0.0.1:${ports[0]}-${ports[5]} (pids ${pids[*]}), -m 1024, default threads"
@@ -194,12 +216,50 @@ bargs+=($bench_args)
 dargs+=($drain_args)
 
 rc=0
-"${pin[@]}" php "${phpext[@]}" bench/bench.php "${bargs[@]}" || rc=1
+if [[ -n $latency ]]; then
+	# the latency mode: bench.php through a delaying relay, once per delay
+	command -v cc >/dev/null || { echo "run: cc not found (the relay is built here)" >&2; exit 1; }
+	cc -O2 -o "$work/relay" bench/relay.c || { echo "run: cannot build bench/relay.c" >&2; exit 1; }
+	relay_pin=()
+	[[ ${#pin[@]} -gt 0 && $(nproc) -gt 1 ]] && relay_pin=(taskset -c 1)
+	# the relay stands for a network, which other processes do not delay:
+	# as root it runs real-time (SCHED_FIFO 1; it sleeps in epoll between
+	# packets), so that a busy machine's run queue does not add to its delay
+	if [[ $(id -u) -eq 0 ]] && command -v chrt >/dev/null && [[ ${MR_BENCH_RELAY_RT:-1} == 1 ]]; then
+		relay_pin=(chrt -f 1 "${relay_pin[@]}")
+	fi
+	rhost=${MR_BENCH_RELAY_HOST:-127.0.0.2}
+	rservers=$rhost:${ports[0]},$rhost:${ports[1]},$rhost:${ports[2]},$rhost:${ports[3]}
+	IFS=, read -r -a delays <<<"$latency"
+	for d in "${delays[@]}"; do
+		routes=()
+		for p in "${ports[@]:0:4}"; do routes+=("$p:127.0.0.1:$p"); done
+		"${relay_pin[@]}" "$work/relay" -d "$d" -l "$rhost" "${routes[@]}" &
+		relay_pid=$!
+		sleep 0.3
+		kill -0 "$relay_pid" 2>/dev/null || { echo "run: the relay did not start" >&2; exit 1; }
+		echo
+		echo "== latency mode: ${d} us added each way by a relay (pid $relay_pid, ${relay_pin[*]:-not pinned}) in front of A,B,C,D =="
+		largs=(--servers "$rservers" --only "$latency_ops" --no-probe --no-rss)
+		[[ $quick == 1 ]] && largs+=(--rounds 3 --iters 300)
+		[[ -n $json ]] && largs+=(--json "$work/latency-$d.json")
+		# shellcheck disable=SC2206
+		largs+=($bench_args)
+		"${pin[@]}" php "${phpext[@]}" bench/bench.php "${largs[@]}" || rc=1
+		kill -TERM "$relay_pid" 2>/dev/null
+		wait "$relay_pid" 2>/dev/null
+		relay_pid=""
+	done
+	do_drain=0
+	do_cg=0
+else
+	"${pin[@]}" php "${phpext[@]}" bench/bench.php "${bargs[@]}" || rc=1
+fi
 if [[ $do_drain == 1 ]]; then
 	"${pin[@]}" php "${phpext[@]}" bench/drain_bench.php "${dargs[@]}" || rc=1
 fi
 if [[ $do_cg == 1 ]]; then
-	cgargs=(--ports "21805,21806")
+	cgargs=(--ports "${ports[4]},${ports[5]}")
 	[[ -n $json ]] && cgargs+=(--json "$work/callgrind.json")
 	bash bench/callgrind.sh "${cgargs[@]}" || rc=1
 fi
@@ -212,7 +272,7 @@ if [[ -n $json ]]; then
 		[$_, $out, $dir] = $argv;
 		$doc = ["extension" => getenv("MR_SO_ID"), "pinned" => getenv("MR_BENCH_PINNED"),
 			"load_end" => getenv("MR_LOAD_END")];
-		foreach (["bench", "drain", "callgrind"] as $part) {
+		foreach (array_merge(["bench", "drain", "callgrind"], array_map(fn($f) => basename($f, ".json"), glob("$dir/latency-*.json"))) as $part) {
 			$f = "$dir/$part.json";
 			$doc[$part] = is_file($f) ? json_decode(file_get_contents($f), true) : null;
 		}

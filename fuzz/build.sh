@@ -37,7 +37,7 @@ targets=("$@")
 sources_of() {
 	case $1 in
 	reply) echo "mr_wire.c mr_down.c" ;;
-	metadump) echo "mr_drain.c migrate.c mr_guard.c mr_pool.c mr_layout.c mr_wire.c mr_down.c mr_place.c mr_counters.c" ;;
+	metadump) echo "mr_drain.c migrate.c mr_guard.c mr_lease.c mr_pool.c mr_layout.c mr_wire.c mr_down.c mr_place.c mr_counters.c" ;;
 	spec) echo "mr_place.c" ;;
 	decode) echo "mr_codec.c mr_fastlz.c" ;;
 	*) return 1 ;;

@@ -44,6 +44,9 @@ PACKAGES=(
 	# the php84 suite's Debian 13 chroot (scripts/trixie-chroot.sh), the zts
 	# suite's PHP from Debian's source package (scripts/php-zts.sh)
 	debootstrap xz-utils libpcre2-dev
+	# where the time goes in the scaling grid's slow cells (perf stat:
+	# page faults, task clock; bench/README.md "Where the time goes")
+	linux-perf
 )
 
 log=${MR_DEPS_LOG:-tests/output/deps.log}

@@ -29,9 +29,14 @@ return [
         'tests' => ['phpt:tests/get_race_recheck.phpt'],
     ],
     'delete-old-without-cas' => [
-        'what' => "a move deletes at O without O's CAS (removes a write made meanwhile)",
-        'edits' => [['/(it->rd = mr_wire_md\(w, it->o, it->key, it->klen, )it->cas(\);\s*it->rg = mr_guard_get)/', '${1}0$2']],
+        'what' => "a lease move deletes at O without O's CAS (removes a write made meanwhile)",
+        'edits' => [['/(it->rd = mr_wire_md\(w, it->o, it->key, it->klen, )it->cas(\);\s*it->rg = mr_guard_get\(w, it->key, it->klen, it->n\);\s*it->rlook)/', '${1}0$2']],
         'tests' => ['phpunit:RaceOrderTest::testDeleteAtOldIsCasCheckedAndTheCopyAtNewIsTakenBack'],
+    ],
+    'delete-old-without-cas-ordered' => [
+        'what' => "an ordered move (ordered_move) deletes at O without O's CAS",
+        'edits' => [['/(it->rd = mr_wire_md\(w, it->o, it->key, it->klen, )it->cas(\);\s*it->rg = mr_guard_get\(w, it->key, it->klen, it->n\); \/\* see later_queue)/', '${1}0$2']],
+        'tests' => ['phpunit:RaceOrderTest::testOrderedDeleteAtOldIsCasCheckedToo'],
     ],
     'delete-old-before-add-answered' => [
         'what' => "a move sends the delete at O together with the add at N (before N holds the copy)",
@@ -41,6 +46,23 @@ return [
             ['/it->rd = mr_wire_md\(w, it->o, it->key, it->klen, it->cas\);(\s*it->rg = mr_guard_get)/', '$1'],
         ],
         'tests' => ['phpunit:RaceOrderTest::testOldLetsGoOnlyOnceNewHoldsTheCopy'],
+    ],
+    'lease-unchecked' => [
+        'what' => "a lease move keeps its copy at N though a delete removed its lease while the add was on its way (the deleted key comes back)",
+        'edits' => [['/\|\| mr_wire_req\(w, it->rg\)->rc == MR_OK\s*\|\| \(it->rlook != MR_NO_REQ && !mr_lease_intact\(w, it->rlook, it->lease_cas\)\)\) \{/',
+            '|| mr_wire_req(w, it->rg)->rc == MR_OK) {']],
+        'tests' => ['phpunit:RaceOrderTest::testLeaseMoveTakesItsCopyBackWhenADeletePassedNew'],
+    ],
+    'delete-leaves-lease' => [
+        'what' => "a delete of a moving key leaves the key's lease at N (a lease move whose add lands after the delete keeps its copy)",
+        'edits' => [['/if \(it->rd != MR_NO_REQ\) \{\s*mr_lease_drop\(w, it->key, it->klen, it->n, 0\);\s*\}/', '']],
+        'tests' => ['phpunit:RaceOrderTest::testLeaseMoveTakesItsCopyBackWhenADeletePassedNew'],
+    ],
+    'lease-ignored' => [
+        'what' => "a get moves a key whose lease another mover holds (two movers write the key at once)",
+        'edits' => [['/(static bool take_lease_answer\(mr_pool_t \*p, mr_item_t \*it\)\s*\{\s*mr_req_t \*l = mr_wire_req\(p->wire, it->rl\);\s*if \()l->rc == MR_OK\) \{/',
+            '${1}1) {']],
+        'tests' => ['phpunit:RaceOrderTest::testLeaseHeldByAnotherMoverServesOldWithoutMoving'],
     ],
     'no-takeback-when-old-changed' => [
         'what' => "a move whose CAS-checked delete at O found O changed leaves its copy at N",

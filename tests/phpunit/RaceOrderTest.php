@@ -80,6 +80,21 @@ final class RaceOrderTest extends TestCase
         $this->assertFalse(mr_peer([$o])->get('race-cas'));
     }
 
+    /** The same race with the ordered move (ordered_move): the delete at O goes once the add is answered. */
+    public function testOrderedDeleteAtOldIsCasCheckedToo(): void
+    {
+        [$o, $n] = mr_servers(2);
+        mr_peer([$o])->set('race-cas-o', 'v1');
+        $gate = $this->gate($o, ['/^md race-cas-o /m' => function () use ($o) {
+            echo mr_peer([$o])->set('race-cas-o', 'v2') ? "writer stored v2 at O\n" : "writer failed\n";
+        }]);
+        $pool = self::pool($gate, $n, ['ordered_move' => true]);
+        $this->assertContains($pool->get('race-cas-o'), [false, 'v1']);
+        $this->assertSame("writer stored v2 at O\n", gate_stop(array_pop($this->gates)));
+        $this->assertSame('v2', mr_peer([$o])->get('race-cas-o'), 'O keeps the write made during the move');
+        $this->assertFalse(mr_peer([$n])->get('race-cas-o'), 'the stale copy at N was taken back');
+    }
+
     /** The same race with deferred_delete: the delete's reply is read later, with the same outcome. */
     public function testDeferredDeleteAtOldIsCasCheckedToo(): void
     {
@@ -96,9 +111,10 @@ final class RaceOrderTest extends TestCase
     }
 
     /**
-     * The delete at O goes out only once N answered the add: while the add
-     * waits at the gate, O still holds the key. A writer that then deletes
-     * the key (O first, then N) must not see the late add bring it back.
+     * The ordered move (ordered_move): the delete at O goes out only once N
+     * answered the add: while the add waits at the gate, O still holds the
+     * key. A writer that then deletes the key (O first, then N) must not see
+     * the late add bring it back.
      */
     public function testOldLetsGoOnlyOnceNewHoldsTheCopy(): void
     {
@@ -116,11 +132,62 @@ final class RaceOrderTest extends TestCase
             mr_peer([$o])->delete('race-order');
             mr_peer([$n])->delete('race-order');
         }]);
-        $got = self::pool($o, $gate)->get('race-order');
+        $got = self::pool($o, $gate, ['ordered_move' => true])->get('race-order');
         $log = gate_stop(array_pop($this->gates));
         $this->assertSame("O still held it while the add waited\n", $log);
         $this->assertContains($got, [false, 'v1']);
         $this->assertFalse(mr_peer([$n])->get('race-order'), 'the deleted key did not come back at N');
         $this->assertFalse(mr_peer([$o])->get('race-order'));
+    }
+
+    /**
+     * The lease move (the default): the delete at O goes out with the add at
+     * N. While the add waits at the gate, a MemRehash delete runs (O, then
+     * the lease and the key at N) and finds nothing at either place; when
+     * the late add lands, the move's look at its lease finds it gone and
+     * takes the copy back before the get returns: the deleted key does not
+     * come back.
+     */
+    public function testLeaseMoveTakesItsCopyBackWhenADeletePassedNew(): void
+    {
+        [$o, $n] = mr_servers(2);
+        mr_peer([$o])->set('race-lease', 'v1');
+        $gate = $this->gate($n, ['/^ms race-lease /m' => function () use ($o, $n) {
+            $d = new MemRehash([$o], [$n], ['name' => 'race-order-deleter-' . getmypid(), 'complete_below' => 0.0]);
+            $d->delete('race-lease');
+            echo "deleted while the add waited: N holds ", var_export(mr_peer([$n])->get('race-lease'), true), "\n";
+        }]);
+        $pool = self::pool($o, $gate);
+        $got = $pool->get('race-lease');
+        $log = gate_stop(array_pop($this->gates));
+        $this->assertSame("deleted while the add waited: N holds false\n", $log);
+        $this->assertContains($got, [false, 'v1']);
+        $this->assertFalse(mr_peer([$n])->get('race-lease'), 'the deleted key did not come back at N');
+        $this->assertFalse(mr_peer([$o])->get('race-lease'));
+        $s = $pool->stats();
+        $this->assertSame(1, $s['raced'], 'the move counts as raced');
+        $this->assertSame(0, $s['migrated']);
+    }
+
+    /**
+     * A get that finds another mover's lease at N serves O's value and moves
+     * nothing: two movers never write the key at once (the lease is planted
+     * here by hand, as the other mover would hold it).
+     */
+    public function testLeaseHeldByAnotherMoverServesOldWithoutMoving(): void
+    {
+        [$o, $n] = mr_servers(2);
+        mr_peer([$o])->set('race-held', 'v1');
+        $this->assertTrue(mr_peer([$n])->add('__memrehash:m:race-held', '', 30));
+        $pool = self::pool($o, $n);
+        $this->assertSame('v1', $pool->get('race-held'));
+        $this->assertFalse(mr_peer([$n])->get('race-held'), 'nothing moved while the lease was held');
+        $this->assertSame('v1', mr_peer([$o])->get('race-held'));
+        mr_peer([$n])->delete('__memrehash:m:race-held');
+        $this->assertSame('v1', $pool->get('race-held'));
+        $this->assertSame('v1', mr_peer([$n])->get('race-held'), 'moved once the lease was free');
+        $this->assertFalse(mr_peer([$o])->get('race-held'));
+        $pool->stats(); /* reads the replies of what the get sent without waiting */
+        $this->assertFalse(mr_peer([$n])->get('__memrehash:m:race-held'), 'the move released its lease');
     }
 }

@@ -37,11 +37,25 @@
  *   endlessline  an endless line: bytes without CRLF, forever
  *   noaccept     listens, never accepts (connects complete in the kernel
  *                backlog; nothing is ever read or answered)
+ *   reply        answers every mg, ms, md and ma with the line ARG (the
+ *                fourth argument; "%O" in it becomes the request's opaque),
+ *                say "SERVER_ERROR out of memory storing object"; other
+ *                commands (mn, version, stats) correctly. ARG may hold
+ *                several lines separated by \x1e: a request for key "rN"
+ *                gets line N (from 0), any other key the first
+ *   dump         a correct server whose "lru_crawler metadump" answers
+ *                BUSY once, then streams the lines of the file ARG (LF-ended,
+ *                as memcached's) and END: metadump lines memcached never
+ *                prints, for the drain's parser; a key named "ttl1:..."
+ *                always reports one second left (about to expire, yet it
+ *                never does: no race with the clock)
  *   racedmove    a correct server, except that an mg of a key starting
  *                with "racedmove" first stores "moved-by-another" under that
  *                key at the real server HOSTILE_MOVE_TO names (env), then
  *                answers EN: another process moving the key between a
  *                client's look at its new and its old location
+ *
+ *   php tests/tools/hostile_server.php MODE [PORT] [LIFETIME] [ARG]
  *
  * Included from a test (require), it only defines the helpers below:
  * hostile_start(MODE) runs it in a child process and returns its handle
@@ -51,9 +65,9 @@
 declare(strict_types=1);
 
 /** Starts a hostile server in MODE; returns ['proc', 'pipes', 'pid', 'port', 'addr']. */
-function hostile_start(string $mode, float $lifetime = 120): array
+function hostile_start(string $mode, float $lifetime = 120, string $arg = ''): array
 {
-    $cmd = [PHP_BINARY, '-n', '-d', 'display_errors=stderr', __FILE__, $mode, '0', (string)$lifetime];
+    $cmd = [PHP_BINARY, '-n', '-d', 'display_errors=stderr', __FILE__, $mode, '0', (string)$lifetime, $arg];
     $proc = proc_open($cmd, [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['file', '/dev/null', 'a']], $pipes);
     if (!is_resource($proc)) {
         throw new RuntimeException("cannot start the hostile server ($mode)");
@@ -239,8 +253,9 @@ if (PHP_SAPI !== 'cli' || !isset($argv[0]) || realpath($argv[0]) !== __FILE__) {
 $mode = $argv[1] ?? '';
 $port = (int)($argv[2] ?? 0);
 $lifetime = (float)($argv[3] ?? 120);
+$mode_arg = $argv[4] ?? '';
 $modes = ['good', 'garbage', 'binary', 'truncated', 'hugelen', 'biglen', 'wrongopaque', 'reorder', 'extra',
-    'split', 'trickle', 'closemid', 'close', 'hang', 'endless', 'flood', 'endlessline', 'noaccept', 'racedmove'];
+    'split', 'trickle', 'closemid', 'close', 'hang', 'endless', 'flood', 'endlessline', 'noaccept', 'reply', 'dump', 'racedmove'];
 if (!in_array($mode, $modes, true)) {
     fwrite(STDERR, "usage: php hostile_server.php MODE [PORT] [LIFETIME]\nmodes: " . implode(' ', $modes) . "\n");
     exit(2);
@@ -319,7 +334,7 @@ function answer(array $t, string $data, array &$store, int &$cas_seq): array
             }
             $ret = [];
             if ($has('f')) $ret[] = "f$f";
-            if ($has('t')) $ret[] = 't' . ($exp === 0 ? -1 : $exp - $now);
+            if ($has('t')) $ret[] = 't' . (str_starts_with($key, 'ttl1:') && $GLOBALS['mode'] === 'dump' ? 1 : ($exp === 0 ? -1 : $exp - $now));
             if ($has('c')) $ret[] = "c$cas";
             if ($has('v')) {
                 return ['VA ' . strlen($v) . ($ret ? ' ' . implode(' ', $ret) : ''), $v];
@@ -487,6 +502,28 @@ function serve(array &$c, string $mode, array &$store, int &$cas_seq): void
                 queue($c, "VA");
                 $c['stream'] = 'y';
                 return;
+            case 'reply':
+                if (in_array($t[0], ['mg', 'ms', 'md', 'ma'], true)) {
+                    $lines = explode("\x1e", $GLOBALS['mode_arg']);
+                    $n = preg_match('/^r(\d+)$/', $t[1] ?? '', $km) ? (int)$km[1] : 0;
+                    queue($c, str_replace('%O', (string)$opaque, $lines[$n] ?? $lines[0]) . "\r\n");
+                } else {
+                    queue($c, $good);
+                }
+                break;
+            case 'dump':
+                if ($t[0] === 'lru_crawler' && ($t[1] ?? '') === 'metadump') {
+                    static $busy_told = false;
+                    if (!$busy_told) {
+                        $busy_told = true;
+                        queue($c, "BUSY currently processing crawler request\r\n");
+                    } else {
+                        queue($c, (string)file_get_contents($GLOBALS['mode_arg']) . "END\r\n");
+                    }
+                } else {
+                    queue($c, $good);
+                }
+                break;
         }
     }
     if ($batch) {
