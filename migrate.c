@@ -103,9 +103,15 @@ static bool ask_together(mr_pool_t *p, int64_t now)
 	}
 	if (p->together_at != now) {
 		uint64_t seen;
-		double rate = mr_counters_rate(mr_pool_ctr(p), &seen, NULL);
-		/* a migration that just started: nearly every key is still at O */
-		p->together_rate = seen < 16 || rate >= MR_TOGETHER_RATE;
+		uint32_t active;
+		double rate = mr_counters_rate(mr_pool_ctr(p), &seen, &active);
+		/* a migration in its first period with few old lookups yet has just
+		 * started: nearly every key is still at O. Later, few old lookups
+		 * mean N holds the moving keys (every worker's gets miss N rarely),
+		 * and asking O too would cost every hit of a moving key three
+		 * lookups: a process whose objects live one request (mv_seen never
+		 * fills) must not take that for a start. */
+		p->together_rate = (seen < 16 && active <= 1) || rate >= MR_TOGETHER_RATE;
 		p->together_at = now;
 	}
 	return p->together_rate;

@@ -37,6 +37,8 @@ PACKAGES=(
 	# the stampede benchmark (bench/stampede/): web server, database, the
 	# cache library the page reads through, the load generator's HTTP client
 	nginx mariadb-server php8.2-mysql php-illuminate-cache php8.2-curl curl
+	# bench/web/run.sh: requests/s of a per-request client, flat out
+	wrk
 	# metrics checks: promtool (text format), Python's OpenMetrics parser
 	prometheus python3-prometheus-client
 	# the php84 suite's Debian 13 chroot (scripts/trixie-chroot.sh), the zts

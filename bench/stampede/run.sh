@@ -8,18 +8,21 @@
 #
 # Starts, from Debian's packages, in a temp dir and on its own ports
 # (STAMPEDE_PORT_BASE, default 23000: memcached +11..+13, nginx +80, MariaDB
-# +306 and a socket): MariaDB (mariadb-install-db, 60,000 items and 240,000
-# reviews), three memcached servers, PHP-FPM (4 static workers, the page
-# app/index.php and the admin page's metrics) behind nginx. Then for each
-# scenario: warm.php (flush, prefill the hottest 50,000 keys over the old
-# list), load.php (fixed-rate load, the switch at a fixed second, per-second
-# measures). Finally report.php writes the charts (SVG), the table and the
+# +306 and a socket; bench/stampede/stack.sh starts all but MariaDB):
+# MariaDB (mariadb-install-db, the items and 4 reviews per item), three
+# memcached servers, PHP-FPM (4 static workers, the page app/index.php and
+# the admin page's metrics) behind nginx. Then for each scenario: warm.php
+# (flush, prefill the hottest items' keys over the old list), load.php
+# (fixed-rate load, the switch at a fixed second, per-second measures). Finally report.php writes the charts (SVG), the table and the
 # correctness checks ("ok - ..." lines; exit 1 when one fails), and every
 # process started here is stopped by its pid.
 #
-# Full run: 150 requests/s, 15 s before and 40 s after the switch, about
-# 11 minutes. --quick: 100 requests/s, 3 s + 4 s, under 3 minutes (CI).
-# STAMPEDE_RATE, STAMPEDE_BEFORE, STAMPEDE_AFTER override those;
+# Full run: 150 requests/s, 15 s before and 40 s after the switch, 60,000
+# items of which the hottest 50,000 are cached, about 12 minutes. --quick
+# (CI, its checks only): every scenario still, 100 requests/s, 2 s + 3 s,
+# 15,000 items of which 10,000 are cached, 1.5-2.5 minutes on this shared
+# 2-core machine (101 s at load 10, 148 s at load 16-28). STAMPEDE_RATE, STAMPEDE_BEFORE, STAMPEDE_AFTER, STAMPEDE_ROWS,
+# STAMPEDE_WARM override those;
 # STAMPEDE_SCENARIOS="none 3to2-ketama-mr" runs only the scenarios named
 # (the control "none" is the baseline of the extra-queries figures).
 # Output: --out DIR (default bench/stampede/results; --quick:
@@ -41,16 +44,21 @@ while [[ $# -gt 0 ]]; do
 	shift
 done
 if [[ $quick -eq 1 ]]; then
-	rate=${STAMPEDE_RATE:-100} before=${STAMPEDE_BEFORE:-3} after=${STAMPEDE_AFTER:-4}
+	rate=${STAMPEDE_RATE:-100} before=${STAMPEDE_BEFORE:-2} after=${STAMPEDE_AFTER:-3}
+	rows=${STAMPEDE_ROWS:-15000} warm=${STAMPEDE_WARM:-10000}
 	out=${out:-$root/tests/output/stampede}
 else
 	rate=${STAMPEDE_RATE:-150} before=${STAMPEDE_BEFORE:-15} after=${STAMPEDE_AFTER:-40}
+	rows=${STAMPEDE_ROWS:-60000} warm=${STAMPEDE_WARM:-50000}
 	out=${out:-$here/results}
+fi
+if ((warm > rows)); then
+	echo "stampede: STAMPEDE_WARM ($warm) is more than STAMPEDE_ROWS ($rows)" >&2
+	exit 2
 fi
 base=${STAMPEDE_PORT_BASE:-23000}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-log() { echo "stampede: $*"; }
 
 if [[ -z ${MR_SKIP_DEPS:-} ]]; then
 	bash "$root/scripts/deps.sh" || exit 3
@@ -58,44 +66,9 @@ fi
 bash "$root/scripts/build.sh" >"$out/build.log" 2>&1 || { tail -n 20 "$out/build.log"; exit 3; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mr-stampede.XXXXXX")
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	for p in "${pids[@]}"; do
-		wait "$p" 2>/dev/null
-	done
-	if [[ -n ${MR_KEEP_TMP:-} ]]; then
-		log "temp dir kept: $tmp"
-	else
-		rm -rf "$tmp"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-# started NAME: records the last background job's pid.
-started() {
-	pids+=("$!")
-	log "started $1 (pid $!)"
-}
-# wait_until SECONDS WHAT CMD...: polls CMD every 0.1 s; fails after SECONDS.
-wait_until() {
-	local n=$(($1 * 10)) what=$2 i
-	shift 2
-	for ((i = 0; i < n; i++)); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	log "$what did not come up; logs in $tmp"
-	MR_KEEP_TMP=1
-	exit 3
-}
-
-as_root=()
-[[ $(id -u) -eq 0 ]] && as_root=(1)
+# shellcheck source=stack.sh source-path=SCRIPTDIR
+source "$here/stack.sh"
+stack_init
 ext=$tmp/memrehash.so
 cp "$root/modules/memrehash.so" "$ext" # the bytes under test, whatever rebuilds meanwhile
 
@@ -113,17 +86,7 @@ started mariadbd
 wait_until 60 MariaDB mariadb-admin --no-defaults --socket="$db_sock" -uroot ping
 
 # ---- memcached ---------------------------------------------------------------
-servers=()
-for i in 1 2 3; do
-	port=$((base + 10 + i))
-	memcached -l 127.0.0.1 -p "$port" -U 0 -m 64 -t 1 -c 1024 ${as_root:+-u root} \
-		</dev/null >"$tmp/memcached-$port.log" 2>&1 &
-	started "memcached :$port"
-	servers+=("127.0.0.1:$port")
-done
-for s in "${servers[@]}"; do
-	wait_until 10 "memcached $s" bash -c "exec 3<>/dev/tcp/${s%:*}/${s#*:}"
-done
+start_memcached $((base + 11)) $((base + 12)) $((base + 13))
 
 # ---- the configuration every PHP part reads ---------------------------------
 admin_password=pw-$RANDOM$RANDOM
@@ -134,7 +97,7 @@ cat >"$tmp/config.php" <<PHP
     'dir' => '$tmp', 'root' => '$root',
     'servers' => ['${servers[0]}', '${servers[1]}', '${servers[2]}'],
     'db_socket' => '$db_sock', 'db_name' => 'shop',
-    'rows' => 60000, 'warm' => 50000, 'zipf' => 1.0, 'seed' => 14,
+    'rows' => $rows, 'warm' => $warm, 'zipf' => 1.0, 'seed' => 14,
     'rate' => $rate, 'before' => $before, 'after' => $after, 'drain_rate' => 2000,
     'phase_file' => '$tmp/phase',
     'base_url' => 'http://127.0.0.1:$((base + 80))',
@@ -146,52 +109,11 @@ PHP
 echo "none before" >"$tmp/phase"
 
 # ---- PHP-FPM and nginx ----------------------------------------------------------
-cat >"$tmp/php-fpm.conf" <<CONF
-[global]
-pid = $tmp/php-fpm.pid
-error_log = $tmp/php-fpm.log
-daemonize = no
-[app]
-listen = $tmp/php-fpm.sock
-${as_root:+user = root}
-${as_root:+group = root}
-pm = static
-pm.max_children = 4
-pm.max_requests = 0
-request_terminate_timeout = 60s
-clear_env = yes
-env[STAMPEDE_CONFIG] = $tmp/config.php
+start_fpm "env[STAMPEDE_CONFIG] = $tmp/config.php
 env[MEMREHASH_ADMIN_USER] = bench
-env[MEMREHASH_ADMIN_PASSWORD] = $admin_password
-php_admin_value[error_log] = $tmp/php-errors.log
-php_admin_flag[log_errors] = on
-php_admin_flag[display_errors] = off
-CONF
-php-fpm8.2 --nodaemonize --fpm-config "$tmp/php-fpm.conf" ${as_root:+--allow-to-run-as-root} \
-	-d "extension=$ext" -d "memrehash.counters_file=$ctr" </dev/null >"$tmp/php-fpm.out" 2>&1 &
-started php-fpm
-wait_until 20 PHP-FPM test -S "$tmp/php-fpm.sock"
+env[MEMREHASH_ADMIN_PASSWORD] = $admin_password" -d "extension=$ext" -d "memrehash.counters_file=$ctr"
 
-mkdir -p "$tmp/nginx"
-cat >"$tmp/nginx.conf" <<CONF
-${as_root:+user root;}
-daemon off;
-worker_processes 1;
-pid $tmp/nginx.pid;
-error_log $tmp/nginx-error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $tmp/nginx/body;
-    fastcgi_temp_path $tmp/nginx/fastcgi;
-    proxy_temp_path $tmp/nginx/proxy;
-    uwsgi_temp_path $tmp/nginx/uwsgi;
-    scgi_temp_path $tmp/nginx/scgi;
-    keepalive_requests 1000000;
-    keepalive_timeout 300s;
-    server {
-        listen 127.0.0.1:$((base + 80));
-        location = /item {
+start_nginx $((base + 80)) "        location = /item {
             include /etc/nginx/fastcgi_params;
             fastcgi_param SCRIPT_FILENAME $here/app/index.php;
             fastcgi_param SCRIPT_NAME /item;
@@ -202,13 +124,7 @@ http {
             fastcgi_param SCRIPT_FILENAME $root/admin/memrehash.php;
             fastcgi_param HTTP_AUTHORIZATION \$http_authorization;
             fastcgi_pass unix:$tmp/php-fpm.sock;
-        }
-    }
-}
-CONF
-nginx -p "$tmp/nginx" -c "$tmp/nginx.conf" -e "$tmp/nginx-error.log" </dev/null >"$tmp/nginx.out" 2>&1 &
-started nginx
-wait_until 20 nginx curl -s -o /dev/null "http://127.0.0.1:$((base + 80))/"
+        }"
 
 # ---- data -----------------------------------------------------------------------
 log "servers up after $SECONDS s"
