@@ -716,11 +716,12 @@ uint32_t mr_migrate_get(mr_pool_t *p, mr_item_t *items, uint32_t n)
 			}
 		}
 	}
-	if (!complete && answered) {
+	if (!complete && answered && p->touched_at != now) {
 		/* this period saw gets N answered; gets N failed (down, restarting)
 		 * say nothing of where keys are, and a window of only those must
 		 * not look like one where the old list no longer mattered */
 		mr_counters_rate_touch(mr_pool_ctr(p));
+		p->touched_at = now;
 	}
 	if (ask_old) {
 		mr_wire_run(w);

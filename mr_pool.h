@@ -56,6 +56,9 @@ typedef struct {
 	 * at most once a second (summing its periods costs more than a hit) */
 	int64_t together_at;
 	bool together_rate;
+	/* the second this process last marked the shared rate's period as one
+	 * with gets: periods are whole seconds, so once a second is enough */
+	int64_t touched_at;
 	uint64_t last_marker_ms;   /* this process's last marker look */
 	struct mr_item *items;     /* scratch for single-key calls and small batches */
 	uint32_t items_cap;
