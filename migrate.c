@@ -343,10 +343,12 @@ static void take_old_answer(mr_pool_t *p, mr_item_t *it, int64_t now)
 		count(p, MR_C_MOVE_FAILED, 1); /* about to expire: served, not copied */
 		return;
 	}
-	it->ra = mr_wire_ms(w, it->n, it->key, it->klen, MR_MODE_ADD, mr_wire_value(w, it->ro), r->vlen,
+	/* queuing may move the request array: r is not read after this */
+	size_t vlen = r->vlen;
+	it->ra = mr_wire_ms(w, it->n, it->key, it->klen, MR_MODE_ADD, mr_wire_value(w, it->ro), vlen,
 		r->flags, it->ttl, 0, true);
 	it->stage = ST_MOVING;
-	if (!p->ordered_move && fits_at_new(p, it, r->vlen)) {
+	if (!p->ordered_move && fits_at_new(p, it, vlen)) {
 		queue_with_add(p, it);
 	}
 }

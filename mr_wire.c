@@ -1328,7 +1328,7 @@ int64_t mr_wire_server_time(mr_wire_t *w, uint32_t conn)
 	int64_t offset = clock_table[slot].offset;
 	mr_unlock(&clock_lock);
 	if (fresh) {
-		return now + offset;
+		return now + offset - 1; /* the offset is known to a second either way */
 	}
 	/* a connection of its own: the pool's may be in the middle of a batch */
 	const char *host = c->host, *name = c->name;

@@ -141,8 +141,11 @@ typedef bool (*mr_line_cb)(void *ctx, const char *line, size_t len);
 mr_rc_t mr_wire_text(mr_wire_t *w, uint32_t conn, const char *line, mr_line_cb cb, void *ctx, uint32_t timeout_ms);
 
 /* Returns the unix time on the clock of the server on conn (its `stats`
- * "time", cached for a minute), or ours when it cannot be asked. Safe in the
- * middle of a batch: it asks on a connection of its own. */
+ * "time", cached for a minute as an offset to ours), or ours when it cannot
+ * be asked; from the cache, a second early (both clocks tick in whole
+ * seconds, out of phase: an absolute expiry built on it must never let a
+ * moved copy outlive the original). Safe in the middle of a batch: it asks
+ * on a connection of its own. */
 int64_t mr_wire_server_time(mr_wire_t *w, uint32_t conn);
 
 /* Returns the largest item (bytes) the server on conn stores (its `stats
