@@ -19,7 +19,7 @@
 return [
     'add-as-set' => [
         'what' => "a move writes its copy at N with set instead of add (overwrites a fresher write)",
-        'edits' => [['/(mr_wire_ms\(w, it->n, it->key, it->klen, )MR_MODE_ADD(, mr_wire_value\(w, it->ro\), r->vlen,\s*r->flags, it->ttl, 0, true\);\s*it->stage = ST_MOVING;)/',
+        'edits' => [['/(mr_wire_ms\(w, it->n, it->key, it->klen, )MR_MODE_ADD(, mr_wire_value\(w, it->ro\), vlen,\s*r->flags, it->ttl, 0, true\);\s*it->stage = ST_MOVING;)/',
             '$1MR_MODE_SET$2']],
         'tests' => ['phpunit:RaceOrderTest::testMoveAddsAtNewAndNeverOverwritesAFresherWrite'],
     ],
@@ -43,7 +43,7 @@ return [
         'edits' => [
             ['/(r->flags, it->ttl, 0, true\);\n\tit->stage = ST_MOVING;)/',
                 "\$1\n\tit->rd = mr_wire_md(w, it->o, it->key, it->klen, it->cas);"],
-            ['/it->rd = mr_wire_md\(w, it->o, it->key, it->klen, it->cas\);(\s*it->rg = mr_guard_get)/', '$1'],
+            ['/it->rd = mr_wire_md\(w, it->o, it->key, it->klen, it->cas\);(\s*it->rg = mr_guard_get\(w, it->key, it->klen, it->n\); \/\* see later_queue)/', '$1'],
         ],
         'tests' => ['phpunit:RaceOrderTest::testOldLetsGoOnlyOnceNewHoldsTheCopy'],
     ],
@@ -99,7 +99,7 @@ return [
     ],
     'flags-dropped' => [
         'what' => "a move writes its copy at N with flags 0 (PECL memcached then misreads ints, arrays, compressed values)",
-        'edits' => [['/(MR_MODE_ADD, mr_wire_value\(w, it->ro\), r->vlen,\s*)r->flags(, it->ttl, 0, true\);\s*it->stage = ST_MOVING;)/', '${1}0$2']],
+        'edits' => [['/(MR_MODE_ADD, mr_wire_value\(w, it->ro\), vlen,\s*)r->flags(, it->ttl, 0, true\);\s*it->stage = ST_MOVING;)/', '${1}0$2']],
         'tests' => ['phpunit:MigrationTest::testMemcachedDataMovesIntactOnRead'],
     ],
     'getmulti-skips-old' => [
