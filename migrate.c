@@ -33,6 +33,7 @@
 #include "migrate.h"
 #include "mr_guard.h"
 #include "mr_lease.h"
+#include "mr_util.h"
 
 #include <time.h>
 
@@ -43,8 +44,11 @@
  * asking N's item size limit first. */
 #define MR_ITEM_OVERHEAD 100
 #define MR_ITEM_MAX_FLOOR 1024
-/* Looks at N for a key whose move another process is finishing (take_recheck). */
-#define MR_RECHECK_TRIES 8
+/* How long a get looks at N for a key whose move another process is
+ * finishing (take_recheck): that mover's add is on its way, and on a loaded
+ * host its server thread may take milliseconds to run; past this, a miss
+ * (the mover died, or is stuck) */
+#define MR_RECHECK_WAIT_MS 50
 
 enum { ST_DONE = 0, ST_NEED_OLD, ST_RECHECK, ST_MOVING, ST_DELETING, ST_REREAD, ST_UNGUARD_OLD, ST_UNGUARD };
 
@@ -595,12 +599,14 @@ static void take_delete_answer(mr_pool_t *p, mr_item_t *it)
  * key another process moved meanwhile, found at N after all. While another
  * mover's lease still stands at the look, its add may not have reached N
  * yet (it releases the lease only once the add is answered), so N is asked
- * again, lease first, a few times at most: a miss is safe, a wait is not. */
+ * again, lease first, for MR_RECHECK_WAIT_MS at most: past that a miss is
+ * cheaper than waiting. */
 static void take_recheck(mr_pool_t *p, mr_item_t *it)
 {
 	mr_wire_t *w = p->wire;
 	mr_req_t *r = mr_wire_req(w, it->rn);
-	for (int tries = 0; r->rc == MR_MISS && it->rlook != MR_NO_REQ && tries < MR_RECHECK_TRIES; tries++) {
+	uint64_t until = it->rlook != MR_NO_REQ ? mr_mono_ms() + MR_RECHECK_WAIT_MS : 0;
+	while (r->rc == MR_MISS && it->rlook != MR_NO_REQ && mr_mono_ms() < until) {
 		if (mr_wire_req(w, it->rlook)->rc != MR_OK) {
 			break; /* no lease: that move is over (or undone) */
 		}
