@@ -4,7 +4,7 @@
 #   1. builds the harnesses (fuzz/build.sh: clang, ASan + UBSan + libFuzzer);
 #   2. replays every file in fuzz/regressions/TARGET/ (past findings): one
 #      test each, passing when the harness neither crashes nor leaks;
-#   3. fuzzes each target for FUZZ_SECONDS (default 60; 20 with MR_QUICK=1),
+#   3. fuzzes each target for FUZZ_SECONDS (default 30; 20 with MR_QUICK=1; longer runs: FUZZ_SECONDS=600),
 #      starting from fuzz/corpus/TARGET/ plus what earlier runs on this
 #      machine found (tests/output/fuzz/corpus/TARGET/): one test each,
 #      passing when nothing was found. Prints executions and coverage (cov:
@@ -32,7 +32,7 @@ if [[ -n ${FUZZ_SECONDS:-} ]]; then
 elif [[ ${MR_QUICK:-0} == 1 ]]; then
 	secs=20
 else
-	secs=60
+	secs=30
 fi
 
 # ---- toolchain: what fuzz/build.sh needs, installed when missing (as root)
