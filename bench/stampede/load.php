@@ -6,7 +6,7 @@
  * start + i/rate), whatever the server does: a slow answer does not delay
  * the next request (no coordinated omission), and a request's latency counts
  * from its scheduled time. wrk (Debian's is 4.1, without wrk2's -R) sends
- * as fast as answers come back, and h2load's rate is one of connections, so
+ * as fast as answers come back, and nghttp2's HTTP/2 load tool paces connections, not requests, so
  * this generator is our own: PHP's curl_multi, keep-alive connections.
  *
  * Keys: item ids drawn zipf-like (rank r with weight 1/r^s), the same
