@@ -255,8 +255,10 @@ report($own === $want, "each request's own keys read back with {$ownView->name()
 
 /* the threads' persistent pools are the only clients of server 2: one
  * connection per thread (its pool's), plus at most one per thread for a
- * server clock reading; a pool rebuilt every request would take one per
- * request. The stats command below is one more. */
+ * server clock reading, plus one per thread for the item size limit the
+ * lease move asks a server for (cached process-wide, so usually one in
+ * all); a pool rebuilt every request would take one per request (200).
+ * The stats command below is one more. */
 $new = $after - $before - 1;
-report($before >= 0 && $new >= 1 && $new <= 2 * $threads,
-    "server 2 took $new connections for $threads threads x $requests requests (persistent pools kept per thread; at most " . 2 * $threads . ')');
+report($before >= 0 && $new >= 1 && $new <= 3 * $threads,
+    "server 2 took $new connections for $threads threads x $requests requests (persistent pools kept per thread; at most " . 3 * $threads . ')');
