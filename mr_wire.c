@@ -1318,6 +1318,20 @@ static bool time_line(void *ctx, const char *line, size_t len)
 	return true;
 }
 
+/* Returns what the text command line got from c's server, asked on a
+ * connection of its own (the pool's may be in the middle of a batch): one
+ * reading of a server-wide value, cached by the callers. */
+static mr_rc_t ask_aside(mr_wire_t *w, mr_conn_t *c, const char *line, mr_line_cb cb, void *ctx)
+{
+	const char *host = c->host, *name = c->name;
+	uint16_t port = c->port;
+	mr_wire_t *tmp = mr_wire_new(&host, &port, &name, 1, false);
+	tmp->opts = w->opts;
+	mr_rc_t rc = mr_wire_text(tmp, 0, line, cb, ctx, w->opts.timeout_ms);
+	mr_wire_free(tmp);
+	return rc;
+}
+
 int64_t mr_wire_server_time(mr_wire_t *w, uint32_t conn)
 {
 	mr_conn_t *c = conn_at(w, conn);
@@ -1330,20 +1344,14 @@ int64_t mr_wire_server_time(mr_wire_t *w, uint32_t conn)
 	if (fresh) {
 		return now + offset - 1; /* the offset is known to a second either way */
 	}
-	/* a connection of its own: the pool's may be in the middle of a batch */
-	const char *host = c->host, *name = c->name;
-	uint16_t port = c->port;
-	mr_wire_t *tmp = mr_wire_new(&host, &port, &name, 1, false);
-	tmp->opts = w->opts;
 	int64_t server = 0;
-	if (mr_wire_text(tmp, 0, "stats", time_line, &server, w->opts.timeout_ms) == MR_OK && server > 0) {
+	if (ask_aside(w, c, "stats", time_line, &server) == MR_OK && server > 0) {
 		mr_lock(&clock_lock);
 		clock_table[slot].hash = c->name_hash;
 		clock_table[slot].offset = server - now;
 		clock_table[slot].at = now;
 		mr_unlock(&clock_lock);
 	}
-	mr_wire_free(tmp);
 	return server > 0 ? server : now;
 }
 
@@ -1377,19 +1385,13 @@ uint64_t mr_wire_item_max(mr_wire_t *w, uint32_t conn)
 	if (fresh) {
 		return max;
 	}
-	/* a connection of its own: the pool's is in the middle of a batch */
-	const char *host = c->host, *name = c->name;
-	uint16_t port = c->port;
-	mr_wire_t *tmp = mr_wire_new(&host, &port, &name, 1, false);
-	tmp->opts = w->opts;
 	max = 0;
-	if (mr_wire_text(tmp, 0, "stats settings", item_max_line, &max, w->opts.timeout_ms) == MR_OK && max > 0) {
+	if (ask_aside(w, c, "stats settings", item_max_line, &max) == MR_OK && max > 0) {
 		mr_lock(&clock_lock);
 		item_max_table[slot].hash = c->name_hash;
 		item_max_table[slot].max = max;
 		item_max_table[slot].at = now;
 		mr_unlock(&clock_lock);
 	}
-	mr_wire_free(tmp);
 	return max;
 }
